@@ -1,0 +1,39 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { won } from '../_lib/format';
+import { useTRPC } from '../_lib/trpc';
+import { PayWithBalanceButton } from './pay-with-balance-button';
+
+const MAX_BALANCE = 100_000;
+
+export function CourseCatalogue() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const courses = useQuery(trpc.course.list.queryOptions());
+
+  if (courses.isPending) return <p className="muted">강의를 불러오는 중…</p>;
+  if (courses.isError) return <p className="error">강의 목록을 불러오지 못했습니다. 새로고침해 주세요.</p>;
+
+  return (
+    <ul className="grid" style={{ listStyle: 'none', padding: 0 }} aria-label="강의">
+      {courses.data.map((course) => (
+        <li key={course.id} className="card course" aria-label={course.title}>
+          <h3>{course.title}</h3>
+          <p>{course.description}</p>
+          <p className="price">{won(course.price)}</p>
+          {course.purchased ? (
+            <span className="badge">수강 중</span>
+          ) : !me.data ? (
+            <Link href="/sign-in">로그인하고 구매하기</Link>
+          ) : course.price > MAX_BALANCE ? (
+            <span className="muted">잔액 한도(100,000원)를 넘는 강의입니다.</span>
+          ) : (
+            <PayWithBalanceButton course={course} />
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,27 @@
+import { TRPCClientError } from '@trpc/client';
+
+const MESSAGES: Record<string, string> = {
+  INSUFFICIENT_BALANCE: '잔액이 부족합니다. 먼저 충전해 주세요.',
+  BALANCE_LIMIT_EXCEEDED: '잔액은 최대 100,000원까지 보유할 수 있습니다.',
+  ALREADY_PURCHASED: '이미 구매한 강의입니다.',
+  NOT_FOUND: '강의를 찾을 수 없습니다.',
+  IDEMPOTENCY_KEY_REUSED: '같은 요청 번호가 다른 요청에 이미 쓰였습니다. 다시 시도해 주세요.',
+  EMAIL_TAKEN: '이미 가입된 이메일입니다.',
+  INVALID_CREDENTIALS: '이메일 또는 비밀번호가 올바르지 않습니다.',
+  UNAUTHORIZED: '로그인이 필요합니다.',
+};
+
+/** A sentence for the learner: the refusal in words, never a stack trace. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof TRPCClientError) {
+    const reason = (error.data as { reason?: string } | undefined)?.reason;
+    if (reason && MESSAGES[reason]) return MESSAGES[reason];
+    if (reason === 'INVALID_INPUT') return `입력값을 확인해 주세요. (${error.message})`;
+  }
+  return '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.';
+}
+
+/** True when the server gave a definite answer, so a retry is a new intent with a new requestId. */
+export function isDefiniteAnswer(error: unknown): boolean {
+  return error instanceof TRPCClientError && typeof error.data?.httpStatus === 'number' && error.data.httpStatus < 500;
+}

@@ -1,0 +1,14 @@
+import { db } from '@/server/db/client';
+import { env } from '@/server/env';
+import { handleTrpcRequest } from '@/server/trpc/http-handler';
+
+export const dynamic = 'force-dynamic';
+
+function handler(req: Request) {
+  return handleTrpcRequest(req, {
+    db: db(),
+    auth: { sessionSecret: env().SESSION_SECRET, sessionTtlHours: env().SESSION_TTL_HOURS },
+  });
+}
+
+export { handler as GET, handler as POST };

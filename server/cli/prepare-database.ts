@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { createDb } from '../db/client';
+import { migrate } from '../db/migrate';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../db/postgres-server';
+import { seed } from '../db/seed';
+
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
+
+/**
+ * The database the app will use: DATABASE_URL when given, otherwise an embedded PostgreSQL kept in
+ * .data/postgres (so `npm start` works on a machine with no database at all).
+ */
+export async function resolveDatabase(log: (line: string) => void) {
+  if (process.env.DATABASE_URL) return { databaseUrl: process.env.DATABASE_URL, stop: async () => {} };
+  const dir = process.env.EMBEDDED_POSTGRES_DIR ?? path.join(DATA_DIR, 'postgres');
+  log(`DATABASE_URL is not set: starting the embedded PostgreSQL in ${path.relative(PROJECT_ROOT, dir)}`);
+  const server = await startEmbeddedPostgres(dir, log);
+  return { databaseUrl: withDatabase(server.adminUrl, 'course_payments'), stop: server.stop };
+}
+
+/** Creates the database if needed, applies pending migrations and (optionally) the demo seed. */
+export async function prepareDatabase(databaseUrl: string, opts: { seed: boolean; log: (line: string) => void }) {
+  await ensureDatabase(databaseUrl);
+  const result = await migrate(databaseUrl, { log: opts.log });
+  if (result.applied.length === 0) opts.log('database schema is up to date');
+  if (opts.seed) {
+    const db = createDb(databaseUrl, 2);
+    try {
+      await seed(db);
+    } finally {
+      await db.$disconnect();
+    }
+  }
+}

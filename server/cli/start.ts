@@ -1,0 +1,72 @@
+// `npm start` (after `next build`) and `npm run dev`: prepares the database, then serves the app.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { DEMO_LEARNER } from '../db/seed';
+import { env } from '../env';
+import { DATA_DIR, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
+
+const dev = process.argv.includes('--dev');
+const log = (line: string) => console.log(`[start] ${line}`);
+const demoMode = !process.env.DATABASE_URL;
+
+/** Without DATABASE_URL this is a local demo: a session secret is made once and kept in .data/. */
+async function localSessionSecret(): Promise<string> {
+  const file = path.join(DATA_DIR, 'session-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(48).toString('base64url');
+  await mkdir(DATA_DIR, { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+const database = await resolveDatabase(log);
+process.env.DATABASE_URL = database.databaseUrl;
+if (demoMode && !process.env.SESSION_SECRET) process.env.SESSION_SECRET = await localSessionSecret();
+
+let config: ReturnType<typeof env>;
+try {
+  config = env();
+  await prepareDatabase(config.DATABASE_URL, { seed: process.env.SEED_DEMO_DATA !== 'false', log });
+} catch (error) {
+  console.error(`[start] cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  await database.stop();
+  process.exit(1);
+}
+
+const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+const app = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(config.PORT)], {
+  cwd: PROJECT_ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+});
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (app.exitCode === null) app.kill('SIGTERM');
+  await database.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+app.on('exit', (code) => void shutdown(code ?? 1));
+
+const url = `http://localhost:${config.PORT}`;
+for (let i = 0; i < 240 && !stopping; i++) {
+  const ok = await fetch(`${url}/api/health`)
+    .then((r) => r.ok)
+    .catch(() => false);
+  if (ok) {
+    log(`ready: ${url}`);
+    if (process.env.SEED_DEMO_DATA !== 'false') {
+      log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);
+    }
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}

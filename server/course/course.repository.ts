@@ -1,0 +1,46 @@
+import type { DbOrTx, Tx } from '../db/client';
+
+export const courseSelect = { id: true, title: true, description: true, price: true } as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Any string is a valid question ("which course is this?"); a non-UUID simply names no course. */
+export function findCourse(db: DbOrTx, courseId: string) {
+  if (!UUID.test(courseId)) return Promise.resolve(null);
+  return db.course.findUnique({ where: { id: courseId }, select: courseSelect });
+}
+
+export function listCourses(db: DbOrTx) {
+  return db.course.findMany({ orderBy: [{ price: 'asc' }, { title: 'asc' }], select: courseSelect });
+}
+
+export async function purchasedCourseIds(db: DbOrTx, userId: string): Promise<Set<string>> {
+  const rows = await db.enrollment.findMany({ where: { userId }, select: { courseId: true } });
+  return new Set(rows.map((r) => r.courseId));
+}
+
+export const enrollmentSelect = { id: true, userId: true, courseId: true, createdAt: true } as const;
+
+/**
+ * Enrolls the user unless already enrolled; returns the new enrollment or null. A concurrent enrollment
+ * of the same pair waits on the unique index and then gets null, so only one purchase can win.
+ */
+export async function enrollOnce(tx: Tx, userId: string, courseId: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO enrollment (user_id, course_id) VALUES (${userId}::uuid, ${courseId}::uuid)
+    ON CONFLICT (user_id, course_id) DO NOTHING
+    RETURNING id`;
+  const row = rows[0];
+  return row ? tx.enrollment.findUniqueOrThrow({ where: { id: row.id }, select: enrollmentSelect }) : null;
+}
+
+export async function removeEnrollment(tx: Tx, enrollmentId: string): Promise<void> {
+  await tx.enrollment.delete({ where: { id: enrollmentId }, select: { id: true } });
+}
+
+export function findEnrollment(db: DbOrTx, userId: string, courseId: string) {
+  return db.enrollment.findUnique({
+    where: { userId_courseId: { userId, courseId } },
+    select: enrollmentSelect,
+  });
+}

@@ -1,0 +1,39 @@
+import { createEnv } from '@t3-oss/env-nextjs';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment, validated once. A missing or malformed value stops the app with
+ * a message naming the variable. Only variables under `client` (none yet) may ever reach the browser.
+ *
+ * Validation is lazy (first call of `env()`) so that `next build` does not need a database URL; the
+ * start script calls `env()` before it serves anything.
+ */
+function load() {
+  return createEnv({
+    server: {
+      NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+      DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }),
+      DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+      SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+      SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+      PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    },
+    client: {},
+    experimental__runtimeEnv: {},
+    emptyStringAsUndefined: true,
+    onValidationError: (issues) => {
+      const lines = issues.map((issue) => {
+        const message = /received undefined/.test(issue.message) ? 'is missing' : issue.message;
+        return `  - ${issue.path?.join('.') ?? '?'}: ${message}`;
+      });
+      throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+    },
+  });
+}
+
+let cached: ReturnType<typeof load> | undefined;
+
+export function env(): ReturnType<typeof load> {
+  cached ??= load();
+  return cached;
+}

@@ -1,0 +1,41 @@
+/**
+ * Refusals the domain can give. Each has a stable machine-readable reason (sent to clients at
+ * `error.data.reason`) and the tRPC code it maps to. Services throw these; server/trpc/init.ts maps
+ * them once. Input validation errors are not here: zod reports those as BAD_REQUEST.
+ */
+export const DOMAIN_REASONS = {
+  UNAUTHORIZED: { code: 'UNAUTHORIZED', message: 'Sign in first (the session is missing, expired or invalid).' },
+  INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'The email or password is wrong.' },
+  EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists.' },
+  NOT_FOUND: { code: 'NOT_FOUND', message: 'No such course.' },
+  ALREADY_PURCHASED: { code: 'CONFLICT', message: 'You already own this course.' },
+  INSUFFICIENT_BALANCE: { code: 'PRECONDITION_FAILED', message: 'The wallet balance is too low for this payment.' },
+  BALANCE_LIMIT_EXCEEDED: {
+    code: 'PRECONDITION_FAILED',
+    message: 'This charge would take the balance past the 100,000 won limit.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    code: 'CONFLICT',
+    message: 'This requestId was already used for a different request.',
+  },
+} as const;
+
+export type DomainReason = keyof typeof DOMAIN_REASONS;
+
+export function isDomainReason(value: string): value is DomainReason {
+  return Object.hasOwn(DOMAIN_REASONS, value);
+}
+
+export class DomainError extends Error {
+  readonly reason: DomainReason;
+
+  constructor(reason: DomainReason, message: string = DOMAIN_REASONS[reason].message) {
+    super(message);
+    this.name = 'DomainError';
+    this.reason = reason;
+  }
+
+  get code() {
+    return DOMAIN_REASONS[this.reason].code;
+  }
+}

@@ -1,0 +1,75 @@
+import type { Db, Tx } from '../db/client';
+import { DomainError, type DomainReason, isDomainReason } from '../errors/domain-error';
+import { requestHash } from './request-hash';
+
+/**
+ * Runs a money mutation exactly once per (user, requestId).
+ *
+ * One interactive transaction does everything: it claims the key (INSERT ... ON CONFLICT DO NOTHING),
+ * applies the effect, and records the outcome, success or business refusal. A concurrent duplicate
+ * blocks on the claim's unique index until the first transaction ends, then reads the committed
+ * outcome and replays it. If the first transaction fails for a technical reason, it rolls back whole,
+ * the claim with it, and a retry starts afresh: a key never records an outcome that did not happen.
+ */
+
+export const MONEY_TRANSACTION_OPTIONS = {
+  maxWait: 10_000,
+  timeout: 20_000,
+  isolationLevel: 'ReadCommitted',
+} as const;
+
+export interface IdempotentRequest {
+  userId: string;
+  requestId: string;
+  operation: string;
+  payload: Record<string, string | number | boolean | null | undefined>;
+}
+
+/** What the effect reports: the ledger entry it wrote, or a business refusal (nothing else written). */
+export type EffectOutcome<T> = { ok: true; transactionId: string; value: T } | { ok: false; reason: DomainReason };
+
+export async function runIdempotent<T>(
+  db: Db,
+  request: IdempotentRequest,
+  effect: (tx: Tx) => Promise<EffectOutcome<T>>,
+  replay: (tx: Tx, transactionId: string) => Promise<T>,
+): Promise<T> {
+  const hash = requestHash(request.operation, request.payload);
+
+  const outcome = await db.$transaction(async (tx): Promise<EffectOutcome<T>> => {
+    const claimed = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO idempotency_key (user_id, request_id, operation, request_hash)
+      VALUES (${request.userId}::uuid, ${request.requestId}, ${request.operation}, ${hash})
+      ON CONFLICT (user_id, request_id) DO NOTHING
+      RETURNING id`;
+    const claim = claimed[0];
+
+    if (!claim) {
+      const earlier = await tx.idempotencyKey.findUniqueOrThrow({
+        where: { userId_requestId: { userId: request.userId, requestId: request.requestId } },
+        select: { requestHash: true, outcome: true, transactionId: true, refusalReason: true },
+      });
+      if (earlier.requestHash !== hash) return { ok: false, reason: 'IDEMPOTENCY_KEY_REUSED' };
+      if (earlier.outcome === 'SUCCEEDED' && earlier.transactionId) {
+        return { ok: true, transactionId: earlier.transactionId, value: await replay(tx, earlier.transactionId) };
+      }
+      if (earlier.outcome === 'REFUSED' && earlier.refusalReason && isDomainReason(earlier.refusalReason)) {
+        return { ok: false, reason: earlier.refusalReason };
+      }
+      throw new Error(`idempotency key ${earlier.outcome ?? 'without outcome'} is inconsistent`);
+    }
+
+    const result = await effect(tx);
+    await tx.idempotencyKey.update({
+      where: { id: claim.id },
+      data: result.ok
+        ? { outcome: 'SUCCEEDED', transactionId: result.transactionId }
+        : { outcome: 'REFUSED', refusalReason: result.reason },
+      select: { id: true },
+    });
+    return result;
+  }, MONEY_TRANSACTION_OPTIONS);
+
+  if (!outcome.ok) throw new DomainError(outcome.reason);
+  return outcome.value;
+}

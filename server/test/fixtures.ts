@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthConfig } from '../auth/auth.service';
+import { signUp } from '../auth/auth.service';
+import type { Db } from '../db/client';
+import { createInnerContext } from '../trpc/context';
+import { createCaller } from '../trpc/router';
+
+export const TEST_AUTH: AuthConfig = {
+  sessionSecret: 'test-secret-that-is-long-enough-for-hs256-signing',
+  sessionTtlHours: 1,
+};
+
+export function uniqueEmail(label = 'learner'): string {
+  return `${label}-${randomUUID()}@example.com`;
+}
+
+/** Signs up a new learner and returns a tRPC caller acting as them, plus their token. */
+export async function signedInCaller(db: Db, label = 'learner') {
+  const session = await signUp(db, TEST_AUTH, { email: uniqueEmail(label), password: 'password-1234', name: label });
+  const caller = createCaller(
+    createInnerContext({ db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId }),
+  );
+  return { caller, user: session.user, token: session.token };
+}
+
+export function anonymousCaller(db: Db) {
+  return createCaller(createInnerContext({ db, auth: TEST_AUTH }));
+}
+
+export async function createCourse(db: Db, price: number, title = `course ${price}`) {
+  return db.course.create({ data: { title, description: 'test course', price }, select: { id: true, price: true } });
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../db/migrate';
+import { dropDatabase, ensureDatabase, withDatabase } from '../db/postgres-server';
+import { testPostgres } from './postgres';
+
+/**
+ * Migrates one template database per run; each test file then gets its own copy (CREATE DATABASE ...
+ * TEMPLATE), so files run in parallel, in any order, without seeing each other's rows.
+ */
+export default async function setup(project: TestProject) {
+  const server = await testPostgres(console.log);
+  const prefix = `cp_test_${randomBytes(4).toString('hex')}`;
+  const templateUrl = withDatabase(server.adminUrl, `${prefix}_template`);
+  await ensureDatabase(templateUrl);
+  await migrate(templateUrl);
+
+  project.provide('adminUrl', server.adminUrl);
+  project.provide('templateUrl', templateUrl);
+  project.provide('databasePrefix', prefix);
+
+  return async () => {
+    const admin = new pg.Client({ connectionString: server.adminUrl });
+    await admin.connect();
+    const { rows } = await admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE datname LIKE $1',
+      [`${prefix}%`],
+    );
+    await admin.end();
+    for (const { datname } of rows) await dropDatabase(withDatabase(server.adminUrl, datname));
+    await server.stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminUrl: string;
+    templateUrl: string;
+    databasePrefix: string;
+  }
+}

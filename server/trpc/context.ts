@@ -1,0 +1,78 @@
+import { type AuthConfig, type AuthUser, authenticate } from '../auth/auth.service';
+import type { Db } from '../db/client';
+
+export const SESSION_COOKIE = 'session';
+
+/** What a procedure can touch. The inner part needs no Request, so tests build it directly. */
+export interface Context {
+  db: Db;
+  auth: AuthConfig;
+  user: AuthUser | null;
+  sessionId: string | null;
+  /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
+  invalidBearer: boolean;
+  setSessionCookie: (token: string, expiresAt: Date) => void;
+  clearSessionCookie: () => void;
+}
+
+export interface InnerContextOptions {
+  db: Db;
+  auth: AuthConfig;
+  user?: AuthUser | null;
+  sessionId?: string | null;
+}
+
+export function createInnerContext(opts: InnerContextOptions): Context {
+  return {
+    db: opts.db,
+    auth: opts.auth,
+    user: opts.user ?? null,
+    sessionId: opts.sessionId ?? null,
+    invalidBearer: false,
+    setSessionCookie: () => {},
+    clearSessionCookie: () => {},
+  };
+}
+
+function readCookie(header: string | null, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+function isHttps(req: Request): boolean {
+  return new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https';
+}
+
+/** Reads `Authorization: Bearer <token>` or the session cookie, and lets procedures set the cookie. */
+export async function createRequestContext(
+  opts: { db: Db; auth: AuthConfig },
+  req: Request,
+  resHeaders: Headers,
+): Promise<Context> {
+  const authorization = req.headers.get('authorization');
+  const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
+  const token = bearer ?? cookie;
+  const session = token ? await authenticate(opts.db, opts.auth, token) : null;
+  const secure = isHttps(req) ? '; Secure' : '';
+
+  return {
+    ...createInnerContext({ ...opts, user: session?.user, sessionId: session?.sessionId }),
+    invalidBearer: Boolean(bearer) && !session,
+    setSessionCookie: (value, expiresAt) => {
+      resHeaders.append(
+        'Set-Cookie',
+        `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${secure}`,
+      );
+    },
+    clearSessionCookie: () => {
+      resHeaders.append(
+        'Set-Cookie',
+        `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure}`,
+      );
+    },
+  };
+}

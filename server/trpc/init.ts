@@ -1,0 +1,59 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import { DomainError } from '../errors/domain-error';
+import type { Context } from './context';
+
+/**
+ * The one place tRPC is initialised and errors are mapped:
+ * - DomainError → its tRPC code, with `data.reason` naming the refusal;
+ * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field;
+ * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
+ */
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    if (cause instanceof ZodError) {
+      const issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return {
+        ...shape,
+        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+        data: { ...shape.data, reason: 'INVALID_INPUT', issues },
+      };
+    }
+    if (cause instanceof DomainError) {
+      return { ...shape, data: { ...shape.data, reason: cause.reason } };
+    }
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      return { ...shape, message: 'Something went wrong on our side; nothing was charged twice. Try again.', data: { ...shape.data, reason: 'INTERNAL' } };
+    }
+    return { ...shape, data: { ...shape.data, reason: error.code } };
+  },
+});
+
+/** Turns a DomainError thrown below into a TRPCError with the right code, once, for every procedure. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+/** A bearer token that does not verify is refused everywhere, even where signing in is optional. */
+const refuseInvalidBearer = t.middleware(({ ctx, next }) => {
+  if (ctx.invalidBearer) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired.');
+  return next();
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseInvalidBearer);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.sessionId) throw new DomainError('UNAUTHORIZED');
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+});

@@ -1,0 +1,15 @@
+import { authRouter } from '../auth/auth.router';
+import { courseRouter } from '../course/course.router';
+import { walletRouter } from '../wallet/wallet.router';
+import { createCallerFactory, router } from './init';
+
+export const appRouter = router({
+  auth: authRouter,
+  wallet: walletRouter,
+  course: courseRouter,
+});
+
+/** The API's type, for other TypeScript apps: `import type { AppRouter } from '.../server/trpc/router'`. */
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

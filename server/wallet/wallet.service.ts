@@ -1,0 +1,99 @@
+import {
+  enrollOnce,
+  findCourse,
+  findEnrollment,
+  removeEnrollment,
+} from '../course/course.repository';
+import type { Db } from '../db/client';
+import { runIdempotent } from '../idempotency/run-idempotent';
+import {
+  applyBalanceChange,
+  ensureWallet,
+  findLedgerEntry,
+  findLedgerPage,
+  insertLedgerEntry,
+} from './wallet.repository';
+import { refusalFor } from './wallet.rules';
+
+/**
+ * The wallet's money rules. Every balance change is one atomic conditional UPDATE plus its ledger row,
+ * in one transaction, under the caller's idempotency key (see runIdempotent).
+ */
+
+export function getWallet(db: Db, userId: string) {
+  return ensureWallet(db, userId);
+}
+
+/** The seed's test charge: adds `amount` won with no card involved. */
+export async function charge(db: Db, userId: string, input: { amount: number; requestId: string }) {
+  const wallet = await ensureWallet(db, userId);
+  return runIdempotent(
+    db,
+    { userId, requestId: input.requestId, operation: 'wallet.charge', payload: { amount: input.amount } },
+    async (tx) => {
+      const balance = await applyBalanceChange(tx, wallet.id, input.amount);
+      if (balance === null) return { ok: false, reason: refusalFor(input.amount) };
+      const transaction = await insertLedgerEntry(tx, {
+        walletId: wallet.id,
+        userId,
+        type: 'CHARGE',
+        amount: input.amount,
+        balanceAfter: balance,
+        requestId: input.requestId,
+      });
+      return { ok: true, transactionId: transaction.id, value: { transaction, balance } };
+    },
+    async (tx, transactionId) => {
+      const transaction = await findLedgerEntry(tx, transactionId);
+      return { transaction, balance: transaction.balanceAfter };
+    },
+  );
+}
+
+/**
+ * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
+ * the database. The enrollment is claimed first, so two purchases of one course (even with different
+ * requestIds, e.g. three fast clicks) cannot both pay.
+ */
+export async function pay(db: Db, userId: string, input: { courseId: string; requestId: string }) {
+  const wallet = await ensureWallet(db, userId);
+  return runIdempotent(
+    db,
+    { userId, requestId: input.requestId, operation: 'wallet.pay', payload: { courseId: input.courseId } },
+    async (tx) => {
+      const course = await findCourse(tx, input.courseId);
+      if (!course) return { ok: false, reason: 'NOT_FOUND' };
+      const enrollment = await enrollOnce(tx, userId, course.id);
+      if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
+
+      const balance = await applyBalanceChange(tx, wallet.id, -course.price);
+      if (balance === null) {
+        await removeEnrollment(tx, enrollment.id); // a refusal leaves nothing behind
+        return { ok: false, reason: refusalFor(-course.price) };
+      }
+      const transaction = await insertLedgerEntry(tx, {
+        walletId: wallet.id,
+        userId,
+        type: 'PAYMENT',
+        amount: -course.price,
+        balanceAfter: balance,
+        requestId: input.requestId,
+        courseId: course.id,
+      });
+      return { ok: true, transactionId: transaction.id, value: { transaction, balance, enrollment } };
+    },
+    async (tx, transactionId) => {
+      const transaction = await findLedgerEntry(tx, transactionId);
+      const enrollment = transaction.courseId ? await findEnrollment(tx, userId, transaction.courseId) : null;
+      if (!enrollment) throw new Error(`payment ${transactionId} has no enrollment`);
+      return { transaction, balance: transaction.balanceAfter, enrollment };
+    },
+  );
+}
+
+export async function listTransactions(db: Db, userId: string, input: { limit: number; cursor?: string }) {
+  const rows = await findLedgerPage(db, userId, input.limit, input.cursor);
+  const items = rows.slice(0, input.limit);
+  const nextCursor = rows.length > input.limit ? (items.at(-1)?.id ?? null) : null;
+  return { items, nextCursor };
+}
