@@ -1,0 +1,98 @@
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/database';
+import { anonymousCaller, TEST_AUTH, uniqueEmail } from '../test/fixtures';
+import { createInnerContext } from '../trpc/context';
+import { createCaller } from '../trpc/router';
+import { authenticate } from './auth.service';
+import { signSessionToken } from './session-token';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
+
+async function codeOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    if (error instanceof TRPCError) return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+    throw error;
+  }
+}
+
+describe('auth', () => {
+  it('signs up, stores only a scrypt hash and returns a token that authenticates the user', async () => {
+    const email = uniqueEmail();
+    const { user, token } = await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: '김학생' });
+    expect(user).toMatchObject({ email, name: '김학생' });
+    const row = await t.db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row.passwordHash).toMatch(/^scrypt\$/);
+    expect(row.passwordHash).not.toContain('password-1234');
+    expect((await authenticate(t.db, TEST_AUTH, token))?.user.id).toBe(user.id);
+  });
+
+  it('treats emails case-insensitively: sign-up with another case is EMAIL_TAKEN, sign-in works', async () => {
+    const email = uniqueEmail('Case');
+    await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: 'a' });
+    expect(
+      await codeOf(anonymousCaller(t.db).auth.signUp({ email: email.toUpperCase(), password: 'password-1234', name: 'b' })),
+    ).toBe('EMAIL_TAKEN');
+    const signedIn = await anonymousCaller(t.db).auth.signIn({ email: ` ${email.toUpperCase()} `, password: 'password-1234' });
+    expect(signedIn.user.email).toBe(email.toLowerCase());
+  });
+
+  it('refuses a wrong password or unknown email with INVALID_CREDENTIALS', async () => {
+    const email = uniqueEmail();
+    await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: 'a' });
+    expect(await codeOf(anonymousCaller(t.db).auth.signIn({ email, password: 'wrong-password' }))).toBe(
+      'INVALID_CREDENTIALS',
+    );
+    expect(
+      await codeOf(anonymousCaller(t.db).auth.signIn({ email: uniqueEmail('nobody'), password: 'password-1234' })),
+    ).toBe('INVALID_CREDENTIALS');
+  });
+
+  it.each([
+    ['a bad email', { email: 'not-an-email', password: 'password-1234', name: 'a' }],
+    ['a short password', { email: 'x@example.com', password: 'short', name: 'a' }],
+    ['an empty name', { email: 'x@example.com', password: 'password-1234', name: ' ' }],
+  ])('refuses sign-up with %s as BAD_REQUEST', async (_label, input) => {
+    expect(await codeOf(anonymousCaller(t.db).auth.signUp(input))).toBe('BAD_REQUEST');
+  });
+
+  it('refuses forged, tampered, expired and signed-out tokens', async () => {
+    const { user, token } = await anonymousCaller(t.db).auth.signUp({
+      email: uniqueEmail(),
+      password: 'password-1234',
+      name: 'a',
+    });
+    const [header, payload, signature] = token.split('.');
+    const forged = await signSessionToken(
+      { userId: user.id, sessionId: '00000000-0000-4000-8000-000000000000' },
+      new Date(Date.now() + 60_000),
+      'another-secret-that-is-long-enough-to-sign',
+    );
+    const tampered = `${header}.${payload}.${signature?.slice(0, -2)}xx`;
+    const session = await authenticate(t.db, TEST_AUTH, token);
+    if (!session) throw new Error('valid token rejected');
+    const expired = await signSessionToken({ userId: user.id, sessionId: session.sessionId }, new Date(Date.now() - 1000), TEST_AUTH.sessionSecret);
+
+    expect(await authenticate(t.db, TEST_AUTH, forged)).toBeNull();
+    expect(await authenticate(t.db, TEST_AUTH, tampered)).toBeNull();
+    expect(await authenticate(t.db, TEST_AUTH, expired)).toBeNull();
+    expect(await authenticate(t.db, TEST_AUTH, 'garbage')).toBeNull();
+
+    const caller = createCaller(createInnerContext({ db: t.db, auth: TEST_AUTH, user, sessionId: session.sessionId }));
+    await caller.auth.signOut();
+    expect(await authenticate(t.db, TEST_AUTH, token)).toBeNull();
+  });
+
+  it('me() is null for anonymous callers and the user when signed in', async () => {
+    expect(await anonymousCaller(t.db).auth.me()).toBeNull();
+  });
+});
