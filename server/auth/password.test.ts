@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DECOY_HASH, hashPassword, verifyPassword } from './password';
+import { signSessionToken, verifySessionToken } from './session-token';
+
+describe('password hashing', () => {
+  it('verifies the right password and refuses a wrong one; salts every hash', async () => {
+    const a = await hashPassword('correct horse');
+    const b = await hashPassword('correct horse');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('correct horse');
+    expect(await verifyPassword('correct horse', a)).toBe(true);
+    expect(await verifyPassword('correct horsE', a)).toBe(false);
+  });
+
+  it('never accepts anything against the decoy or a malformed hash', async () => {
+    expect(await verifyPassword('', DECOY_HASH)).toBe(false);
+    expect(await verifyPassword('x', 'plain-text')).toBe(false);
+  });
+});
+
+describe('session tokens', () => {
+  const secret = 'a-secret-that-is-long-enough-for-hs256';
+  const claims = { userId: 'u1', sessionId: 's1' };
+
+  it('round-trips and refuses another secret, tampering and expiry', async () => {
+    const token = await signSessionToken(claims, new Date(Date.now() + 60_000), secret);
+    expect(await verifySessionToken(token, secret)).toEqual(claims);
+    expect(await verifySessionToken(token, `${secret}!`)).toBeNull();
+    const [h, p, s] = token.split('.');
+    const otherPayload = Buffer.from(JSON.stringify({ sub: 'u2', sid: 's1', iss: 'course-payments' })).toString('base64url');
+    expect(await verifySessionToken(`${h}.${otherPayload}.${s}`, secret)).toBeNull();
+    expect(await verifySessionToken(`${h}.${p}.`, secret)).toBeNull();
+    const expired = await signSessionToken(claims, new Date(Date.now() - 1_000), secret);
+    expect(await verifySessionToken(expired, secret)).toBeNull();
+  });
+
+  it('refuses an unsigned (alg none) token', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', iss: 'course-payments' })).toString('base64url');
+    expect(await verifySessionToken(`${header}.${payload}.`, secret)).toBeNull();
+  });
+});

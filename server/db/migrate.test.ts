@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate';
+import { dropDatabase, ensureDatabase, withDatabase } from './postgres-server';
+
+const created: string[] = [];
+let counter = 0;
+
+async function emptyDatabase(): Promise<string> {
+  const url = withDatabase(inject('adminUrl'), `${inject('databasePrefix')}_migrate_${process.pid}_${counter++}`);
+  await ensureDatabase(url);
+  created.push(url);
+  return url;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  for (const url of created) await dropDatabase(url);
+});
+
+describe('migrate', () => {
+  it('applies every migration once, in order, recorded as prisma migrate deploy records them', async () => {
+    const url = await emptyDatabase();
+    const migrations = await readMigrations();
+    const first = await migrate(url);
+    expect(first.applied).toEqual(migrations.map((m) => m.name));
+    const second = await migrate(url);
+    expect(second).toEqual({ applied: [], alreadyApplied: migrations.map((m) => m.name) });
+
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      url,
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY started_at',
+    );
+    const firstName = migrations[0]?.name ?? '';
+    const sql = await readFile(path.join(MIGRATIONS_DIR, firstName, 'migration.sql'));
+    expect(rows[0]).toMatchObject({
+      migration_name: firstName,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+      applied_steps_count: 1,
+    });
+    expect(rows[0]?.finished_at).toBeInstanceOf(Date);
+    expect(rows).toHaveLength(migrations.length);
+  });
+
+  it('applies once when several processes migrate at the same moment (advisory lock)', async () => {
+    const url = await emptyDatabase();
+    const results = await Promise.all(Array.from({ length: 5 }, () => migrate(url)));
+    expect(results.flatMap((r) => r.applied)).toEqual((await readMigrations()).map((m) => m.name));
+    const rows = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM _prisma_migrations');
+    expect(Number(rows[0]?.n)).toBe((await readMigrations()).length);
+  });
+
+  it('rolls a failing migration back whole, records nothing, and applies later ones in order', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    const write = async (name: string, sql: string) => {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, 'migration.sql'), sql);
+    };
+    await write('001_a', 'CREATE TABLE a (id int);');
+    await write('002_b', 'CREATE TABLE b (id int); SELECT 1/0;');
+    const url = await emptyDatabase();
+
+    await expect(migrate(url, { dir })).rejects.toThrow(/002_b failed and was rolled back/);
+    const tables = await query<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
+    expect(tables.map((r) => r.table_name)).toEqual(['_prisma_migrations', 'a']);
+
+    await writeFile(path.join(dir, '002_b', 'migration.sql'), 'CREATE TABLE b (id int);');
+    await write('003_c', 'ALTER TABLE b ADD COLUMN name text;');
+    expect((await migrate(url, { dir })).applied).toEqual(['002_b', '003_c']);
+  });
+});
