@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { expect, type Page } from '@playwright/test';
+
+export function newLearner() {
+  return { name: '테스트 학습자', email: `e2e-${randomUUID()}@example.com`, password: 'password-1234' };
+}
+
+/** Signs up through the real form; ends on the wallet page. */
+export async function signUpInBrowser(page: Page, learner = newLearner()) {
+  await page.goto('/sign-up');
+  await page.getByLabel('이름').fill(learner.name);
+  await page.getByLabel('이메일').fill(learner.email);
+  await page.getByLabel('비밀번호').fill(learner.password);
+  await page.getByRole('button', { name: '회원가입' }).click();
+  await expect(page).toHaveURL(/\/wallet$/);
+  await expect(page.getByLabel('로그인한 사용자')).toHaveText(`${learner.name}님`);
+  return learner;
+}
+
+export async function chargeInBrowser(page: Page, amount: number) {
+  await page.getByLabel('충전 금액 (원)').fill(String(amount));
+  await page.getByRole('button', { name: '충전하기' }).click();
+}
