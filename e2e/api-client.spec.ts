@@ -15,7 +15,9 @@ test('the typed client charges and pays over HTTP with a bearer token', async ({
 
   const course = (await client.course.list.query()).find((c) => c.price <= 30_000);
   if (!course) throw new Error('the seed has no course under 30,000');
-  expect((await client.wallet.charge.mutate({ amount: 30_000, requestId: randomUUID() })).balance).toBe(30_000);
+  expect((await client.wallet.charge.mutate({ amount: 30_000, requestId: randomUUID() })).balance).toBe(
+    30_000,
+  );
   const paid = await client.wallet.pay.mutate({ courseId: course.id, requestId: randomUUID() });
   expect(paid.balance).toBe(30_000 - course.price);
   expect(paid.enrollment.courseId).toBe(course.id);
@@ -36,7 +38,10 @@ test('health answers 200 with the database state', async ({ request }) => {
 test('unknown pages and bad API calls never show a stack trace', async ({ page, request }) => {
   const missing = await page.goto('/no-such-page');
   expect(missing?.status()).toBe(404);
-  const bad = await request.post('/api/trpc/wallet.charge', { data: '{"json":', headers: { 'content-type': 'application/json' } });
+  const bad = await request.post('/api/trpc/wallet.charge', {
+    data: '{"json":',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(bad.status()).toBeLessThan(500);
   expect(await bad.text()).not.toMatch(/\bat .+\.(ts|js):\d+/);
 });

@@ -13,7 +13,9 @@ export async function signUpInBrowser(page: Page, learner = newLearner()) {
   await page.getByLabel('비밀번호').fill(learner.password);
   await page.getByRole('button', { name: '회원가입' }).click();
   await expect(page).toHaveURL(/\/wallet$/);
-  await expect(page.getByLabel('로그인한 사용자')).toHaveText(`${learner.name}님`);
+  await expect(
+    page.getByRole('navigation', { name: '주 메뉴' }).getByText(`${learner.name}님`),
+  ).toBeVisible();
   return learner;
 }
 

@@ -3,7 +3,9 @@ import { chargeInBrowser, signUpInBrowser } from './helpers';
 
 const COURSE = '결제 시스템 테스트 입문'; // 39,000원 in the demo seed
 
-test('a learner signs up, charges, buys a course with a double click and sees one payment', async ({ page }) => {
+test('a learner signs up, charges, buys a course with a double click and sees one payment', async ({
+  page,
+}) => {
   await signUpInBrowser(page);
   const balance = page.getByLabel('현재 잔액');
   await expect(balance).toHaveText('0원');
@@ -63,7 +65,9 @@ test('a wrong password is refused in words', async ({ page }) => {
   await page.getByLabel('이메일').fill('learner@example.com');
   await page.getByLabel('비밀번호').fill('not-the-password');
   await page.getByRole('button', { name: '로그인' }).click();
-  await expect(page.getByRole('main').getByRole('alert')).toHaveText('이메일 또는 비밀번호가 올바르지 않습니다.');
+  await expect(page.getByRole('main').getByRole('alert')).toHaveText(
+    '이메일 또는 비밀번호가 올바르지 않습니다.',
+  );
 });
 
 test('the demo learner can sign in and sees the seeded balance', async ({ page }) => {

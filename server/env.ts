@@ -12,10 +12,18 @@ function load() {
   return createEnv({
     server: {
       NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-      DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }),
+      DATABASE_URL: z.url({
+        protocol: /^postgres(ql)?$/,
+        error: 'must be a postgres:// or postgresql:// URL',
+      }),
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
       SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
-      SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+      SESSION_TTL_HOURS: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24 * 7),
       PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     },
     client: {},

@@ -62,7 +62,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         <button type="submit" disabled={pending}>
           {mode === 'sign-up' ? '회원가입' : '로그인'}
         </button>
-        {mode === 'sign-up' ? <Link href="/sign-in">이미 계정이 있나요?</Link> : <Link href="/sign-up">계정 만들기</Link>}
+        {mode === 'sign-up' ? (
+          <Link href="/sign-in">이미 계정이 있나요?</Link>
+        ) : (
+          <Link href="/sign-up">계정 만들기</Link>
+        )}
       </div>
     </form>
   );

@@ -20,7 +20,10 @@ export function ChargeForm() {
     trpc.wallet.charge.mutationOptions({
       onSuccess: (result) => {
         requestId.settle();
-        setMessage({ kind: 'success', text: `${won(result.transaction.amount)} 충전 완료. 잔액 ${won(result.balance)}` });
+        setMessage({
+          kind: 'success',
+          text: `${won(result.transaction.amount)} 충전 완료. 잔액 ${won(result.balance)}`,
+        });
       },
       onError: (error) => {
         if (isDefiniteAnswer(error)) requestId.settle();

@@ -41,7 +41,12 @@ export function PayWithBalanceButton({ course }: { course: { id: string; title: 
 
   return (
     <div>
-      <button type="button" onClick={onClick} disabled={pay.isPending} aria-label={`${course.title} 잔액으로 결제`}>
+      <button
+        type="button"
+        onClick={onClick}
+        disabled={pay.isPending}
+        aria-label={`${course.title} 잔액으로 결제`}
+      >
         {pay.isPending ? '결제 중…' : `잔액으로 결제 (${won(course.price)})`}
       </button>
       {message && (

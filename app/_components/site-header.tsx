@@ -29,8 +29,13 @@ export function SiteHeader() {
         <span className="spacer" />
         {me.data ? (
           <>
-            <span aria-label="로그인한 사용자">{me.data.name}님</span>
-            <button type="button" className="secondary" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+            <span>{me.data.name}님</span>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => signOut.mutate()}
+              disabled={signOut.isPending}
+            >
               로그아웃
             </button>
           </>

@@ -23,5 +23,9 @@ export function errorMessage(error: unknown): string {
 
 /** True when the server gave a definite answer, so a retry is a new intent with a new requestId. */
 export function isDefiniteAnswer(error: unknown): boolean {
-  return error instanceof TRPCClientError && typeof error.data?.httpStatus === 'number' && error.data.httpStatus < 500;
+  return (
+    error instanceof TRPCClientError &&
+    typeof error.data?.httpStatus === 'number' &&
+    error.data.httpStatus < 500
+  );
 }

@@ -8,7 +8,11 @@ export function findUserByEmail(db: DbOrTx, email: string) {
 
 /** Creates the user, or returns null when the email is taken (also when two sign-ups race). */
 export async function createUser(db: DbOrTx, data: { email: string; name: string; passwordHash: string }) {
-  const created = await db.user.createManyAndReturn({ data: [data], skipDuplicates: true, select: publicUserSelect });
+  const created = await db.user.createManyAndReturn({
+    data: [data],
+    skipDuplicates: true,
+    select: publicUserSelect,
+  });
   return created[0] ?? null;
 }
 

@@ -31,5 +31,4 @@ export const authRouter = router({
 
   /** The signed-in user, or null for an anonymous caller. */
   me: publicProcedure.output(userOutput.nullable()).query(({ ctx }) => ctx.user),
-
 });

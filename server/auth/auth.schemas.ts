@@ -14,7 +14,11 @@ export const passwordSchema = z
 export const signUpInput = z.object({
   email: emailSchema,
   password: passwordSchema,
-  name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(50, 'name must be at most 50 characters'),
+  name: z
+    .string({ error: 'name must be a string' })
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(50, 'name must be at most 50 characters'),
 });
 
 export const signInInput = z.object({

@@ -1,6 +1,12 @@
 import type { Db } from '../db/client';
 import { DomainError } from '../errors/domain-error';
-import { createSession, createUser, deleteSession, findSessionUser, findUserByEmail } from './auth.repository';
+import {
+  createSession,
+  createUser,
+  deleteSession,
+  findSessionUser,
+  findUserByEmail,
+} from './auth.repository';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password';
 import { signSessionToken, verifySessionToken } from './session-token';
 
@@ -14,11 +20,19 @@ export type AuthUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;
 async function openSession(db: Db, config: AuthConfig, user: AuthUser) {
   const expiresAt = new Date(Date.now() + config.sessionTtlHours * 3_600_000);
   const session = await createSession(db, user.id, expiresAt);
-  const token = await signSessionToken({ userId: user.id, sessionId: session.id }, expiresAt, config.sessionSecret);
+  const token = await signSessionToken(
+    { userId: user.id, sessionId: session.id },
+    expiresAt,
+    config.sessionSecret,
+  );
   return { user, token, expiresAt, sessionId: session.id };
 }
 
-export async function signUp(db: Db, config: AuthConfig, input: { email: string; password: string; name: string }) {
+export async function signUp(
+  db: Db,
+  config: AuthConfig,
+  input: { email: string; password: string; name: string },
+) {
   const passwordHash = await hashPassword(input.password);
   const user = await createUser(db, { email: input.email, name: input.name, passwordHash });
   if (!user) throw new DomainError('EMAIL_TAKEN');

@@ -20,7 +20,8 @@ async function codeOf(promise: Promise<unknown>) {
     await promise;
     return 'OK';
   } catch (error) {
-    if (error instanceof TRPCError) return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+    if (error instanceof TRPCError)
+      return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
     throw error;
   }
 }
@@ -28,7 +29,11 @@ async function codeOf(promise: Promise<unknown>) {
 describe('auth', () => {
   it('signs up, stores only a scrypt hash and returns a token that authenticates the user', async () => {
     const email = uniqueEmail();
-    const { user, token } = await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: '김학생' });
+    const { user, token } = await anonymousCaller(t.db).auth.signUp({
+      email,
+      password: 'password-1234',
+      name: '김학생',
+    });
     expect(user).toMatchObject({ email, name: '김학생' });
     const row = await t.db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.passwordHash).toMatch(/^scrypt\$/);
@@ -40,9 +45,18 @@ describe('auth', () => {
     const email = uniqueEmail('Case');
     await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: 'a' });
     expect(
-      await codeOf(anonymousCaller(t.db).auth.signUp({ email: email.toUpperCase(), password: 'password-1234', name: 'b' })),
+      await codeOf(
+        anonymousCaller(t.db).auth.signUp({
+          email: email.toUpperCase(),
+          password: 'password-1234',
+          name: 'b',
+        }),
+      ),
     ).toBe('EMAIL_TAKEN');
-    const signedIn = await anonymousCaller(t.db).auth.signIn({ email: ` ${email.toUpperCase()} `, password: 'password-1234' });
+    const signedIn = await anonymousCaller(t.db).auth.signIn({
+      email: ` ${email.toUpperCase()} `,
+      password: 'password-1234',
+    });
     expect(signedIn.user.email).toBe(email.toLowerCase());
   });
 
@@ -53,7 +67,9 @@ describe('auth', () => {
       'INVALID_CREDENTIALS',
     );
     expect(
-      await codeOf(anonymousCaller(t.db).auth.signIn({ email: uniqueEmail('nobody'), password: 'password-1234' })),
+      await codeOf(
+        anonymousCaller(t.db).auth.signIn({ email: uniqueEmail('nobody'), password: 'password-1234' }),
+      ),
     ).toBe('INVALID_CREDENTIALS');
   });
 
@@ -80,14 +96,20 @@ describe('auth', () => {
     const tampered = `${header}.${payload}.${signature?.slice(0, -2)}xx`;
     const session = await authenticate(t.db, TEST_AUTH, token);
     if (!session) throw new Error('valid token rejected');
-    const expired = await signSessionToken({ userId: user.id, sessionId: session.sessionId }, new Date(Date.now() - 1000), TEST_AUTH.sessionSecret);
+    const expired = await signSessionToken(
+      { userId: user.id, sessionId: session.sessionId },
+      new Date(Date.now() - 1000),
+      TEST_AUTH.sessionSecret,
+    );
 
     expect(await authenticate(t.db, TEST_AUTH, forged)).toBeNull();
     expect(await authenticate(t.db, TEST_AUTH, tampered)).toBeNull();
     expect(await authenticate(t.db, TEST_AUTH, expired)).toBeNull();
     expect(await authenticate(t.db, TEST_AUTH, 'garbage')).toBeNull();
 
-    const caller = createCaller(createInnerContext({ db: t.db, auth: TEST_AUTH, user, sessionId: session.sessionId }));
+    const caller = createCaller(
+      createInnerContext({ db: t.db, auth: TEST_AUTH, user, sessionId: session.sessionId }),
+    );
     await caller.auth.signOut();
     expect(await authenticate(t.db, TEST_AUTH, token)).toBeNull();
   });

@@ -27,7 +27,9 @@ describe('session tokens', () => {
     expect(await verifySessionToken(token, secret)).toEqual(claims);
     expect(await verifySessionToken(token, `${secret}!`)).toBeNull();
     const [h, p, s] = token.split('.');
-    const otherPayload = Buffer.from(JSON.stringify({ sub: 'u2', sid: 's1', iss: 'course-payments' })).toString('base64url');
+    const otherPayload = Buffer.from(
+      JSON.stringify({ sub: 'u2', sid: 's1', iss: 'course-payments' }),
+    ).toString('base64url');
     expect(await verifySessionToken(`${h}.${otherPayload}.${s}`, secret)).toBeNull();
     expect(await verifySessionToken(`${h}.${p}.`, secret)).toBeNull();
     const expired = await signSessionToken(claims, new Date(Date.now() - 1_000), secret);
@@ -36,7 +38,9 @@ describe('session tokens', () => {
 
   it('refuses an unsigned (alg none) token', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', iss: 'course-payments' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'u1', sid: 's1', iss: 'course-payments' })).toString(
+      'base64url',
+    );
     expect(await verifySessionToken(`${header}.${payload}.`, secret)).toBeNull();
   });
 });

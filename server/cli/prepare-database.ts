@@ -20,7 +20,10 @@ export async function resolveDatabase(log: (line: string) => void) {
 }
 
 /** Creates the database if needed, applies pending migrations and (optionally) the demo seed. */
-export async function prepareDatabase(databaseUrl: string, opts: { seed: boolean; log: (line: string) => void }) {
+export async function prepareDatabase(
+  databaseUrl: string,
+  opts: { seed: boolean; log: (line: string) => void },
+) {
   await ensureDatabase(databaseUrl);
   const result = await migrate(databaseUrl, { log: opts.log });
   if (result.applied.length === 0) opts.log('database schema is up to date');

@@ -3,8 +3,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate';
 import { dropDatabase, ensureDatabase, withDatabase } from './postgres-server';
 
@@ -12,7 +11,10 @@ const created: string[] = [];
 let counter = 0;
 
 async function emptyDatabase(): Promise<string> {
-  const url = withDatabase(inject('adminUrl'), `${inject('databasePrefix')}_migrate_${process.pid}_${counter++}`);
+  const url = withDatabase(
+    inject('adminUrl'),
+    `${inject('databasePrefix')}_migrate_${process.pid}_${counter++}`,
+  );
   await ensureDatabase(url);
   created.push(url);
   return url;
@@ -41,7 +43,12 @@ describe('migrate', () => {
     const second = await migrate(url);
     expect(second).toEqual({ applied: [], alreadyApplied: migrations.map((m) => m.name) });
 
-    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       url,
       'SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY started_at',
     );

@@ -83,13 +83,17 @@ describe('schema.prisma agrees with the migrations', () => {
   });
 
   it('has the same columns, types, nullability and defaults', async () => {
-    const rows = await t.db.$queryRaw<{ table: string; column: string; type: string; not_null: boolean; has_default: boolean }[]>`
+    const rows = await t.db.$queryRaw<
+      { table: string; column: string; type: string; not_null: boolean; has_default: boolean }[]
+    >`
       SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
              a.attnotnull AS not_null, a.atthasdef AS has_default
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
          AND c.relname <> '_prisma_migrations'`;
-    const actual = rows.map((r) => ({ ...r })).sort((a, b) => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`));
+    const actual = rows
+      .map((r) => ({ ...r }))
+      .sort((a, b) => `${a.table}.${a.column}`.localeCompare(`${b.table}.${b.column}`));
     const expected = dm.models
       .flatMap((model) =>
         model.fields
@@ -118,7 +122,9 @@ describe('schema.prisma agrees with the migrations', () => {
   });
 
   it('has the same primary keys, unique constraints and indexes, with Prisma’s names', async () => {
-    const rows = await t.db.$queryRaw<{ table: string; name: string; is_unique: boolean; is_primary: boolean; columns: string[] }[]>`
+    const rows = await t.db.$queryRaw<
+      { table: string; name: string; is_unique: boolean; is_primary: boolean; columns: string[] }[]
+    >`
       SELECT t.relname AS table, i.relname AS name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
              array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
@@ -143,7 +149,17 @@ describe('schema.prisma agrees with the migrations', () => {
   });
 
   it('has the same foreign keys and referential actions', async () => {
-    const rows = await t.db.$queryRaw<{ name: string; table: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string; on_update: string }[]>`
+    const rows = await t.db.$queryRaw<
+      {
+        name: string;
+        table: string;
+        columns: string[];
+        ref_table: string;
+        ref_columns: string[];
+        on_delete: string;
+        on_update: string;
+      }[]
+    >`
       SELECT con.conname AS name, t.relname AS table, rt.relname AS ref_table,
              array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
                      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.o)::text[] AS columns,
@@ -152,7 +168,13 @@ describe('schema.prisma agrees with the migrations', () => {
              con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update
         FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_class rt ON rt.oid = con.confrelid
        WHERE con.contype = 'f'`;
-    const action: Record<string, string> = { Cascade: 'c', Restrict: 'r', SetNull: 'n', NoAction: 'a', SetDefault: 'd' };
+    const action: Record<string, string> = {
+      Cascade: 'c',
+      Restrict: 'r',
+      SetNull: 'n',
+      NoAction: 'a',
+      SetDefault: 'd',
+    };
     const expected = dm.models.flatMap((model) =>
       model.fields
         .filter((f) => f.kind === 'object' && f.relationFromFields?.length)
@@ -178,7 +200,11 @@ describe('schema.prisma agrees with the migrations', () => {
     const rows = await t.db.$queryRaw<{ name: string }[]>`
       SELECT conname AS name FROM pg_constraint WHERE contype = 'c' ORDER BY conname`;
     expect(rows.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['wallet_balance_range', 'wallet_transaction_balance_after_range', 'users_email_lowercase']),
+      expect.arrayContaining([
+        'wallet_balance_range',
+        'wallet_transaction_balance_after_range',
+        'users_email_lowercase',
+      ]),
     );
   });
 });

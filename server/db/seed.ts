@@ -4,7 +4,11 @@ import type { Db } from './client';
 
 /** Demo data for `npm start`. Safe to run on every start: it only adds what is missing. */
 
-export const DEMO_LEARNER = { email: 'learner@example.com', password: 'learner-pass-1234', name: '데모 학습자' };
+export const DEMO_LEARNER = {
+  email: 'learner@example.com',
+  password: 'learner-pass-1234',
+  name: '데모 학습자',
+};
 
 export const DEMO_COURSES = [
   {

@@ -4,12 +4,18 @@
  * them once. Input validation errors are not here: zod reports those as BAD_REQUEST.
  */
 export const DOMAIN_REASONS = {
-  UNAUTHORIZED: { code: 'UNAUTHORIZED', message: 'Sign in first (the session is missing, expired or invalid).' },
+  UNAUTHORIZED: {
+    code: 'UNAUTHORIZED',
+    message: 'Sign in first (the session is missing, expired or invalid).',
+  },
   INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'The email or password is wrong.' },
   EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists.' },
   NOT_FOUND: { code: 'NOT_FOUND', message: 'No such course.' },
   ALREADY_PURCHASED: { code: 'CONFLICT', message: 'You already own this course.' },
-  INSUFFICIENT_BALANCE: { code: 'PRECONDITION_FAILED', message: 'The wallet balance is too low for this payment.' },
+  INSUFFICIENT_BALANCE: {
+    code: 'PRECONDITION_FAILED',
+    message: 'The wallet balance is too low for this payment.',
+  },
   BALANCE_LIMIT_EXCEEDED: {
     code: 'PRECONDITION_FAILED',
     message: 'This charge would take the balance past the 100,000 won limit.',

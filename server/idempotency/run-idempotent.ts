@@ -26,7 +26,9 @@ export interface IdempotentRequest {
 }
 
 /** What the effect reports: the ledger entry it wrote, or a business refusal (nothing else written). */
-export type EffectOutcome<T> = { ok: true; transactionId: string; value: T } | { ok: false; reason: DomainReason };
+export type EffectOutcome<T> =
+  | { ok: true; transactionId: string; value: T }
+  | { ok: false; reason: DomainReason };
 
 export async function runIdempotent<T>(
   db: Db,
@@ -51,7 +53,11 @@ export async function runIdempotent<T>(
       });
       if (earlier.requestHash !== hash) return { ok: false, reason: 'IDEMPOTENCY_KEY_REUSED' };
       if (earlier.outcome === 'SUCCEEDED' && earlier.transactionId) {
-        return { ok: true, transactionId: earlier.transactionId, value: await replay(tx, earlier.transactionId) };
+        return {
+          ok: true,
+          transactionId: earlier.transactionId,
+          value: await replay(tx, earlier.transactionId),
+        };
       }
       if (earlier.outcome === 'REFUSED' && earlier.refusalReason && isDomainReason(earlier.refusalReason)) {
         return { ok: false, reason: earlier.refusalReason };

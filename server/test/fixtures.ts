@@ -16,7 +16,11 @@ export function uniqueEmail(label = 'learner'): string {
 
 /** Signs up a new learner and returns a tRPC caller acting as them, plus their token. */
 export async function signedInCaller(db: Db, label = 'learner') {
-  const session = await signUp(db, TEST_AUTH, { email: uniqueEmail(label), password: 'password-1234', name: label });
+  const session = await signUp(db, TEST_AUTH, {
+    email: uniqueEmail(label),
+    password: 'password-1234',
+    name: label,
+  });
   const caller = createCaller(
     createInnerContext({ db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId }),
   );
@@ -28,5 +32,8 @@ export function anonymousCaller(db: Db) {
 }
 
 export async function createCourse(db: Db, price: number, title = `course ${price}`) {
-  return db.course.create({ data: { title, description: 'test course', price }, select: { id: true, price: true } });
+  return db.course.create({
+    data: { title, description: 'test course', price },
+    select: { id: true, price: true },
+  });
 }

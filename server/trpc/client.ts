@@ -10,7 +10,10 @@ import type { AppRouter } from './router';
  *
  * `token` is what auth.signIn returns; it is sent as `Authorization: Bearer <token>`.
  */
-export function createPaymentClient(options: { baseUrl: string; token?: string | (() => string | undefined) }) {
+export function createPaymentClient(options: {
+  baseUrl: string;
+  token?: string | (() => string | undefined);
+}) {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({

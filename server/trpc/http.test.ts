@@ -54,7 +54,9 @@ describe('over HTTP with a bearer token', () => {
     const course = await createCourse(t.db, 25_000);
     expect(await client.auth.me.query()).toMatchObject({ id: user.id });
     expect((await client.wallet.get.query()).balance).toBe(0);
-    expect((await client.wallet.charge.mutate({ amount: 40_000, requestId: randomUUID() })).balance).toBe(40_000);
+    expect((await client.wallet.charge.mutate({ amount: 40_000, requestId: randomUUID() })).balance).toBe(
+      40_000,
+    );
     const paid = await client.wallet.pay.mutate({ courseId: course.id, requestId: randomUUID() });
     expect(paid.balance).toBe(15_000);
     expect(paid.transaction.createdAt).toBeInstanceOf(Date); // superjson keeps types
@@ -71,7 +73,9 @@ describe('over HTTP with a bearer token', () => {
     const { client } = await signUp();
     const requestId = randomUUID();
     await client.wallet.charge.mutate({ amount: 90_000, requestId });
-    expect(await failure(client.wallet.charge.mutate({ amount: 20_000, requestId: randomUUID() }))).toMatchObject({
+    expect(
+      await failure(client.wallet.charge.mutate({ amount: 20_000, requestId: randomUUID() })),
+    ).toMatchObject({
       status: 412,
       reason: 'BALANCE_LIMIT_EXCEEDED',
     });
@@ -98,7 +102,10 @@ describe('over HTTP with a bearer token', () => {
 
   it('refuses user procedures without a session, and forged tokens everywhere', async () => {
     const anonymous = createPaymentClient({ baseUrl: server.baseUrl });
-    expect(await failure(anonymous.wallet.get.query())).toMatchObject({ status: 401, reason: 'UNAUTHORIZED' });
+    expect(await failure(anonymous.wallet.get.query())).toMatchObject({
+      status: 401,
+      reason: 'UNAUTHORIZED',
+    });
     expect(
       await failure(anonymous.wallet.charge.mutate({ amount: 1_000, requestId: randomUUID() })),
     ).toMatchObject({ status: 401 });
@@ -154,7 +161,11 @@ describe('hostile input never yields a 500', () => {
     ['an unknown procedure', 'wallet.steal', '{}'],
     ['a huge number', 'wallet.charge', '{"json":{"amount":1e308,"requestId":"x"}}'],
     ['sign-up with objects for strings', 'auth.signUp', '{"json":{"email":{},"password":[],"name":1}}'],
-    ['a superjson meta that lies', 'auth.signIn', '{"json":{"email":"a@b.c","password":"x"},"meta":{"values":{"email":["Date"]}}}'],
+    [
+      'a superjson meta that lies',
+      'auth.signIn',
+      '{"json":{"email":"a@b.c","password":"x"},"meta":{"values":{"email":["Date"]}}}',
+    ],
   ])('%s', async (_label, path, body) => {
     const { token } = await signUp();
     const response = await post(path, body, { authorization: `Bearer ${token}` });

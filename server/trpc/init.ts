@@ -27,7 +27,11 @@ const t = initTRPC.context<Context>().create({
       return { ...shape, data: { ...shape.data, reason: cause.reason } };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
-      return { ...shape, message: 'Something went wrong on our side; nothing was charged twice. Try again.', data: { ...shape.data, reason: 'INTERNAL' } };
+      return {
+        ...shape,
+        message: 'Something went wrong on our side; nothing was charged twice. Try again.',
+        data: { ...shape.data, reason: 'INTERNAL' },
+      };
     }
     return { ...shape, data: { ...shape.data, reason: error.code } };
   },

@@ -35,12 +35,16 @@ async function learner() {
 function reasonOf(result: PromiseSettledResult<unknown>): string | undefined {
   if (result.status === 'fulfilled') return undefined;
   const error = result.reason;
-  if (error instanceof TRPCError) return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+  if (error instanceof TRPCError)
+    return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
   throw error;
 }
 
 async function ledger(userId: string) {
-  const rows = await t.db.walletTransaction.findMany({ where: { userId }, select: { amount: true, balanceAfter: true } });
+  const rows = await t.db.walletTransaction.findMany({
+    where: { userId },
+    select: { amount: true, balanceAfter: true },
+  });
   return { count: rows.length, sum: rows.reduce((s, r) => s + r.amount, 0), rows };
 }
 
@@ -55,7 +59,9 @@ describe('concurrency', () => {
   it('100 parallel charges of 1,000 end at exactly 100,000 with 100 ledger rows', async () => {
     const me = await learner();
     const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) => me.on(i).wallet.charge({ amount: 1_000, requestId: randomUUID() })),
+      Array.from({ length: 100 }, (_, i) =>
+        me.on(i).wallet.charge({ amount: 1_000, requestId: randomUUID() }),
+      ),
     );
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await me.caller.wallet.get()).balance).toBe(100_000);
@@ -71,7 +77,9 @@ describe('concurrency', () => {
   it('150 parallel charges of 1,000: exactly 100 succeed and 50 are refused for the limit', async () => {
     const me = await learner();
     const results = await Promise.allSettled(
-      Array.from({ length: 150 }, (_, i) => me.on(i).wallet.charge({ amount: 1_000, requestId: randomUUID() })),
+      Array.from({ length: 150 }, (_, i) =>
+        me.on(i).wallet.charge({ amount: 1_000, requestId: randomUUID() }),
+      ),
     );
     const reasons = results.map(reasonOf);
     expect(reasons.filter((r) => r === undefined)).toHaveLength(100);
@@ -139,7 +147,9 @@ describe('concurrency', () => {
     };
     const me = await learner();
     const courses = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => createCourse(t.db, 1_000 + Math.floor(random() * 20) * 1_000, `r${i}`)),
+      Array.from({ length: 15 }, (_, i) =>
+        createCourse(t.db, 1_000 + Math.floor(random() * 20) * 1_000, `r${i}`),
+      ),
     );
     for (let round = 0; round < 3; round++) {
       const ops = Array.from({ length: 60 }, (_, i) => {
@@ -152,7 +162,9 @@ describe('concurrency', () => {
       });
       const results = await Promise.allSettled(ops);
       for (const reason of results.map(reasonOf)) {
-        expect([undefined, 'BALANCE_LIMIT_EXCEEDED', 'INSUFFICIENT_BALANCE', 'ALREADY_PURCHASED']).toContain(reason);
+        expect([undefined, 'BALANCE_LIMIT_EXCEEDED', 'INSUFFICIENT_BALANCE', 'ALREADY_PURCHASED']).toContain(
+          reason,
+        );
       }
       const balance = (await me.caller.wallet.get()).balance;
       const rows = await ledger(me.user.id);

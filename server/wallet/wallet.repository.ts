@@ -3,7 +3,13 @@ import type { WalletTransactionType } from '../db/generated/client';
 
 /** The only code that reads or writes wallets and their ledger. */
 
-export const walletSelect = { id: true, userId: true, balance: true, createdAt: true, updatedAt: true } as const;
+export const walletSelect = {
+  id: true,
+  userId: true,
+  balance: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 export const ledgerEntrySelect = {
   id: true,

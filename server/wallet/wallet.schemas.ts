@@ -4,7 +4,11 @@ import { amountSchema, requestIdSchema } from './wallet.rules';
 export const chargeInput = z.object({ amount: amountSchema, requestId: requestIdSchema });
 
 export const payInput = z.object({
-  courseId: z.string({ error: 'courseId must be a string' }).trim().min(1, 'courseId must not be empty').max(64),
+  courseId: z
+    .string({ error: 'courseId must be a string' })
+    .trim()
+    .min(1, 'courseId must not be empty')
+    .max(64),
   requestId: requestIdSchema,
 });
 

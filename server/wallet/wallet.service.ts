@@ -1,9 +1,4 @@
-import {
-  enrollOnce,
-  findCourse,
-  findEnrollment,
-  removeEnrollment,
-} from '../course/course.repository';
+import { enrollOnce, findCourse, findEnrollment, removeEnrollment } from '../course/course.repository';
 import type { Db } from '../db/client';
 import { runIdempotent } from '../idempotency/run-idempotent';
 import {

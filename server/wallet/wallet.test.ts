@@ -19,13 +19,20 @@ async function refusal(promise: Promise<unknown>) {
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
     const cause = error.cause as { reason?: string } | undefined;
-    return { code: error.code, reason: cause?.reason ?? (error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : undefined) };
+    return {
+      code: error.code,
+      reason: cause?.reason ?? (error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : undefined),
+    };
   }
   throw new Error('expected the call to be refused, but it succeeded');
 }
 
 async function ledgerSum(userId: string) {
-  const sum = await t.db.walletTransaction.aggregate({ where: { userId }, _sum: { amount: true }, _count: true });
+  const sum = await t.db.walletTransaction.aggregate({
+    where: { userId },
+    _sum: { amount: true },
+    _count: true,
+  });
   return { sum: sum._sum.amount ?? 0, count: sum._count };
 }
 
@@ -73,7 +80,10 @@ describe('wallet.charge', () => {
   ])('refuses an amount that is %s with BAD_REQUEST and changes nothing', async (_label, input) => {
     const { caller, user } = await signedInCaller(t.db);
     const result = await refusal(
-      caller.wallet.charge({ ...input, requestId: randomUUID() } as unknown as { amount: number; requestId: string }),
+      caller.wallet.charge({ ...input, requestId: randomUUID() } as unknown as {
+        amount: number;
+        requestId: string;
+      }),
     );
     expect(result.code).toBe('BAD_REQUEST');
     expect((await caller.wallet.get()).balance).toBe(0);
@@ -84,7 +94,11 @@ describe('wallet.charge', () => {
     const { caller } = await signedInCaller(t.db);
     expect((await refusal(caller.wallet.charge({ amount: 1000, requestId: '' }))).code).toBe('BAD_REQUEST');
     expect(
-      (await refusal(caller.wallet.charge({ amount: 1000 } as unknown as { amount: number; requestId: string }))).code,
+      (
+        await refusal(
+          caller.wallet.charge({ amount: 1000 } as unknown as { amount: number; requestId: string }),
+        )
+      ).code,
     ).toBe('BAD_REQUEST');
   });
 });
@@ -122,9 +136,13 @@ describe('idempotency', () => {
     const { caller } = await signedInCaller(t.db);
     const course = await createCourse(t.db, 20_000);
     const requestId = randomUUID();
-    expect((await refusal(caller.wallet.pay({ courseId: course.id, requestId }))).reason).toBe('INSUFFICIENT_BALANCE');
+    expect((await refusal(caller.wallet.pay({ courseId: course.id, requestId }))).reason).toBe(
+      'INSUFFICIENT_BALANCE',
+    );
     await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
-    expect((await refusal(caller.wallet.pay({ courseId: course.id, requestId }))).reason).toBe('INSUFFICIENT_BALANCE');
+    expect((await refusal(caller.wallet.pay({ courseId: course.id, requestId }))).reason).toBe(
+      'INSUFFICIENT_BALANCE',
+    );
     expect((await caller.wallet.get()).balance).toBe(50_000);
     // A new intent (new requestId) is judged afresh.
     const paid = await caller.wallet.pay({ courseId: course.id, requestId: randomUUID() });
@@ -148,10 +166,18 @@ describe('wallet.pay', () => {
     const { caller, user } = await signedInCaller(t.db);
     const course = await createCourse(t.db, 39_000);
     await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
-    const input = { courseId: course.id, requestId: randomUUID(), amount: 1 } as { courseId: string; requestId: string };
+    const input = { courseId: course.id, requestId: randomUUID(), amount: 1 } as {
+      courseId: string;
+      requestId: string;
+    };
     const result = await caller.wallet.pay(input);
     expect(result.balance).toBe(11_000);
-    expect(result.transaction).toMatchObject({ type: 'PAYMENT', amount: -39_000, balanceAfter: 11_000, courseId: course.id });
+    expect(result.transaction).toMatchObject({
+      type: 'PAYMENT',
+      amount: -39_000,
+      balanceAfter: 11_000,
+      courseId: course.id,
+    });
     expect(result.enrollment).toMatchObject({ userId: user.id, courseId: course.id });
     const catalogue = await caller.course.list();
     expect(catalogue.find((c) => c.id === course.id)?.purchased).toBe(true);
@@ -182,18 +208,18 @@ describe('wallet.pay', () => {
     expect((await caller.wallet.get()).balance).toBe(40_000);
   });
 
-  it.each([['a random uuid', randomUUID()], ['not a uuid', 'no-such-course']])(
-    'refuses an unknown course (%s) with NOT_FOUND',
-    async (_label, courseId) => {
-      const { caller } = await signedInCaller(t.db);
-      await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
-      expect(await refusal(caller.wallet.pay({ courseId, requestId: randomUUID() }))).toEqual({
-        code: 'NOT_FOUND',
-        reason: 'NOT_FOUND',
-      });
-      expect((await caller.wallet.get()).balance).toBe(50_000);
-    },
-  );
+  it.each([
+    ['a random uuid', randomUUID()],
+    ['not a uuid', 'no-such-course'],
+  ])('refuses an unknown course (%s) with NOT_FOUND', async (_label, courseId) => {
+    const { caller } = await signedInCaller(t.db);
+    await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
+    expect(await refusal(caller.wallet.pay({ courseId, requestId: randomUUID() }))).toEqual({
+      code: 'NOT_FOUND',
+      reason: 'NOT_FOUND',
+    });
+    expect((await caller.wallet.get()).balance).toBe(50_000);
+  });
 
   it('replays a payment with its enrollment', async () => {
     const { caller } = await signedInCaller(t.db);
@@ -212,7 +238,8 @@ describe('wallet.transactions', () => {
     const me = await signedInCaller(t.db, 'me');
     const other = await signedInCaller(t.db, 'other');
     await other.caller.wallet.charge({ amount: 99, requestId: randomUUID() });
-    for (let i = 1; i <= 5; i++) await me.caller.wallet.charge({ amount: i * 1000, requestId: `charge-${i}` });
+    for (let i = 1; i <= 5; i++)
+      await me.caller.wallet.charge({ amount: i * 1000, requestId: `charge-${i}` });
 
     const first = await me.caller.wallet.transactions({ limit: 2 });
     expect(first.items.map((i) => i.amount)).toEqual([5000, 4000]);
@@ -228,7 +255,9 @@ describe('wallet.transactions', () => {
     const { caller } = await signedInCaller(t.db);
     expect((await refusal(caller.wallet.transactions({ limit: 0 }))).code).toBe('BAD_REQUEST');
     expect((await refusal(caller.wallet.transactions({ limit: 101 }))).code).toBe('BAD_REQUEST');
-    expect((await refusal(caller.wallet.transactions({ limit: 5, cursor: 'nope' }))).code).toBe('BAD_REQUEST');
+    expect((await refusal(caller.wallet.transactions({ limit: 5, cursor: 'nope' }))).code).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 
@@ -236,12 +265,12 @@ describe('the database itself', () => {
   it('refuses a balance outside 0..100,000 even from raw SQL (CHECK constraint)', async () => {
     const { caller } = await signedInCaller(t.db);
     const wallet = await caller.wallet.get();
-    await expect(t.db.$executeRaw`UPDATE wallet SET balance = 100001 WHERE id = ${wallet.id}::uuid`).rejects.toThrow(
-      /wallet_balance_range/,
-    );
-    await expect(t.db.$executeRaw`UPDATE wallet SET balance = -1 WHERE id = ${wallet.id}::uuid`).rejects.toThrow(
-      /wallet_balance_range/,
-    );
+    await expect(
+      t.db.$executeRaw`UPDATE wallet SET balance = 100001 WHERE id = ${wallet.id}::uuid`,
+    ).rejects.toThrow(/wallet_balance_range/);
+    await expect(
+      t.db.$executeRaw`UPDATE wallet SET balance = -1 WHERE id = ${wallet.id}::uuid`,
+    ).rejects.toThrow(/wallet_balance_range/);
   });
 
   it('keeps the ledger append-only', async () => {
@@ -250,8 +279,8 @@ describe('the database itself', () => {
     await expect(
       t.db.$executeRaw`UPDATE wallet_transaction SET amount = 2000 WHERE id = ${transaction.id}::uuid`,
     ).rejects.toThrow(/append-only/);
-    await expect(t.db.$executeRaw`DELETE FROM wallet_transaction WHERE id = ${transaction.id}::uuid`).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      t.db.$executeRaw`DELETE FROM wallet_transaction WHERE id = ${transaction.id}::uuid`,
+    ).rejects.toThrow(/append-only/);
   });
 });

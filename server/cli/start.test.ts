@@ -1,0 +1,30 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function start(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/start.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('start-up configuration', () => {
+  it('stops with a message naming each malformed or missing variable', () => {
+    const result = start({ DATABASE_URL: 'mysql://localhost/app', PORT: 'eighty' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(result.stderr).toMatch(/SESSION_SECRET: is missing/);
+    expect(result.stderr).toMatch(/PORT:/);
+  });
+
+  it('refuses a session secret that is too short', () => {
+    const result = start({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', SESSION_SECRET: 'short' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/SESSION_SECRET: must be at least 32 characters/);
+  });
+});
