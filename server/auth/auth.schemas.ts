@@ -18,7 +18,8 @@ export const signUpInput = z.object({
     .string({ error: 'name must be a string' })
     .trim()
     .min(1, 'name must not be empty')
-    .max(50, 'name must be at most 50 characters'),
+    .max(50, 'name must be at most 50 characters')
+    .regex(/^[^\p{Cc}]+$/u, 'name must not contain control characters'),
 });
 
 export const signInInput = z.object({

@@ -159,6 +159,12 @@ describe('hostile input never yields a 500', () => {
     ['an array body', 'wallet.charge', '[1,2,3]'],
     ['null input', 'wallet.charge', 'null'],
     ['an unknown procedure', 'wallet.steal', '{}'],
+    ['a NUL byte in the requestId', 'wallet.charge', '{"json":{"amount":1000,"requestId":"a\\u0000b"}}'],
+    [
+      'a NUL byte in a name',
+      'auth.signUp',
+      '{"json":{"email":"nul@example.com","password":"password-1234","name":"a\\u0000"}}',
+    ],
     ['a huge number', 'wallet.charge', '{"json":{"amount":1e308,"requestId":"x"}}'],
     ['sign-up with objects for strings', 'auth.signUp', '{"json":{"email":{},"password":[],"name":1}}'],
     [

@@ -39,6 +39,7 @@ describe('balance rules', () => {
     expect(requestIdSchema.safeParse('').success).toBe(false);
     expect(requestIdSchema.safeParse('   ').success).toBe(false);
     expect(requestIdSchema.safeParse('x'.repeat(129)).success).toBe(false);
+    expect(requestIdSchema.safeParse('a\u0000b').success).toBe(false);
     expect(requestIdSchema.parse(' abc ')).toBe('abc');
   });
 });

@@ -17,7 +17,8 @@ export const requestIdSchema = z
   .string({ error: 'requestId must be a string' })
   .trim()
   .min(1, 'requestId must not be empty')
-  .max(128, 'requestId must be at most 128 characters');
+  .max(128, 'requestId must be at most 128 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'requestId must not contain control characters');
 
 /** Whether a balance may move by `delta`: the same rule as the conditional UPDATE's WHERE clause. */
 export function canApply(balance: number, delta: number): boolean {
