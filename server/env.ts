@@ -25,6 +25,22 @@ function load() {
         .max(24 * 90)
         .default(24 * 7),
       PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+      // Toss Payments. Without keys the app uses the sandbox it ships (server/toss/sandbox).
+      TOSS_CLIENT_KEY: z
+        .string()
+        .regex(/^(test|live)_(gck|ck)_/, 'must be a Toss client key (test_gck_...)')
+        .optional(),
+      TOSS_SECRET_KEY: z
+        .string()
+        .regex(/^(test|live)_(gsk|sk)_/, 'must be a Toss secret key (test_gsk_...)')
+        .optional(),
+      TOSS_API_BASE: z.url().optional(),
+      TOSS_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(60_000),
+      TOSS_SANDBOX_CONFIRM_WINDOW_MS: z.coerce
+        .number()
+        .int()
+        .min(1_000)
+        .default(10 * 60_000),
     },
     client: {},
     experimental__runtimeEnv: {},

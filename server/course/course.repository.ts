@@ -19,15 +19,21 @@ export async function purchasedCourseIds(db: DbOrTx, userId: string): Promise<Se
   return new Set(rows.map((r) => r.courseId));
 }
 
-export const enrollmentSelect = { id: true, userId: true, courseId: true, createdAt: true } as const;
+export const enrollmentSelect = {
+  id: true,
+  userId: true,
+  courseId: true,
+  orderId: true,
+  createdAt: true,
+} as const;
 
 /**
  * Enrolls the user unless already enrolled; returns the new enrollment or null. A concurrent enrollment
  * of the same pair waits on the unique index and then gets null, so only one purchase can win.
  */
-export async function enrollOnce(tx: Tx, userId: string, courseId: string) {
+export async function enrollOnce(tx: Tx, userId: string, courseId: string, orderId: string | null = null) {
   const rows = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO enrollment (user_id, course_id) VALUES (${userId}::uuid, ${courseId}::uuid)
+    INSERT INTO enrollment (user_id, course_id, order_id) VALUES (${userId}::uuid, ${courseId}::uuid, ${orderId})
     ON CONFLICT (user_id, course_id) DO NOTHING
     RETURNING id`;
   const row = rows[0];
@@ -43,4 +49,8 @@ export function findEnrollment(db: DbOrTx, userId: string, courseId: string) {
     where: { userId_courseId: { userId, courseId } },
     select: enrollmentSelect,
   });
+}
+
+export async function linkEnrollmentToOrder(tx: Tx, enrollmentId: string, orderId: string) {
+  return tx.enrollment.update({ where: { id: enrollmentId }, data: { orderId }, select: enrollmentSelect });
 }

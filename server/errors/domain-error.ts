@@ -20,6 +20,13 @@ export const DOMAIN_REASONS = {
     code: 'PRECONDITION_FAILED',
     message: 'This charge would take the balance past the 100,000 won limit.',
   },
+  ORDER_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such order.' },
+  ORDER_NOT_PAYABLE: { code: 'CONFLICT', message: 'This order is not awaiting payment.' },
+  AMOUNT_MISMATCH: {
+    code: 'BAD_REQUEST',
+    message: "The amount does not match the order's amount; nothing was charged.",
+  },
+  PAYMENT_FAILED: { code: 'PRECONDITION_FAILED', message: 'The card payment was refused.' },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
     message: 'This requestId was already used for a different request.',

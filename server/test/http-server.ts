@@ -2,34 +2,80 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import type { Db } from '../db/client';
+import { tossExchangeRecorder } from '../payment/payment.repository';
+import { handleSandboxRequest, SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
+import { createTossClient } from '../toss/toss-client';
+import { DOCS_TEST_KEYS } from '../toss/toss-config';
 import { handleTrpcRequest } from '../trpc/http-handler';
 import { TEST_AUTH } from './fixtures';
 
+export interface TestServerOptions {
+  /** The app's read timeout for Toss calls; tests of timeouts make it short. */
+  readTimeoutMs?: number;
+  confirmWindowMs?: number;
+  waitForConfirmMs?: number;
+}
+
 /**
- * Serves the same request handler as app/api/trpc over real HTTP on a random local port, against the
- * test file's own database: HTTP tests see exactly what a remote caller sees (status codes, cookies).
+ * Serves the same handlers as the app (tRPC at /api/trpc, the Toss sandbox at /api/toss-sandbox) over
+ * real HTTP on a random local port, against the test file's own database. The app's Toss client calls
+ * the sandbox over that same HTTP, as `npm start` does.
  */
-export async function startTestHttpServer(db: Db) {
+export async function startTestHttpServer(db: Db, options: TestServerOptions = {}) {
+  let baseUrl = '';
+  const toss = () =>
+    createTossClient({
+      baseUrl: `${baseUrl}${SANDBOX_PREFIX}`,
+      secretKey: DOCS_TEST_KEYS.secretKey,
+      readTimeoutMs: options.readTimeoutMs ?? 10_000,
+      recorder: tossExchangeRecorder(db),
+    });
+
   const server = http.createServer(async (req, res) => {
     try {
       const request = incomingMessageToRequest(req, res, { maxBodySize: 1_000_000 });
-      const response = await handleTrpcRequest(request, { db, auth: TEST_AUTH });
+      const response = (req.url ?? '').startsWith(SANDBOX_PREFIX)
+        ? await handleSandboxRequest(request, {
+            db,
+            secretKey: DOCS_TEST_KEYS.secretKey,
+            confirmWindowMs: options.confirmWindowMs ?? 600_000,
+          })
+        : await handleTrpcRequest(request, {
+            db,
+            auth: TEST_AUTH,
+            toss: toss(),
+            waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
+          });
+      let body: Buffer;
+      try {
+        body = Buffer.from(await response.arrayBuffer());
+      } catch {
+        res.destroy(); // the body failed mid-flight: the client sees its connection drop
+        return;
+      }
       res.statusCode = response.status;
       for (const [key, value] of response.headers) {
         if (key !== 'set-cookie') res.setHeader(key, value);
       }
       const cookies = response.headers.getSetCookie();
       if (cookies.length) res.setHeader('set-cookie', cookies);
-      res.end(Buffer.from(await response.arrayBuffer()));
+      res.end(body);
     } catch (error) {
       res.statusCode = 500;
       res.end(String(error));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    baseUrl,
+    sandboxUrl: `${baseUrl}${SANDBOX_PREFIX}`,
+    /** The app's Toss client for this server, for tRPC callers built in tests. */
+    toss,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,12 +1,22 @@
 import { type AuthConfig, type AuthUser, authenticate } from '../auth/auth.service';
 import type { Db } from '../db/client';
+import { createTossClient, type TossClient } from '../toss/toss-client';
 
 export const SESSION_COOKIE = 'session';
+
+const unreachableToss = createTossClient({
+  baseUrl: 'http://127.0.0.1:9',
+  secretKey: 'none',
+  readTimeoutMs: 1000,
+});
 
 /** What a procedure can touch. The inner part needs no Request, so tests build it directly. */
 export interface Context {
   db: Db;
   auth: AuthConfig;
+  /** Toss (or the sandbox) for card payments, and how long a concurrent confirm waits for another. */
+  toss: TossClient;
+  waitForConfirmMs: number;
   user: AuthUser | null;
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
@@ -18,6 +28,9 @@ export interface Context {
 export interface InnerContextOptions {
   db: Db;
   auth: AuthConfig;
+  /** Tests that never reach Toss may leave it out: calls then fail as if Toss were unreachable. */
+  toss?: TossClient;
+  waitForConfirmMs?: number;
   user?: AuthUser | null;
   sessionId?: string | null;
 }
@@ -26,6 +39,8 @@ export function createInnerContext(opts: InnerContextOptions): Context {
   return {
     db: opts.db,
     auth: opts.auth,
+    toss: opts.toss ?? unreachableToss,
+    waitForConfirmMs: opts.waitForConfirmMs ?? 65_000,
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,
@@ -48,7 +63,7 @@ function isHttps(req: Request): boolean {
 
 /** Reads `Authorization: Bearer <token>` or the session cookie, and lets procedures set the cookie. */
 export async function createRequestContext(
-  opts: { db: Db; auth: AuthConfig },
+  opts: InnerContextOptions,
   req: Request,
   resHeaders: Headers,
 ): Promise<Context> {

@@ -1,13 +1,11 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import type { AuthConfig } from '../auth/auth.service';
-import type { Db } from '../db/client';
-import { createRequestContext } from './context';
+import { createRequestContext, type InnerContextOptions } from './context';
 import { appRouter } from './router';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
 /** Serves tRPC over HTTP. The Next.js route and the HTTP integration tests both use this function. */
-export function handleTrpcRequest(req: Request, deps: { db: Db; auth: AuthConfig }): Promise<Response> {
+export function handleTrpcRequest(req: Request, deps: InnerContextOptions): Promise<Response> {
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,

@@ -1,5 +1,7 @@
 import { authRouter } from '../auth/auth.router';
 import { courseRouter } from '../course/course.router';
+import { orderRouter } from '../order/order.router';
+import { paymentRouter } from '../payment/payment.router';
 import { walletRouter } from '../wallet/wallet.router';
 import { createCallerFactory, router } from './init';
 
@@ -7,6 +9,8 @@ export const appRouter = router({
   auth: authRouter,
   wallet: walletRouter,
   course: courseRouter,
+  order: orderRouter,
+  payment: paymentRouter,
 });
 
 /** The API's type, for other TypeScript apps: `import type { AppRouter } from '.../server/trpc/router'`. */

@@ -45,11 +45,12 @@ export const enrollmentOutput = z.object({
   id: z.string(),
   userId: z.string(),
   courseId: z.string(),
+  orderId: z.string().nullable(),
   createdAt: z.date(),
 });
 
 export const chargeOutput = z.object({ transaction: transactionOutput, balance: z.number().int() });
-export const payOutput = chargeOutput.extend({ enrollment: enrollmentOutput });
+export const payOutput = chargeOutput.extend({ enrollment: enrollmentOutput, orderId: z.string() });
 export const transactionsOutput = z.object({
   items: z.array(transactionOutput),
   nextCursor: z.string().nullable(),

@@ -1,6 +1,15 @@
-import { enrollOnce, findCourse, findEnrollment, removeEnrollment } from '../course/course.repository';
+import {
+  enrollOnce,
+  findCourse,
+  findEnrollment,
+  linkEnrollmentToOrder,
+  removeEnrollment,
+} from '../course/course.repository';
 import type { Db } from '../db/client';
 import { runIdempotent } from '../idempotency/run-idempotent';
+import { insertOrder } from '../order/order.repository';
+import { newOrderId } from '../order/order-id';
+import { insertPayment } from '../payment/payment.repository';
 import {
   applyBalanceChange,
   ensureWallet,
@@ -48,7 +57,9 @@ export async function charge(db: Db, userId: string, input: { amount: number; re
 /**
  * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
  * the database. The enrollment is claimed first, so two purchases of one course (even with different
- * requestIds, e.g. three fast clicks) cannot both pay.
+ * requestIds, e.g. three fast clicks) cannot both pay. The purchase is an order like a card purchase
+ * (method BALANCE, born APPROVED, with its payment record), so history, refunds and reconciliation see
+ * one kind of thing.
  */
 export async function pay(db: Db, userId: string, input: { courseId: string; requestId: string }) {
   const wallet = await ensureWallet(db, userId);
@@ -66,6 +77,19 @@ export async function pay(db: Db, userId: string, input: { courseId: string; req
         await removeEnrollment(tx, enrollment.id); // a refusal leaves nothing behind
         return { ok: false, reason: refusalFor(-course.price) };
       }
+      const approvedAt = new Date();
+      const order = await insertOrder(tx, {
+        id: newOrderId(),
+        userId,
+        type: 'COURSE',
+        courseId: course.id,
+        amount: course.price,
+        orderName: course.title,
+        status: 'APPROVED',
+        method: 'BALANCE',
+        approvedAt,
+      });
+      await insertPayment(tx, { orderId: order.id, method: 'BALANCE', amount: course.price, approvedAt });
       const transaction = await insertLedgerEntry(tx, {
         walletId: wallet.id,
         userId,
@@ -74,14 +98,20 @@ export async function pay(db: Db, userId: string, input: { courseId: string; req
         balanceAfter: balance,
         requestId: input.requestId,
         courseId: course.id,
+        orderId: order.id,
       });
-      return { ok: true, transactionId: transaction.id, value: { transaction, balance, enrollment } };
+      const linked = await linkEnrollmentToOrder(tx, enrollment.id, order.id);
+      return {
+        ok: true,
+        transactionId: transaction.id,
+        value: { transaction, balance, enrollment: linked, orderId: order.id },
+      };
     },
     async (tx, transactionId) => {
       const transaction = await findLedgerEntry(tx, transactionId);
       const enrollment = transaction.courseId ? await findEnrollment(tx, userId, transaction.courseId) : null;
-      if (!enrollment) throw new Error(`payment ${transactionId} has no enrollment`);
-      return { transaction, balance: transaction.balanceAfter, enrollment };
+      if (!enrollment || !transaction.orderId) throw new Error(`payment ${transactionId} has no enrollment`);
+      return { transaction, balance: transaction.balanceAfter, enrollment, orderId: transaction.orderId };
     },
   );
 }

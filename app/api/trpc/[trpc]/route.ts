@@ -1,5 +1,7 @@
 import { db } from '@/server/db/client';
 import { env } from '@/server/env';
+import { tossConfig } from '@/server/toss/toss-config';
+import { appTossClient } from '@/server/toss/toss-gateway';
 import { handleTrpcRequest } from '@/server/trpc/http-handler';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +10,8 @@ function handler(req: Request) {
   return handleTrpcRequest(req, {
     db: db(),
     auth: { sessionSecret: env().SESSION_SECRET, sessionTtlHours: env().SESSION_TTL_HOURS },
+    toss: appTossClient(),
+    waitForConfirmMs: tossConfig().readTimeoutMs + 5_000,
   });
 }
 

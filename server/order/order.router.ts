@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { protectedProcedure, router } from '../trpc/init';
+import { createOrderInput, orderIdInput, orderOutput } from './order.schemas';
+import { createOrder, getOwnOrder, listOwnOrders, toOrderView } from './order.service';
+
+export const orderRouter = router({
+  /** Opens a card order: a course (price from the database) or a wallet charge. */
+  create: protectedProcedure
+    .input(createOrderInput)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) => createOrder(ctx.db, ctx.user.id, input)),
+
+  get: protectedProcedure
+    .input(orderIdInput)
+    .output(orderOutput)
+    .query(async ({ ctx, input }) => toOrderView(await getOwnOrder(ctx.db, ctx.user.id, input.orderId))),
+
+  /** The signed-in user's orders, newest first (the latest 100). */
+  list: protectedProcedure
+    .output(z.array(orderOutput))
+    .query(({ ctx }) => listOwnOrders(ctx.db, ctx.user.id)),
+});

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { MAX_BALANCE } from '../wallet/wallet.rules';
+
+/** Toss's minimum for a card payment. */
+export const MIN_CARD_AMOUNT = 100;
+
+export const createOrderInput = z.discriminatedUnion(
+  'type',
+  [
+    z.object({
+      type: z.literal('COURSE'),
+      courseId: z
+        .string({ error: 'courseId must be a string' })
+        .trim()
+        .min(1, 'courseId must not be empty')
+        .max(64),
+    }),
+    z.object({
+      type: z.literal('CHARGE'),
+      amount: z
+        .number({ error: 'amount must be a number' })
+        .int('amount must be a whole number of won')
+        .min(MIN_CARD_AMOUNT, `amount must be at least ${MIN_CARD_AMOUNT} won for a card payment`)
+        .max(MAX_BALANCE, 'amount must be at most 100,000 won'),
+    }),
+  ],
+  { error: "type must be 'COURSE' or 'CHARGE'" },
+);
+
+export const orderIdInput = z.object({
+  orderId: z.string({ error: 'orderId must be a string' }).min(1, 'orderId must not be empty').max(64),
+});
+
+export const orderOutput = z.object({
+  orderId: z.string(),
+  type: z.enum(['COURSE', 'CHARGE']),
+  courseId: z.string().nullable(),
+  amount: z.number().int(),
+  orderName: z.string(),
+  status: z.enum(['CREATED', 'CONFIRMING', 'IN_DOUBT', 'APPROVED', 'CANCEL_PENDING', 'FAILED', 'CANCELED']),
+  method: z.enum(['BALANCE', 'CARD']).nullable(),
+  paymentKey: z.string().nullable(),
+  approvedAt: z.date().nullable(),
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export type OrderView = z.infer<typeof orderOutput>;

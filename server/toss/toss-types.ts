@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** The parts of Toss's Payment object we read. Toss sends many more fields; they are kept as received. */
+export const tossPaymentSchema = z
+  .object({
+    paymentKey: z.string(),
+    orderId: z.string(),
+    orderName: z.string().optional(),
+    status: z.enum([
+      'READY',
+      'IN_PROGRESS',
+      'WAITING_FOR_DEPOSIT',
+      'DONE',
+      'CANCELED',
+      'PARTIAL_CANCELED',
+      'ABORTED',
+      'EXPIRED',
+    ]),
+    method: z.string().nullable().optional(),
+    totalAmount: z.number(),
+    balanceAmount: z.number(),
+    approvedAt: z.string().nullable().optional(),
+    failure: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
+  })
+  .passthrough();
+
+export type TossPayment = z.infer<typeof tossPaymentSchema>;
+
+export const tossErrorSchema = z.object({ code: z.string(), message: z.string() });
+
+/**
+ * What one call to Toss came to:
+ * - `ok`: a 2xx with the body;
+ * - `refused`: Toss answered with a definite error (the request did not take effect);
+ * - `unknown`: no answer, or an answer that does not tell (timeout, dropped connection, 5xx, a request
+ *   still being processed): the request may or may not have taken effect.
+ */
+export type TossResult<T> =
+  | { kind: 'ok'; status: number; body: T }
+  | { kind: 'refused'; status: number; code: string; message: string }
+  | { kind: 'unknown'; reason: string; status?: number; code?: string; message?: string };
+
+/** Codes Toss documents as temporary although some come with a 4xx status. */
+export const TRANSIENT_TOSS_CODES = new Set([
+  'PROVIDER_ERROR',
+  'FAILED_INTERNAL_SYSTEM_PROCESSING',
+  'FAILED_PAYMENT_INTERNAL_SYSTEM_PROCESSING',
+  'COMMON_ERROR',
+  'IDEMPOTENT_REQUEST_PROCESSING',
+  'FORBIDDEN_CONSECUTIVE_REQUEST',
+  'UNKNOWN_PAYMENT_ERROR',
+  'CARD_PROCESSING_ERROR',
+]);
