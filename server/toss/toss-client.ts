@@ -85,7 +85,7 @@ export function createTossClient(options: TossClientOptions) {
       status = response.status;
       text = await response.text();
     } catch (error) {
-      const reason = isTimeout(error) ? 'timeout' : `network: ${describe(error)}`;
+      const reason = isTimeout(error) ? 'timeout' : `network: ${networkCause(error)}`;
       await finish({ error: reason });
       return { kind: 'unknown', reason };
     }
@@ -194,7 +194,7 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }
 
-function describe(error: unknown): string {
+function networkCause(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return cause?.code ?? cause?.message ?? error.message;

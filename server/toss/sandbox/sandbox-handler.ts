@@ -44,7 +44,7 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
   // Test helpers: what the shopper does in the widget, and fault injection.
   if (path === '/v1/sandbox/payments' && method === 'POST') {
     const input = sandboxPaymentInput.safeParse(body);
-    if (!input.success) return tossError('INVALID_REQUEST', describe(input.error));
+    if (!input.success) return tossError('INVALID_REQUEST', issuesText(input.error));
     return shopperDecides(deps.db, input.data, deps);
   }
   if (path === '/v1/sandbox/faults') {
@@ -54,7 +54,7 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
     }
     const input = faultInput.safeParse(body);
     if (method !== 'POST' || !input.success)
-      return tossError('INVALID_REQUEST', input.error ? describe(input.error) : undefined);
+      return tossError('INVALID_REQUEST', input.error ? issuesText(input.error) : undefined);
     return Response.json(await addFault(deps.db, input.data));
   }
 
@@ -172,7 +172,7 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-function describe(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
+function issuesText(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 }
 
