@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthConfig } from '../auth/auth.service';
 import { signUp } from '../auth/auth.service';
 import type { Db } from '../db/client';
-import { createInnerContext } from '../trpc/context';
+import { createInnerContext, type InnerContextOptions } from '../trpc/context';
 import { createCaller } from '../trpc/router';
 
 export const TEST_AUTH: AuthConfig = {
@@ -15,14 +15,18 @@ export function uniqueEmail(label = 'learner'): string {
 }
 
 /** Signs up a new learner and returns a tRPC caller acting as them, plus their token. */
-export async function signedInCaller(db: Db, label = 'learner') {
+export async function signedInCaller(
+  db: Db,
+  label = 'learner',
+  extra: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs'> = {},
+) {
   const session = await signUp(db, TEST_AUTH, {
     email: uniqueEmail(label),
     password: 'password-1234',
     name: label,
   });
   const caller = createCaller(
-    createInnerContext({ db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId }),
+    createInnerContext({ db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId, ...extra }),
   );
   return { caller, user: session.user, token: session.token };
 }
