@@ -6,6 +6,7 @@ import { errorMessage, isDefiniteAnswer } from '../_lib/error-message';
 import { won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 import { useRequestId } from '../_lib/use-request-id';
+import { PayByCardButton } from './pay-by-card-button';
 
 /** The seed's test charge (no card). One submit is one intent with one requestId. */
 export function ChargeForm() {
@@ -35,6 +36,17 @@ export function ChargeForm() {
       },
     }),
   );
+
+  /** A card charge of the typed amount, or null (with a message) when the amount is not valid. */
+  function cardOrder() {
+    const value = Number(amount);
+    if (!Number.isInteger(value) || value < 100 || value > 100_000) {
+      setMessage({ kind: 'error', text: '카드 충전 금액은 100원에서 100,000원 사이의 정수여야 합니다.' });
+      return null;
+    }
+    setMessage(null);
+    return { type: 'CHARGE' as const, amount: value };
+  }
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
@@ -66,6 +78,9 @@ export function ChargeForm() {
         <button type="submit" disabled={charge.isPending}>
           {charge.isPending ? '충전 중…' : '충전하기'}
         </button>
+        <PayByCardButton order={() => cardOrder()} label="카드로 충전">
+          카드로 충전
+        </PayByCardButton>
       </div>
       <div className="row" style={{ marginTop: 8 }}>
         {[10_000, 30_000, 50_000].map((preset) => (

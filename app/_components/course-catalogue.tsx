@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
+import { PayByCardButton } from './pay-by-card-button';
 import { PayWithBalanceButton } from './pay-with-balance-button';
 
 const MAX_BALANCE = 100_000;
@@ -27,10 +28,20 @@ export function CourseCatalogue() {
             <span className="badge">수강 중</span>
           ) : !me.data ? (
             <Link href="/sign-in">로그인하고 구매하기</Link>
-          ) : course.price > MAX_BALANCE ? (
-            <span className="muted">잔액 한도(100,000원)를 넘는 강의입니다.</span>
           ) : (
-            <PayWithBalanceButton course={course} />
+            <div className="row">
+              {course.price > MAX_BALANCE ? (
+                <span className="muted">잔액 한도(100,000원)를 넘어 카드로만 결제할 수 있습니다.</span>
+              ) : (
+                <PayWithBalanceButton course={course} />
+              )}
+              <PayByCardButton
+                order={{ type: 'COURSE', courseId: course.id }}
+                label={`${course.title} 카드로 결제`}
+              >
+                카드로 결제
+              </PayByCardButton>
+            </div>
           )}
         </li>
       ))}

@@ -35,7 +35,11 @@ type Caller = Awaited<ReturnType<typeof learner>>['caller'];
 
 /** What the shopper does in the widget, for the order's amount (or a tampered one). */
 async function payInWidget(order: { orderId: string; amount: number; orderName: string }) {
-  return shopperApproves(server.sandboxUrl, { orderId: order.orderId, amount: order.amount, orderName: order.orderName });
+  return shopperApproves(server.sandboxUrl, {
+    orderId: order.orderId,
+    amount: order.amount,
+    orderName: order.orderName,
+  });
 }
 
 async function reasonOf(promise: Promise<unknown>) {
@@ -43,12 +47,14 @@ async function reasonOf(promise: Promise<unknown>) {
     await promise;
     return 'OK';
   } catch (error) {
-    if (error instanceof TRPCError) return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+    if (error instanceof TRPCError)
+      return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
     throw error;
   }
 }
 
-const confirmsSent = (orderId: string) => t.db.tossExchange.count({ where: { orderId, operation: 'confirm' } });
+const confirmsSent = (orderId: string) =>
+  t.db.tossExchange.count({ where: { orderId, operation: 'confirm' } });
 
 async function buyCourseByCard(caller: Caller, price = 30_000) {
   const course = await createCourse(t.db, price);
@@ -62,7 +68,12 @@ describe('order.create', () => {
     const { caller } = await learner();
     const course = await createCourse(t.db, 42_000, '카드 강의');
     const order = await caller.order.create({ type: 'COURSE', courseId: course.id });
-    expect(order).toMatchObject({ type: 'COURSE', amount: 42_000, orderName: '카드 강의', status: 'CREATED' });
+    expect(order).toMatchObject({
+      type: 'COURSE',
+      amount: 42_000,
+      orderName: '카드 강의',
+      status: 'CREATED',
+    });
     expect(order.orderId).toMatch(/^[A-Za-z0-9_-]{6,64}$/);
     const charge = await caller.order.create({ type: 'CHARGE', amount: 20_000 });
     expect(charge).toMatchObject({ type: 'CHARGE', amount: 20_000, status: 'CREATED' });
@@ -75,9 +86,13 @@ describe('order.create', () => {
     const course = await createCourse(t.db, 10_000);
     await caller.wallet.charge({ amount: 95_000, requestId: randomUUID() });
     await caller.wallet.pay({ courseId: course.id, requestId: randomUUID() });
-    expect(await reasonOf(caller.order.create({ type: 'COURSE', courseId: course.id }))).toBe('ALREADY_PURCHASED');
+    expect(await reasonOf(caller.order.create({ type: 'COURSE', courseId: course.id }))).toBe(
+      'ALREADY_PURCHASED',
+    );
     expect(await reasonOf(caller.order.create({ type: 'COURSE', courseId: randomUUID() }))).toBe('NOT_FOUND');
-    expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 15_001 }))).toBe('BALANCE_LIMIT_EXCEEDED');
+    expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 15_001 }))).toBe(
+      'BALANCE_LIMIT_EXCEEDED',
+    );
     expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 15_000 }))).toBe('OK');
     expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 50 }))).toBe('BAD_REQUEST');
   });
@@ -111,7 +126,11 @@ describe('confirm a course bought by card', () => {
     const { caller, user } = await learner();
     const { course, order, session } = await buyCourseByCard(caller);
     const result = await caller.payment.confirm({ ...session, amount: order.amount });
-    expect(result.order).toMatchObject({ status: 'APPROVED', method: 'CARD', paymentKey: session.paymentKey });
+    expect(result.order).toMatchObject({
+      status: 'APPROVED',
+      method: 'CARD',
+      paymentKey: session.paymentKey,
+    });
     expect(result.balance).toBe(0);
     expect(await t.db.enrollment.findMany({ where: { userId: user.id } })).toEqual([
       expect.objectContaining({ courseId: course.id, orderId: order.orderId }),
@@ -149,7 +168,9 @@ describe('confirm a course bought by card', () => {
   it('refuses a tampered amount without calling Toss', async () => {
     const { caller } = await learner();
     const { order, session } = await buyCourseByCard(caller);
-    expect(await reasonOf(caller.payment.confirm({ ...session, amount: order.amount - 29_000 }))).toBe('AMOUNT_MISMATCH');
+    expect(await reasonOf(caller.payment.confirm({ ...session, amount: order.amount - 29_000 }))).toBe(
+      'AMOUNT_MISMATCH',
+    );
     expect(await confirmsSent(order.orderId)).toBe(0);
     expect((await caller.order.get({ orderId: order.orderId })).status).toBe('CREATED');
   });
@@ -169,9 +190,11 @@ describe('confirm a course bought by card', () => {
   it('fails the order with Toss’s code for an unknown paymentKey', async () => {
     const { caller, user } = await learner();
     const { order } = await buyCourseByCard(caller);
-    expect(await reasonOf(caller.payment.confirm({ paymentKey: 'no-such-key', orderId: order.orderId, amount: order.amount }))).toBe(
-      'PAYMENT_FAILED',
-    );
+    expect(
+      await reasonOf(
+        caller.payment.confirm({ paymentKey: 'no-such-key', orderId: order.orderId, amount: order.amount }),
+      ),
+    ).toBe('PAYMENT_FAILED');
     expect(await caller.order.get({ orderId: order.orderId })).toMatchObject({
       status: 'FAILED',
       failureCode: 'NOT_FOUND_PAYMENT_SESSION',
@@ -183,10 +206,12 @@ describe('confirm a course bought by card', () => {
     const owner = await learner();
     const thief = await learner();
     const { order, session } = await buyCourseByCard(owner.caller);
-    expect(await reasonOf(thief.caller.payment.confirm({ ...session, amount: order.amount }))).toBe('ORDER_NOT_FOUND');
-    expect(await reasonOf(thief.caller.payment.confirm({ ...session, orderId: 'nope-nope-nope', amount: 1 }))).toBe(
+    expect(await reasonOf(thief.caller.payment.confirm({ ...session, amount: order.amount }))).toBe(
       'ORDER_NOT_FOUND',
     );
+    expect(
+      await reasonOf(thief.caller.payment.confirm({ ...session, orderId: 'nope-nope-nope', amount: 1 })),
+    ).toBe('ORDER_NOT_FOUND');
     expect(await confirmsSent(order.orderId)).toBe(0);
   });
 
@@ -194,10 +219,16 @@ describe('confirm a course bought by card', () => {
     const { caller } = await learner();
     const course = await createCourse(t.db, 9_000);
     const order = await caller.order.create({ type: 'COURSE', courseId: course.id });
-    const failed = await caller.payment.fail({ orderId: order.orderId, code: 'PAY_PROCESS_CANCELED', message: '취소' });
+    const failed = await caller.payment.fail({
+      orderId: order.orderId,
+      code: 'PAY_PROCESS_CANCELED',
+      message: '취소',
+    });
     expect(failed).toMatchObject({ status: 'FAILED', failureCode: 'PAY_PROCESS_CANCELED' });
     const session = await payInWidget(order);
-    expect(await reasonOf(caller.payment.confirm({ ...session, amount: order.amount }))).toBe('PAYMENT_FAILED');
+    expect(await reasonOf(caller.payment.confirm({ ...session, amount: order.amount }))).toBe(
+      'PAYMENT_FAILED',
+    );
     expect(await confirmsSent(order.orderId)).toBe(0);
   });
 });
@@ -212,7 +243,9 @@ describe('charge the wallet by card', () => {
     );
     expect(results.map((r) => r.balance)).toEqual([25_000, 25_000, 25_000, 25_000, 25_000]);
     const ledger = await t.db.walletTransaction.findMany({ where: { userId: user.id } });
-    expect(ledger).toEqual([expect.objectContaining({ type: 'CHARGE', amount: 25_000, orderId: order.orderId })]);
+    expect(ledger).toEqual([
+      expect.objectContaining({ type: 'CHARGE', amount: 25_000, orderId: order.orderId }),
+    ]);
   });
 
   it('cancels at Toss when the wallet filled up meanwhile: CANCELED, no won lost, none invented', async () => {
@@ -223,10 +256,16 @@ describe('charge the wallet by card', () => {
     const result = await caller.payment.confirm({ ...session, amount: order.amount });
     expect(result.order).toMatchObject({ status: 'CANCELED', failureCode: 'EFFECT_NOT_APPLICABLE' });
     expect(result.balance).toBe(50_000);
-    expect(await t.db.walletTransaction.count({ where: { userId: user.id, orderId: order.orderId } })).toBe(0);
+    expect(await t.db.walletTransaction.count({ where: { userId: user.id, orderId: order.orderId } })).toBe(
+      0,
+    );
     const atToss = await server.toss().getPayment(session.paymentKey);
     expect(atToss.kind === 'ok' && atToss.body).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
-    expect(await t.db.tossExchange.count({ where: { orderId: order.orderId, operation: 'cancel', responseStatus: 200 } })).toBe(1);
+    expect(
+      await t.db.tossExchange.count({
+        where: { orderId: order.orderId, operation: 'cancel', responseStatus: 200 },
+      }),
+    ).toBe(1);
   });
 });
 
@@ -236,21 +275,24 @@ describe('when Toss does not answer', () => {
     ['a reset connection', { action: 'reset' } as const],
     ['a 500', { action: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' } as const],
     ['approve-then-drop', { action: 'drop-response' } as const],
-  ])('%s leaves the order IN_DOUBT with nothing granted; confirming again settles it once', async (_label, fault) => {
-    const { caller, user } = await learner(500);
-    const order = await caller.order.create({ type: 'CHARGE', amount: 10_000 });
-    const session = await payInWidget(order);
-    await injectFault(server.sandboxUrl, { match: { orderId: order.orderId }, times: 1, ...fault });
+  ])(
+    '%s leaves the order IN_DOUBT with nothing granted; confirming again settles it once',
+    async (_label, fault) => {
+      const { caller, user } = await learner(500);
+      const order = await caller.order.create({ type: 'CHARGE', amount: 10_000 });
+      const session = await payInWidget(order);
+      await injectFault(server.sandboxUrl, { match: { orderId: order.orderId }, times: 1, ...fault });
 
-    const first = await caller.payment.confirm({ ...session, amount: order.amount });
-    expect(first.order.status).toBe('IN_DOUBT');
-    expect(first.balance).toBe(0);
-    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
+      const first = await caller.payment.confirm({ ...session, amount: order.amount });
+      expect(first.order.status).toBe('IN_DOUBT');
+      expect(first.balance).toBe(0);
+      expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
 
-    await new Promise((resolve) => setTimeout(resolve, 'ms' in fault ? fault.ms + 300 : 0));
-    const second = await caller.payment.confirm({ ...session, amount: order.amount });
-    expect(second.order.status).toBe('APPROVED');
-    expect(second.balance).toBe(10_000);
-    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
-  });
+      await new Promise((resolve) => setTimeout(resolve, 'ms' in fault ? fault.ms + 300 : 0));
+      const second = await caller.payment.confirm({ ...session, amount: order.amount });
+      expect(second.order.status).toBe('APPROVED');
+      expect(second.balance).toBe(10_000);
+      expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
+    },
+  );
 });

@@ -8,7 +8,12 @@ export function testOrderId(): string {
 
 export async function shopperApproves(
   sandboxUrl: string,
-  payment: { orderId: string; amount: number; orderName?: string; outcome?: 'approve' | 'reject' | 'cancel' | 'abort' },
+  payment: {
+    orderId: string;
+    amount: number;
+    orderName?: string;
+    outcome?: 'approve' | 'reject' | 'cancel' | 'abort';
+  },
 ): Promise<{ paymentKey: string; orderId: string; amount: number }> {
   const response = await fetch(`${sandboxUrl}/v1/sandbox/payments`, {
     method: 'POST',

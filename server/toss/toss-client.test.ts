@@ -56,11 +56,30 @@ describe('confirm', () => {
   });
 
   it.each([
-    ['an unknown paymentKey', async () => ({ paymentKey: 'nope-nope', orderId: testOrderId(), amount: 1000 }), 404, 'NOT_FOUND_PAYMENT_SESSION'],
-    ['a different amount', async () => ({ ...(await approvedSession(15_000)), amount: 1_000 }), 400, 'INVALID_REQUEST'],
-    ['a different orderId', async () => ({ ...(await approvedSession()), orderId: testOrderId() }), 400, 'INVALID_REQUEST'],
+    [
+      'an unknown paymentKey',
+      async () => ({ paymentKey: 'nope-nope', orderId: testOrderId(), amount: 1000 }),
+      404,
+      'NOT_FOUND_PAYMENT_SESSION',
+    ],
+    [
+      'a different amount',
+      async () => ({ ...(await approvedSession(15_000)), amount: 1_000 }),
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'a different orderId',
+      async () => ({ ...(await approvedSession()), orderId: testOrderId() }),
+      400,
+      'INVALID_REQUEST',
+    ],
   ])('refuses %s', async (_label, make, status, code) => {
-    expect(await client().confirm(await make(), randomUUID())).toMatchObject({ kind: 'refused', status, code });
+    expect(await client().confirm(await make(), randomUUID())).toMatchObject({
+      kind: 'refused',
+      status,
+      code,
+    });
   });
 
   it('refuses a second confirm of an approved payment with ALREADY_PROCESSED_PAYMENT', async () => {
@@ -88,7 +107,10 @@ describe('confirm', () => {
   it('expires a session that is not confirmed in time (NOT_FOUND_PAYMENT_SESSION, then EXPIRED)', async () => {
     const session = await approvedSession();
     await sleep(1_600);
-    expect(await client().confirm(session, randomUUID())).toMatchObject({ kind: 'refused', code: 'NOT_FOUND_PAYMENT_SESSION' });
+    expect(await client().confirm(session, randomUUID())).toMatchObject({
+      kind: 'refused',
+      code: 'NOT_FOUND_PAYMENT_SESSION',
+    });
     const payment = await client().getPayment(session.paymentKey);
     expect(payment.kind === 'ok' && payment.body.status).toBe('EXPIRED');
   });
@@ -129,7 +151,12 @@ describe('no answer: the outcome is unknown, and the same Idempotency-Key settle
   it('a timeout: the sandbox still approves; a retry with the same key replays the approval', async () => {
     const session = await approvedSession();
     const key = randomUUID();
-    await injectFault(server.sandboxUrl, { match: { path: '/v1/payments/confirm' }, action: 'delay', ms: 1_000, times: 1 });
+    await injectFault(server.sandboxUrl, {
+      match: { path: '/v1/payments/confirm' },
+      action: 'delay',
+      ms: 1_000,
+      times: 1,
+    });
     expect(await client(300).confirm(session, key)).toMatchObject({ kind: 'unknown', reason: 'timeout' });
     await sleep(1_200);
     const retry = await client().confirm(session, key);
@@ -140,7 +167,10 @@ describe('no answer: the outcome is unknown, and the same Idempotency-Key settle
     const session = await approvedSession();
     const key = randomUUID();
     await injectFault(server.sandboxUrl, { match: { orderId: session.orderId }, action: 'reset', times: 1 });
-    expect(await client().confirm(session, key)).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/^network/) });
+    expect(await client().confirm(session, key)).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(/^network/),
+    });
     const before = await client().getPayment(session.paymentKey);
     expect(before.kind === 'ok' && before.body.status).toBe('IN_PROGRESS');
     const retry = await client().confirm(session, key);
@@ -150,12 +180,18 @@ describe('no answer: the outcome is unknown, and the same Idempotency-Key settle
   it('approve-then-drop: approved at Toss but never answered; the retry replays the same body', async () => {
     const session = await approvedSession();
     const key = randomUUID();
-    await injectFault(server.sandboxUrl, { match: { orderId: session.orderId }, action: 'drop-response', times: 1 });
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: session.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
     expect((await client().confirm(session, key)).kind).toBe('unknown');
     const payment = await client().getPayment(session.paymentKey);
     expect(payment.kind === 'ok' && payment.body.status).toBe('DONE');
     const retry = await client().confirm(session, key);
-    expect(retry.kind === 'ok' && retry.body.lastTransactionKey).toBe(payment.kind === 'ok' && payment.body.lastTransactionKey);
+    expect(retry.kind === 'ok' && retry.body.lastTransactionKey).toBe(
+      payment.kind === 'ok' && payment.body.lastTransactionKey,
+    );
   });
 
   it('a 5xx is unknown, not a refusal; it clears after `times`', async () => {
@@ -178,7 +214,12 @@ describe('no answer: the outcome is unknown, and the same Idempotency-Key settle
   it('replays the first response for a repeated key, and answers 409 while the first is in flight', async () => {
     const session = await approvedSession();
     const key = randomUUID();
-    await injectFault(server.sandboxUrl, { match: { orderId: session.orderId }, action: 'delay', ms: 800, times: 1 });
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: session.orderId },
+      action: 'delay',
+      ms: 800,
+      times: 1,
+    });
     const first = client().confirm(session, key);
     await sleep(200);
     expect(await client().confirm(session, key)).toMatchObject({
@@ -200,9 +241,19 @@ describe('cancel', () => {
   it('cancels partially then fully, never beyond the balance', async () => {
     const session = await approvedSession(10_000);
     await client().confirm(session, randomUUID());
-    const partial = await client().cancel(session.paymentKey, { cancelReason: 'partial', cancelAmount: 3_000 }, randomUUID());
+    const partial = await client().cancel(
+      session.paymentKey,
+      { cancelReason: 'partial', cancelAmount: 3_000 },
+      randomUUID(),
+    );
     expect(partial).toMatchObject({ kind: 'ok', body: { status: 'PARTIAL_CANCELED', balanceAmount: 7_000 } });
-    expect(await client().cancel(session.paymentKey, { cancelReason: 'too much', cancelAmount: 8_000 }, randomUUID())).toMatchObject({
+    expect(
+      await client().cancel(
+        session.paymentKey,
+        { cancelReason: 'too much', cancelAmount: 8_000 },
+        randomUUID(),
+      ),
+    ).toMatchObject({
       kind: 'refused',
       code: 'NOT_CANCELABLE_AMOUNT',
     });

@@ -1,0 +1,58 @@
+'use client';
+
+import { useMutation, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useRef } from 'react';
+import { errorMessage } from '../_lib/error-message';
+import { tossMessage } from '../_lib/toss-messages';
+import { useTRPC } from '../_lib/trpc';
+
+/**
+ * The fail URL Toss redirects to (code, message, orderId). The order is marked FAILED when the shopper
+ * cancelled or the card was refused, and "try again" opens a fresh order for the same purchase.
+ */
+export function PaymentFailure() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const trpc = useTRPC();
+  const code = params.get('code');
+  const message = params.get('message');
+  const orderId = params.get('orderId');
+
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const record = useMutation(trpc.payment.fail.mutationOptions());
+  const retry = useMutation(
+    trpc.order.create.mutationOptions({ onSuccess: (order) => router.push(`/checkout/${order.orderId}`) }),
+  );
+  const recorded = useRef(false);
+
+  useEffect(() => {
+    if (recorded.current || !me.data || !orderId || !code) return;
+    recorded.current = true;
+    record.mutate({ orderId, code, message: message ?? '' });
+  }, [me.data, orderId, code, message, record]);
+
+  const order = record.data;
+  function tryAgain() {
+    if (!order) return;
+    if (order.type === 'COURSE' && order.courseId) retry.mutate({ type: 'COURSE', courseId: order.courseId });
+    else retry.mutate({ type: 'CHARGE', amount: order.amount });
+  }
+
+  return (
+    <section className="card" role="alert">
+      <p>{tossMessage(code, message)}</p>
+      {code && <p className="muted">오류 코드: {code}</p>}
+      {retry.isError && <p className="error">{errorMessage(retry.error)}</p>}
+      <div className="row">
+        {order && (
+          <button type="button" onClick={tryAgain} disabled={retry.isPending}>
+            다시 결제하기
+          </button>
+        )}
+        <Link href="/">강의 목록으로</Link>
+      </div>
+    </section>
+  );
+}
