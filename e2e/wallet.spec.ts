@@ -14,6 +14,10 @@ test('a learner signs up, charges, buys a course with a double click and sees on
   await expect(page.getByRole('status').filter({ hasText: '충전 완료' })).toBeVisible();
   await expect(balance).toHaveText('50,000원');
 
+  const payRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('wallet.pay')) payRequests.push(request.url());
+  });
   const course = page.getByRole('listitem', { name: COURSE });
   await course.getByRole('button', { name: `${COURSE} 잔액으로 결제` }).dblclick();
   await expect(course.getByText('수강 중')).toBeVisible();
@@ -24,6 +28,10 @@ test('a learner signs up, charges, buys a course with a double click and sees on
   await expect(history.getByRole('row').nth(1)).toContainText(COURSE);
   await expect(history.getByRole('row').nth(1)).toContainText('-39,000원');
   await expect(history.getByRole('row').nth(2)).toContainText('+50,000원');
+
+  // A double click is one intent: one request reached the server, and no refusal was shown.
+  expect(payRequests).toHaveLength(1);
+  await expect(course.getByRole('alert')).toHaveCount(0);
 
   // What the page shows is what the server holds, after a reload too.
   await page.reload();

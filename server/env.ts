@@ -25,6 +25,8 @@ function load() {
         .max(24 * 90)
         .default(24 * 7),
       PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+      /** Demo courses and learner: on by default only for the embedded demo database (see start.ts). */
+      SEED_DEMO_DATA: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
       // Toss Payments. Without keys the app uses the sandbox it ships (server/toss/sandbox).
       TOSS_CLIENT_KEY: z
         .string()

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database';
-import { anonymousCaller, TEST_AUTH, uniqueEmail } from '../test/fixtures';
+import { anonymousCaller, signedInCaller, TEST_AUTH, uniqueEmail } from '../test/fixtures';
 import { createInnerContext } from '../trpc/context';
 import { createCaller } from '../trpc/router';
 import { authenticate } from './auth.service';
@@ -88,14 +88,15 @@ describe('auth', () => {
       name: 'a',
     });
     const [header, payload, signature] = token.split('.');
-    const forged = await signSessionToken(
-      { userId: user.id, sessionId: '00000000-0000-4000-8000-000000000000' },
-      new Date(Date.now() + 60_000),
-      'another-secret-that-is-long-enough-to-sign',
-    );
     const tampered = `${header}.${payload}.${signature?.slice(0, -2)}xx`;
     const session = await authenticate(t.db, TEST_AUTH, token);
     if (!session) throw new Error('valid token rejected');
+    // Same user, same live session: only the signing key differs.
+    const forged = await signSessionToken(
+      { userId: user.id, sessionId: session.sessionId },
+      new Date(Date.now() + 60_000),
+      'another-secret-that-is-long-enough-to-sign',
+    );
     const expired = await signSessionToken(
       { userId: user.id, sessionId: session.sessionId },
       new Date(Date.now() - 1000),
@@ -116,5 +117,7 @@ describe('auth', () => {
 
   it('me() is null for anonymous callers and the user when signed in', async () => {
     expect(await anonymousCaller(t.db).auth.me()).toBeNull();
+    const { caller, user } = await signedInCaller(t.db);
+    expect(await caller.auth.me()).toMatchObject({ id: user.id, email: user.email });
   });
 });

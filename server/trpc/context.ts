@@ -52,13 +52,28 @@ export function createInnerContext(opts: InnerContextOptions): Context {
 function readCookie(header: string | null, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(rest.join('='));
+    } catch {
+      return undefined; // a mangled cookie is no cookie
+    }
   }
   return undefined;
 }
 
-function isHttps(req: Request): boolean {
-  return new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https';
+/**
+ * The cookie is Secure whenever the browser will keep it so: over https (directly or behind a proxy
+ * that says so) and on loopback hosts, which browsers treat as secure. Only plain http to another
+ * host goes without, since a Secure cookie would then be dropped and sign-in silently fail.
+ */
+function cookieCanBeSecure(req: Request): boolean {
+  const url = new URL(req.url);
+  return (
+    url.protocol === 'https:' ||
+    req.headers.get('x-forwarded-proto') === 'https' ||
+    ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  );
 }
 
 /** Reads `Authorization: Bearer <token>` or the session cookie, and lets procedures set the cookie. */
@@ -72,7 +87,11 @@ export async function createRequestContext(
   const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   const token = bearer ?? cookie;
   const session = token ? await authenticate(opts.db, opts.auth, token) : null;
-  const secure = isHttps(req) ? '; Secure' : '';
+  const secure = cookieCanBeSecure(req) ? '; Secure' : '';
+  const clearCookie = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure}`;
+  // A cookie that no longer verifies (expired, signed out, tampered) is cleared; user procedures
+  // refuse the caller as UNAUTHORIZED, public ones treat them as anonymous.
+  if (!bearer && cookie && !session) resHeaders.append('Set-Cookie', clearCookie);
 
   return {
     ...createInnerContext({ ...opts, user: session?.user, sessionId: session?.sessionId }),
@@ -83,11 +102,6 @@ export async function createRequestContext(
         `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${secure}`,
       );
     },
-    clearSessionCookie: () => {
-      resHeaders.append(
-        'Set-Cookie',
-        `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure}`,
-      );
-    },
+    clearSessionCookie: () => resHeaders.append('Set-Cookie', clearCookie),
   };
 }

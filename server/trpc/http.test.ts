@@ -153,6 +153,20 @@ describe('over HTTP with the session cookie', () => {
   });
 });
 
+describe('stale and mangled cookies', () => {
+  it('treats a mangled cookie as none, and clears a cookie that no longer verifies', async () => {
+    const mangled = await fetch(`${server.baseUrl}/api/trpc/course.list`, {
+      headers: { cookie: 'session=%' },
+    });
+    expect(mangled.status).toBe(200);
+    const stale = await fetch(`${server.baseUrl}/api/trpc/wallet.get`, {
+      headers: { cookie: 'session=not.a.token' },
+    });
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get('set-cookie')).toMatch(/session=;.*Expires=Thu, 01 Jan 1970/);
+  });
+});
+
 describe('hostile input never yields a 500', () => {
   it.each([
     ['malformed JSON', 'wallet.charge', '{"json":'],

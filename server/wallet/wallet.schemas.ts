@@ -3,14 +3,15 @@ import { amountSchema, requestIdSchema } from './wallet.rules';
 
 export const chargeInput = z.object({ amount: amountSchema, requestId: requestIdSchema });
 
-export const payInput = z.object({
-  courseId: z
-    .string({ error: 'courseId must be a string' })
-    .trim()
-    .min(1, 'courseId must not be empty')
-    .max(64),
-  requestId: requestIdSchema,
-});
+/** Course ids are UUIDs, which are case-insensitive: normalise them so a retry hashes the same. */
+export const courseIdSchema = z
+  .string({ error: 'courseId must be a string' })
+  .trim()
+  .min(1, 'courseId must not be empty')
+  .max(64)
+  .transform((id) => (/^[0-9a-f-]{36}$/i.test(id) ? id.toLowerCase() : id));
+
+export const payInput = z.object({ courseId: courseIdSchema, requestId: requestIdSchema });
 
 export const transactionsInput = z
   .object({

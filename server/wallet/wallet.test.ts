@@ -221,6 +221,16 @@ describe('wallet.pay', () => {
     expect((await caller.wallet.get()).balance).toBe(50_000);
   });
 
+  it('replays a retry that spells the course id in upper case', async () => {
+    const { caller } = await signedInCaller(t.db);
+    const course = await createCourse(t.db, 10_000);
+    await caller.wallet.charge({ amount: 10_000, requestId: randomUUID() });
+    const requestId = randomUUID();
+    const first = await caller.wallet.pay({ courseId: course.id, requestId });
+    const retry = await caller.wallet.pay({ courseId: course.id.toUpperCase(), requestId });
+    expect(retry.transaction.id).toBe(first.transaction.id);
+  });
+
   it('replays a payment with its enrollment', async () => {
     const { caller } = await signedInCaller(t.db);
     const course = await createCourse(t.db, 10_000);

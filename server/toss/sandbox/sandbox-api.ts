@@ -151,16 +151,16 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
   if (!parsed.success) return tossError('INVALID_REQUEST', '취소 사유(cancelReason)는 필수입니다.');
   const payment = await findPayment(db, { paymentKey });
   if (!payment) return tossError('NOT_FOUND_PAYMENT');
-  if (payment.status === 'CANCELED') return tossError('ALREADY_CANCELED_PAYMENT');
-  if (payment.status !== 'DONE' && payment.status !== 'PARTIAL_CANCELED')
-    return tossError('NOT_CANCELABLE_PAYMENT');
-  const amount = parsed.data.cancelAmount ?? payment.balanceAmount;
-  if (amount <= 0 || amount > payment.balanceAmount) return tossError('NOT_CANCELABLE_AMOUNT');
 
   const key = transactionKey();
   const canceledAt = new Date();
-  const updated = await db.$transaction(async (tx) => {
+  const outcome = await db.$transaction(async (tx) => {
     const current = await tx.tossSandboxPayment.findUniqueOrThrow({ where: { paymentKey } });
+    if (current.status === 'CANCELED') return 'ALREADY_CANCELED_PAYMENT' as const;
+    if (current.status !== 'DONE' && current.status !== 'PARTIAL_CANCELED')
+      return 'NOT_CANCELABLE_PAYMENT' as const;
+    const amount = parsed.data.cancelAmount ?? current.balanceAmount;
+    if (amount <= 0 || amount > current.balanceAmount) return 'NOT_CANCELABLE_AMOUNT' as const;
     const fullAtOnce = current.status === 'DONE' && amount === current.balanceAmount;
     const cancel: SandboxCancel = {
       transactionKey: key,
@@ -169,7 +169,8 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
       refundableAmount: current.balanceAmount - amount,
       canceledAt: kst(canceledAt) ?? '',
     };
-    // Conditional on the balance we read: a concurrent cancel that got there first makes this match nothing.
+    // Conditional on the balance just read: a concurrent cancel that got there first makes this match
+    // nothing, so cancels can never add up to more than was paid.
     const rows = await tx.tossSandboxPayment.updateManyAndReturn({
       where: { paymentKey, balanceAmount: current.balanceAmount, status: current.status },
       data: {
@@ -180,7 +181,7 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
       },
     });
     const row = rows[0];
-    if (!row) return null;
+    if (!row) return 'NOT_CANCELABLE_AMOUNT' as const;
     await tx.tossSandboxTransaction.create({
       data: {
         transactionKey: key,
@@ -194,8 +195,8 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
     });
     return row;
   });
-  if (!updated) return tossError('NOT_CANCELABLE_AMOUNT');
-  return Response.json(paymentJson(updated));
+  if (typeof outcome === 'string') return tossError(outcome);
+  return Response.json(paymentJson(outcome));
 }
 
 /** GET /v1/transactions?startDate&endDate[&startingAfter][&limit] */

@@ -24,7 +24,8 @@ export interface Fault {
 export async function addFault(db: Db, input: z.infer<typeof faultInput>) {
   return db.tossSandboxFault.create({
     data: {
-      matchPath: input.match.path ?? null,
+      // Paths are matched below the sandbox's prefix; accept them with it too.
+      matchPath: input.match.path?.replace(/^\/api\/toss-sandbox(?=\/)/, '') ?? null,
       matchOrderId: input.match.orderId ?? null,
       action: input.action,
       ms: input.ms ?? null,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { DOCS_TEST_KEYS, REAL_TOSS_API, tossConfigFrom } from './toss-config';
+
+const base = { TOSS_READ_TIMEOUT_MS: 60_000, TOSS_SANDBOX_CONFIRM_WINDOW_MS: 600_000, PORT: 3000 };
+
+describe('Toss configuration', () => {
+  it('uses the shipped sandbox with the docs test keys when no keys are set', () => {
+    expect(tossConfigFrom(base)).toEqual({
+      sandbox: true,
+      clientKey: DOCS_TEST_KEYS.clientKey,
+      secretKey: DOCS_TEST_KEYS.secretKey,
+      apiBase: 'http://127.0.0.1:3000/api/toss-sandbox',
+      readTimeoutMs: 60_000,
+      confirmWindowMs: 600_000,
+      widgetScriptUrl: '/toss-sandbox/payment-widget.js',
+    });
+  });
+
+  it('switches to the real Toss, and its CDN widget, with real keys and nothing else', () => {
+    const config = tossConfigFrom({
+      ...base,
+      TOSS_CLIENT_KEY: 'live_gck_abc',
+      TOSS_SECRET_KEY: 'live_gsk_abc',
+    });
+    expect(config).toMatchObject({ sandbox: false, apiBase: REAL_TOSS_API, widgetScriptUrl: undefined });
+    expect(config.secretKey).toBe('live_gsk_abc');
+  });
+
+  it('refuses one key without the other, naming the missing one', () => {
+    expect(() => tossConfigFrom({ ...base, TOSS_CLIENT_KEY: 'test_gck_x' })).toThrow(
+      /TOSS_SECRET_KEY: is missing/,
+    );
+    expect(() => tossConfigFrom({ ...base, TOSS_SECRET_KEY: 'test_gsk_x' })).toThrow(
+      /TOSS_CLIENT_KEY: is missing/,
+    );
+  });
+});
