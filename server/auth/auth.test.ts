@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database';
-import { anonymousCaller, signedInCaller, TEST_AUTH, uniqueEmail } from '../test/fixtures';
+import { anonymousCaller, reasonOf, signedInCaller, TEST_AUTH, uniqueEmail } from '../test/fixtures';
 import { createInnerContext } from '../trpc/context';
 import { createCaller } from '../trpc/router';
 import { authenticate } from './auth.service';
@@ -14,17 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.drop();
 });
-
-async function codeOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError)
-      return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
-    throw error;
-  }
-}
 
 describe('auth', () => {
   it('signs up, stores only a scrypt hash and returns a token that authenticates the user', async () => {
@@ -45,7 +33,7 @@ describe('auth', () => {
     const email = uniqueEmail('Case');
     await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: 'a' });
     expect(
-      await codeOf(
+      await reasonOf(
         anonymousCaller(t.db).auth.signUp({
           email: email.toUpperCase(),
           password: 'password-1234',
@@ -63,11 +51,11 @@ describe('auth', () => {
   it('refuses a wrong password or unknown email with INVALID_CREDENTIALS', async () => {
     const email = uniqueEmail();
     await anonymousCaller(t.db).auth.signUp({ email, password: 'password-1234', name: 'a' });
-    expect(await codeOf(anonymousCaller(t.db).auth.signIn({ email, password: 'wrong-password' }))).toBe(
+    expect(await reasonOf(anonymousCaller(t.db).auth.signIn({ email, password: 'wrong-password' }))).toBe(
       'INVALID_CREDENTIALS',
     );
     expect(
-      await codeOf(
+      await reasonOf(
         anonymousCaller(t.db).auth.signIn({ email: uniqueEmail('nobody'), password: 'password-1234' }),
       ),
     ).toBe('INVALID_CREDENTIALS');
@@ -78,7 +66,7 @@ describe('auth', () => {
     ['a short password', { email: 'x@example.com', password: 'short', name: 'a' }],
     ['an empty name', { email: 'x@example.com', password: 'password-1234', name: ' ' }],
   ])('refuses sign-up with %s as BAD_REQUEST', async (_label, input) => {
-    expect(await codeOf(anonymousCaller(t.db).auth.signUp(input))).toBe('BAD_REQUEST');
+    expect(await reasonOf(anonymousCaller(t.db).auth.signUp(input))).toBe('BAD_REQUEST');
   });
 
   it('refuses forged, tampered, expired and signed-out tokens', async () => {

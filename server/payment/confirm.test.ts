@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/database';
-import { createCourse, signedInCaller } from '../test/fixtures';
+import { createCourse, reasonOf, signedInCaller } from '../test/fixtures';
 import { startTestHttpServer } from '../test/http-server';
 import { clearFaults, injectFault, shopperApproves } from '../test/sandbox';
 import { createTossClient } from '../toss/toss-client';
@@ -40,17 +39,6 @@ async function payInWidget(order: { orderId: string; amount: number; orderName: 
     amount: order.amount,
     orderName: order.orderName,
   });
-}
-
-async function reasonOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError)
-      return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
-    throw error;
-  }
 }
 
 const confirmsSent = (orderId: string) =>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TRPCError } from '@trpc/server';
 import type { AuthConfig } from '../auth/auth.service';
 import { signUp } from '../auth/auth.service';
 import type { Db } from '../db/client';
@@ -40,4 +41,16 @@ export async function createCourse(db: Db, price: number, title = `course ${pric
     data: { title, description: 'test course', price },
     select: { id: true, price: true },
   });
+}
+
+/** How a call ended: 'OK', or the refusal's domain reason (or its tRPC code when it has none). */
+export async function reasonOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    if (error instanceof TRPCError)
+      return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+    throw error;
+  }
 }
