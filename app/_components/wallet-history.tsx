@@ -4,7 +4,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { dateTime, won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 
-const TYPE_LABEL = { CHARGE: '충전', PAYMENT: '결제' } as const;
+const TYPE_LABEL = { CHARGE: '충전', PAYMENT: '결제', REFUND: '환불', CHARGE_CANCEL: '충전 취소' } as const;
 
 export function WalletHistory() {
   const trpc = useTRPC();

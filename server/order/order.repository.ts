@@ -14,6 +14,7 @@ export const orderSelect = {
   approvedAt: true,
   failureCode: true,
   failureMessage: true,
+  refundedAmount: true,
   createdAt: true,
   updatedAt: true,
 } as const;

@@ -1,4 +1,3 @@
-import { enrollOnce } from '../course/course.repository';
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
@@ -6,9 +5,9 @@ import { findOrder, type OrderRow, transitionOrder } from '../order/order.reposi
 import { getOwnOrder, toOrderView } from '../order/order.service';
 import { CONFIRMABLE_STATUSES } from '../order/order-status';
 import type { TossClient } from '../toss/toss-client';
-import type { TossPayment } from '../toss/toss-types';
-import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
-import { insertPayment } from './payment.repository';
+import { ensureWallet } from '../wallet/wallet.repository';
+import { crashPoint } from './crash-points';
+import { confirmWithToss } from './toss-outcome';
 
 /**
  * Confirming a card payment with Toss, exactly once.
@@ -37,9 +36,6 @@ export interface ConfirmInput {
   amount: number;
 }
 
-export const confirmIdempotencyKey = (orderId: string) => `confirm-${orderId}`;
-export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}`;
-
 export async function confirmPayment(deps: PaymentDeps, userId: string, input: ConfirmInput) {
   let order = await getOwnOrder(deps.db, userId, input.orderId);
   if (input.amount !== order.amount) throw new DomainError('AMOUNT_MISMATCH');
@@ -51,7 +47,12 @@ export async function confirmPayment(deps: PaymentDeps, userId: string, input: C
     }
     if (CONFIRMABLE_STATUSES.includes(order.status)) {
       const claimed = await claim(deps.db, order, input.paymentKey);
-      if (claimed) return result(deps.db, await callToss(deps, claimed));
+      if (claimed) {
+        crashPoint('after-claim');
+        const settled = await confirmWithToss(deps, claimed);
+        crashPoint('after-approval');
+        return result(deps.db, settled);
+      }
     } else if (order.status === 'CONFIRMING' && Date.now() < deadline) {
       await sleep(100);
     } else {
@@ -79,117 +80,6 @@ async function claim(db: Db, order: OrderRow, paymentKey: string) {
     }
     throw error;
   }
-}
-
-async function callToss(deps: PaymentDeps, order: OrderRow & { paymentKey: string | null }) {
-  const paymentKey = order.paymentKey as string;
-  const answer = await deps.toss.confirm(
-    { paymentKey, orderId: order.id, amount: order.amount },
-    confirmIdempotencyKey(order.id),
-  );
-
-  if (answer.kind === 'ok') {
-    if (isApprovalOf(answer.body, order)) return approve(deps, order, answer.body);
-    return markInDoubt(deps.db, order, 'UNEXPECTED_PAYMENT', `Toss answered ${answer.body.status}`);
-  }
-  if (answer.kind === 'unknown') {
-    return markInDoubt(deps.db, order, answer.code ?? 'NO_ANSWER', answer.message ?? answer.reason);
-  }
-  if (answer.code === 'ALREADY_PROCESSED_PAYMENT') {
-    // Typically our own earlier confirm, whose answer we never read: ask Toss what happened.
-    const lookup = await deps.toss.getPayment(paymentKey, order.id);
-    if (lookup.kind === 'ok' && isApprovalOf(lookup.body, order)) return approve(deps, order, lookup.body);
-    if (lookup.kind === 'unknown') return markInDoubt(deps.db, order, answer.code, answer.message);
-  }
-  return markFailed(deps.db, order, answer.code, answer.message);
-}
-
-function isApprovalOf(payment: TossPayment, order: OrderRow): boolean {
-  return payment.status === 'DONE' && payment.orderId === order.id && payment.totalAmount === order.amount;
-}
-
-class EffectImpossible extends Error {}
-
-async function approve(deps: PaymentDeps, order: OrderRow, payment: TossPayment): Promise<OrderRow> {
-  const approvedAt = payment.approvedAt ? new Date(payment.approvedAt) : new Date();
-  try {
-    return await deps.db.$transaction(async (tx) => {
-      const approved = await transitionOrder(tx, order.id, ['CONFIRMING'], 'APPROVED', {
-        method: 'CARD',
-        approvedAt,
-        failureCode: null,
-        failureMessage: null,
-      });
-      if (!approved) throw new Error(`order ${order.id} left CONFIRMING while we held the claim`);
-      await insertPayment(tx, {
-        orderId: order.id,
-        method: 'CARD',
-        amount: order.amount,
-        approvedAt,
-        paymentKey: payment.paymentKey,
-        tossMethod: payment.method ?? null,
-        tossPayment: payment as Prisma.InputJsonValue,
-      });
-      if (order.type === 'COURSE' && order.courseId) {
-        const enrollment = await enrollOnce(tx, order.userId, order.courseId, order.id);
-        if (!enrollment) throw new EffectImpossible('the course was already owned');
-      } else {
-        const wallet = await ensureWallet(tx, order.userId);
-        const balance = await applyBalanceChange(tx, wallet.id, order.amount);
-        if (balance === null) throw new EffectImpossible('the charge would pass the 100,000 won limit');
-        await insertLedgerEntry(tx, {
-          walletId: wallet.id,
-          userId: order.userId,
-          type: 'CHARGE',
-          amount: order.amount,
-          balanceAfter: balance,
-          requestId: `order:${order.id}`,
-          orderId: order.id,
-        });
-      }
-      return approved;
-    });
-  } catch (error) {
-    if (!(error instanceof EffectImpossible)) throw error;
-    return cancelApproval(deps, order, payment, error.message);
-  }
-}
-
-/** Toss took the money but we cannot deliver: give it back, and say so on the order. */
-async function cancelApproval(deps: PaymentDeps, order: OrderRow, payment: TossPayment, why: string) {
-  const pending = await transitionOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
-    failureCode: 'EFFECT_NOT_APPLICABLE',
-    failureMessage: why,
-  });
-  if (!pending) return (await findOrder(deps.db, order.id)) ?? order;
-  const reason =
-    order.type === 'CHARGE'
-      ? '잔액 한도(100,000원) 초과로 충전할 수 없어 자동 취소'
-      : '이미 보유한 강의라 자동 취소';
-  const cancel = await deps.toss.cancel(
-    payment.paymentKey,
-    { cancelReason: reason },
-    cancelIdempotencyKey(order.id),
-    order.id,
-  );
-  if (cancel.kind !== 'ok') return pending; // stays CANCEL_PENDING: the cancel is retried later, never forgotten
-  return (await transitionOrder(deps.db, order.id, ['CANCEL_PENDING'], 'CANCELED')) ?? pending;
-}
-
-async function markFailed(db: Db, order: OrderRow, code: string, message: string) {
-  const failed = await transitionOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
-    failureCode: code,
-    failureMessage: message,
-  });
-  return failed ?? (await findOrder(db, order.id)) ?? order;
-}
-
-async function markInDoubt(db: Db, order: OrderRow, code: string, message: string) {
-  const doubtful = await transitionOrder(db, order.id, ['CONFIRMING'], 'IN_DOUBT', {
-    failureCode: code,
-    failureMessage: message,
-  });
-  return doubtful ?? (await findOrder(db, order.id)) ?? order;
 }
 
 /**
