@@ -43,6 +43,26 @@ function load() {
         .int()
         .min(1_000)
         .default(10 * 60_000),
+      /** Where the sandbox sends its webhooks (default: this app's receiver), and how its retry schedule is scaled. */
+      TOSS_SANDBOX_WEBHOOK_URL: z.url().optional(),
+      TOSS_SANDBOX_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+      /** How often the janitor looks for orders in doubt, and after how long one is put before a person. */
+      RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+      RECOVERY_GIVE_UP_MS: z.coerce
+        .number()
+        .int()
+        .min(1_000)
+        .default(24 * 3_600_000),
+      /** Comma-separated emails of the users who may use admin procedures and pages. */
+      ADMIN_EMAILS: z
+        .string()
+        .default('')
+        .transform((v) =>
+          v
+            .split(',')
+            .map((e) => e.trim().toLowerCase())
+            .filter(Boolean),
+        ),
     },
     client: {},
     experimental__runtimeEnv: {},

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
 import type { Db } from '../db/client';
 import { tossExchangeRecorder } from '../payment/payment.repository';
+import { startRecoveryWorker } from '../recovery/recovery-worker';
 import { handleSandboxRequest, SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
 import { createTossClient } from '../toss/toss-client';
 import { DOCS_TEST_KEYS } from '../toss/toss-config';
@@ -10,6 +11,12 @@ import { handleTrpcRequest } from '../trpc/http-handler';
 import { TEST_AUTH } from './fixtures';
 
 export interface TestServerOptions {
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** Send Toss calls elsewhere (another process's sandbox) instead of this server's own sandbox. */
+  tossBaseUrl?: string;
+  /** Run the recovery janitor in this process, as `npm start` does. */
+  recovery?: { databaseUrl: string; intervalMs: number; staleConfirmingMs: number; giveUpMs?: number };
   /** The app's read timeout for Toss calls; tests of timeouts make it short. */
   readTimeoutMs?: number;
   confirmWindowMs?: number;
@@ -25,7 +32,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
   let baseUrl = '';
   const toss = () =>
     createTossClient({
-      baseUrl: `${baseUrl}${SANDBOX_PREFIX}`,
+      baseUrl: options.tossBaseUrl ?? `${baseUrl}${SANDBOX_PREFIX}`,
       secretKey: DOCS_TEST_KEYS.secretKey,
       readTimeoutMs: options.readTimeoutMs ?? 10_000,
       recorder: tossExchangeRecorder(db),
@@ -65,17 +72,31 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       res.end(String(error));
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const recovery = options.recovery
+    ? await startRecoveryWorker({
+        databaseUrl: options.recovery.databaseUrl,
+        db,
+        toss: toss(),
+        intervalMs: options.recovery.intervalMs,
+        staleConfirmingMs: options.recovery.staleConfirmingMs,
+        giveUpMs: options.recovery.giveUpMs ?? 3_600_000,
+        log: () => {},
+      })
+    : null;
   return {
     baseUrl,
     sandboxUrl: `${baseUrl}${SANDBOX_PREFIX}`,
     /** The app's Toss client for this server, for tRPC callers built in tests. */
     toss,
-    close: () =>
-      new Promise<void>((resolve) => {
+    recovery,
+    close: async () => {
+      await recovery?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -1,0 +1,84 @@
+import type { Db } from '../db/client';
+import { findOrder, type OrderRow, transitionOrder } from '../order/order.repository';
+import type { PaymentDeps } from '../payment/confirm.service';
+import { applyTossPayment, cancelAtToss, markFailed, markInDoubt } from '../payment/toss-outcome';
+
+/**
+ * The janitor: settles orders whose outcome we do not know, by asking Toss for the truth and feeding
+ * it through the same code path as confirm (payment/toss-outcome.ts).
+ *
+ * An order needs recovery when it is IN_DOUBT (no answer from Toss), CANCEL_PENDING (Toss approved
+ * what we could not deliver; our cancel is owed), or CONFIRMING for longer than a confirm can take
+ * (the process confirming it died). Claiming is a conditional UPDATE, so concurrent janitors (several
+ * app instances) and a confirm in flight never settle one order twice.
+ */
+
+export interface RecoveryDeps extends PaymentDeps {
+  /** A CONFIRMING order older than this is considered abandoned by a crashed process. */
+  staleConfirmingMs: number;
+}
+
+export type RecoveryOutcome = 'settled' | 'still-unknown' | 'not-needed' | 'busy';
+
+export async function ordersNeedingRecovery(db: Db, staleConfirmingMs: number, limit = 100) {
+  const rows = await db.order.findMany({
+    where: {
+      OR: [
+        { status: { in: ['IN_DOUBT', 'CANCEL_PENDING'] } },
+        { status: 'CONFIRMING', updatedAt: { lt: new Date(Date.now() - staleConfirmingMs) } },
+      ],
+    },
+    orderBy: { updatedAt: 'asc' },
+    take: limit,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+export async function recoverOrder(deps: RecoveryDeps, orderId: string): Promise<RecoveryOutcome> {
+  const order = await findOrder(deps.db, orderId);
+  if (!order) return 'not-needed';
+  if (order.status === 'CANCEL_PENDING') {
+    const after = await cancelAtToss(deps, order);
+    return after.status === 'CANCELED' ? 'settled' : 'still-unknown';
+  }
+  if (order.status !== 'IN_DOUBT' && order.status !== 'CONFIRMING') return 'not-needed';
+
+  const claimed = await claimForRecovery(deps, order);
+  if (!claimed) return 'busy';
+  const settled = await settleFromToss(deps, claimed);
+  return settled.status === 'IN_DOUBT' || settled.status === 'CONFIRMING' ? 'still-unknown' : 'settled';
+}
+
+/** IN_DOUBT, or CONFIRMING abandoned by a dead process → CONFIRMING, held by us. */
+async function claimForRecovery(deps: RecoveryDeps, order: OrderRow) {
+  return transitionOrder(
+    deps.db,
+    order.id,
+    ['IN_DOUBT', 'CONFIRMING'],
+    'CONFIRMING',
+    {},
+    {
+      OR: [{ status: 'IN_DOUBT' }, { updatedAt: { lt: new Date(Date.now() - deps.staleConfirmingMs) } }],
+    },
+  );
+}
+
+/** Asks Toss what became of the order's payment, and applies it. */
+async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
+  const lookup = order.paymentKey
+    ? await deps.toss.getPayment(order.paymentKey, order.id)
+    : await deps.toss.getPaymentByOrderId(order.id);
+  if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
+  if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
+    // Toss has no payment for this order: nothing was taken, so nothing is granted.
+    return markFailed(deps.db, order, lookup.code, lookup.message);
+  }
+  const reason = lookup.kind === 'refused' ? `${lookup.code}: ${lookup.message}` : lookup.reason;
+  return markInDoubt(deps.db, order, order.failureCode ?? 'NO_ANSWER', `still unknown (${reason})`);
+}
+
+/** Puts an order before a person once the janitor has tried for long enough; one alert per kind. */
+export async function raiseAlert(db: Db, orderId: string, kind: string, message: string) {
+  await db.operatorAlert.createMany({ data: [{ orderId, kind, message }], skipDuplicates: true });
+}

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/database';
+import { createCourse, signedInCaller } from '../test/fixtures';
+import { startTestHttpServer } from '../test/http-server';
+import { injectFault, shopperApproves } from '../test/sandbox';
+import { createTossClient } from '../toss/toss-client';
+import { DOCS_TEST_KEYS } from '../toss/toss-config';
+import { ordersNeedingRecovery, recoverOrder } from './recovery.service';
+
+/**
+ * Every fault the sandbox can inject, for course and charge orders: confirm leaves the order IN_DOUBT,
+ * and the janitor (a pg-boss worker in this process, sweeping every 200 ms) settles it with exactly one
+ * effect, without anyone calling confirm again.
+ */
+
+let t: TestDatabase;
+let server: Awaited<ReturnType<typeof startTestHttpServer>>;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  server = await startTestHttpServer(t.db, {
+    recovery: { databaseUrl: t.url, intervalMs: 200, staleConfirmingMs: 5_000 },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await t.drop();
+});
+
+const READ_TIMEOUT_MS = 400;
+
+async function learner() {
+  const toss = createTossClient({
+    baseUrl: server.sandboxUrl,
+    secretKey: DOCS_TEST_KEYS.secretKey,
+    readTimeoutMs: READ_TIMEOUT_MS,
+  });
+  return signedInCaller(t.db, 'recovery', { toss, waitForConfirmMs: 2_000 });
+}
+
+async function statusEventually(orderId: string, wanted: string[], timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = await t.db.order.findUniqueOrThrow({ where: { id: orderId } });
+    if (wanted.includes(order.status) || Date.now() > deadline) return order.status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const faults = [
+  ['a delay past the read timeout', { action: 'delay', ms: 1_200 }],
+  ['a 5xx', { action: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' }],
+  ['a reset connection', { action: 'reset' }],
+  ['approve-then-drop', { action: 'drop-response' }],
+] as const;
+
+describe.each(faults)('after %s', (_label, fault) => {
+  it('a course order ends APPROVED by recovery, with one enrollment and one payment', async () => {
+    const { caller, user } = await learner();
+    const course = await createCourse(t.db, 33_000);
+    const order = await caller.order.create({ type: 'COURSE', courseId: course.id });
+    const session = await shopperApproves(server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: order.amount,
+    });
+    await injectFault(server.sandboxUrl, { match: { orderId: order.orderId }, times: 1, ...fault });
+
+    const first = await caller.payment.confirm({ ...session, amount: order.amount });
+    expect(first.order.status).toBe('IN_DOUBT');
+    expect(await t.db.enrollment.count({ where: { userId: user.id } })).toBe(0);
+
+    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+    expect(await t.db.enrollment.count({ where: { userId: user.id, orderId: order.orderId } })).toBe(1);
+    expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+  });
+
+  it('a charge order ends APPROVED by recovery, credited exactly once', async () => {
+    const { caller, user } = await learner();
+    const order = await caller.order.create({ type: 'CHARGE', amount: 12_000 });
+    const session = await shopperApproves(server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: order.amount,
+    });
+    await injectFault(server.sandboxUrl, { match: { orderId: order.orderId }, times: 1, ...fault });
+
+    expect((await caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
+      'IN_DOUBT',
+    );
+    expect((await caller.wallet.get()).balance).toBe(0);
+
+    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+    expect((await caller.wallet.get()).balance).toBe(12_000);
+    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
+    // A late confirm from the browser replays the result; nothing more is credited.
+    expect((await caller.payment.confirm({ ...session, amount: order.amount })).balance).toBe(12_000);
+    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
+
+describe('recovery decisions', () => {
+  it('fails an order Toss never approved (the session expired), granting nothing', async () => {
+    const { caller, user } = await learner();
+    const order = await caller.order.create({ type: 'CHARGE', amount: 5_000 });
+    const session = await shopperApproves(server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: order.amount,
+    });
+    await t.db.tossSandboxPayment.update({
+      where: { paymentKey: session.paymentKey },
+      data: { expiresAt: new Date(Date.now() - 1_000) },
+    });
+    await t.db.order.update({
+      where: { id: order.orderId },
+      data: { status: 'IN_DOUBT', paymentKey: session.paymentKey },
+    });
+    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('FAILED');
+    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it('leaves a confirm in flight alone, and takes over one abandoned by a dead process', async () => {
+    const { caller } = await learner();
+    const order = await caller.order.create({ type: 'CHARGE', amount: 7_000 });
+    const session = await shopperApproves(server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: order.amount,
+    });
+    await t.db.order.update({
+      where: { id: order.orderId },
+      data: { status: 'CONFIRMING', paymentKey: session.paymentKey },
+    });
+    const deps = { db: t.db, toss: server.toss(), waitForConfirmMs: 0, staleConfirmingMs: 60_000 };
+    expect(await ordersNeedingRecovery(t.db, 60_000)).not.toContain(order.orderId);
+    expect(await recoverOrder(deps, order.orderId)).toBe('busy');
+
+    await t.db
+      .$executeRaw`UPDATE orders SET updated_at = now() - interval '2 minutes' WHERE id = ${order.orderId}`;
+    expect(await recoverOrder(deps, order.orderId)).toBe('settled');
+    expect((await caller.order.get({ orderId: order.orderId })).status).toBe('APPROVED');
+    expect((await caller.wallet.get()).balance).toBe(7_000);
+  });
+});
