@@ -5,9 +5,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { db } from '../db/client';
 import { DEMO_LEARNER } from '../db/seed';
 import { env } from '../env';
+import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-worker';
 import { tossConfig } from '../toss/toss-config';
+import { appTossClient } from '../toss/toss-gateway';
 import { DATA_DIR, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
 
 const dev = process.argv.includes('--dev');
@@ -50,9 +53,11 @@ const app = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', S
 });
 
 let stopping = false;
+let recovery: RecoveryWorker | null = null;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
+  await recovery?.stop().catch(() => {});
   if (app.exitCode === null) app.kill('SIGTERM');
   await database.stop();
   process.exit(code);
@@ -67,6 +72,17 @@ for (let i = 0; i < 240 && !stopping; i++) {
     .then((r) => r.ok)
     .catch(() => false);
   if (ok) {
+    // The janitor starts with the app: it settles payments whose outcome is unknown (see server/recovery).
+    const toss = tossConfig();
+    recovery = await startRecoveryWorker({
+      databaseUrl: config.DATABASE_URL,
+      db: db(),
+      toss: appTossClient(),
+      intervalMs: config.RECOVERY_INTERVAL_MS,
+      giveUpMs: config.RECOVERY_GIVE_UP_MS,
+      staleConfirmingMs: toss.readTimeoutMs + 15_000,
+      log,
+    });
     log(`ready: ${url}`);
     if (seedDemoData) {
       log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);

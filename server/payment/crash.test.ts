@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../test/database';
+import { createCourse, uniqueEmail } from '../test/fixtures';
+import { shopperApproves } from '../test/sandbox';
+import { createPaymentClient } from '../trpc/client';
+import type { CrashPoint } from './crash-points';
+
+/**
+ * Crash safety against real server processes. "Toss" is one process (the sandbox), never killed; the
+ * app is another, started with PAYMENT_CRASH_POINT so it SIGKILLs itself at that point of a confirm.
+ * It is then started again, normally, and its janitor must leave the order APPROVED with exactly one
+ * effect (or FAILED with none).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+let t: TestDatabase;
+let toss: { process: ChildProcess; url: string };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/test/app-server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: t.url, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      if (String(chunk).includes('listening')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+  return { process: child, url: `http://127.0.0.1:${port}` };
+}
+
+async function stop(server: { process: ChildProcess }) {
+  if (server.process.exitCode !== null || server.process.signalCode !== null) return;
+  server.process.kill('SIGTERM');
+  await once(server.process, 'exit');
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  toss = await startServer({});
+}, 60_000);
+afterAll(async () => {
+  await stop(toss);
+  await t.drop();
+});
+
+const appEnv = (crashPoint?: CrashPoint) => ({
+  TOSS_API_BASE: `${toss.url}/api/toss-sandbox`,
+  RECOVERY_INTERVAL_MS: '200',
+  RECOVERY_STALE_CONFIRMING_MS: '1500',
+  ...(crashPoint ? { PAYMENT_CRASH_POINT: crashPoint } : {}),
+});
+
+async function statusEventually(orderId: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const order = await t.db.order.findUniqueOrThrow({ where: { id: orderId } });
+    if (['APPROVED', 'FAILED', 'CANCELED'].includes(order.status) || Date.now() > deadline)
+      return order.status;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+const points: CrashPoint[] = ['after-claim', 'after-toss-answer', 'inside-approval', 'after-approval'];
+
+describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
+  it.each(['COURSE', 'CHARGE'] as const)(
+    'a %s order ends APPROVED with one effect after a restart',
+    async (type) => {
+      const crashing = await startServer(appEnv(point));
+      const anonymous = createPaymentClient({ baseUrl: crashing.url });
+      const { token, user } = await anonymous.auth.signUp.mutate({
+        email: uniqueEmail('crash'),
+        password: 'password-1234',
+        name: 'crash',
+      });
+      const client = createPaymentClient({ baseUrl: crashing.url, token });
+      const order =
+        type === 'COURSE'
+          ? await client.order.create.mutate({ type, courseId: (await createCourse(t.db, 20_000)).id })
+          : await client.order.create.mutate({ type, amount: 20_000 });
+      const session = await shopperApproves(`${toss.url}/api/toss-sandbox`, {
+        orderId: order.orderId,
+        amount: order.amount,
+      });
+
+      await expect(client.payment.confirm.mutate({ ...session, amount: order.amount })).rejects.toThrow();
+      await once(crashing.process, 'exit').catch(() => {});
+      expect(crashing.process.signalCode).toBe('SIGKILL');
+
+      const restarted = await startServer(appEnv());
+      try {
+        expect(await statusEventually(order.orderId)).toBe('APPROVED');
+        if (type === 'COURSE') {
+          expect(await t.db.enrollment.count({ where: { userId: user.id } })).toBe(1);
+        } else {
+          const wallet = await t.db.wallet.findUniqueOrThrow({ where: { userId: user.id } });
+          expect(wallet.balance).toBe(20_000);
+          expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
+        }
+        expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+        // The learner's browser retries the success page: the same answer, no second effect.
+        const again = createPaymentClient({ baseUrl: restarted.url, token });
+        expect((await again.payment.confirm.mutate({ ...session, amount: order.amount })).order.status).toBe(
+          'APPROVED',
+        );
+        expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+      } finally {
+        await stop(restarted);
+      }
+    },
+    60_000,
+  );
+});
