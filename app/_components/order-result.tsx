@@ -16,7 +16,8 @@ export function OrderResult({ order, balance }: { order: OrderLike; balance: num
         <h2 style={{ marginTop: 0 }}>결제가 완료되었습니다</h2>
         {order.type === 'COURSE' ? (
           <p>
-            <strong>{order.orderName}</strong> 수강을 시작할 수 있습니다. ({won(order.amount)} 카드 결제)
+            <strong>{order.orderName}</strong> 수강을 시작할 수 있습니다. ({won(order.amount)} 카드 결제 ·
+            지갑 잔액 {won(balance)})
           </p>
         ) : (
           <p>

@@ -46,10 +46,12 @@ export function PaymentFailure() {
       {code && <p className="muted">오류 코드: {code}</p>}
       {retry.isError && <p className="error">{errorMessage(retry.error)}</p>}
       <div className="row">
-        {order && (
+        {order ? (
           <button type="button" onClick={tryAgain} disabled={retry.isPending}>
             다시 결제하기
           </button>
+        ) : (
+          <Link href="/wallet">지갑에서 다시 시도</Link>
         )}
         <Link href="/">강의 목록으로</Link>
       </div>

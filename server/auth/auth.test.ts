@@ -66,7 +66,7 @@ describe('auth', () => {
     ['a short password', { email: 'x@example.com', password: 'short', name: 'a' }],
     ['an empty name', { email: 'x@example.com', password: 'password-1234', name: ' ' }],
   ])('refuses sign-up with %s as BAD_REQUEST', async (_label, input) => {
-    expect(await reasonOf(anonymousCaller(t.db).auth.signUp(input))).toBe('BAD_REQUEST');
+    expect(await reasonOf(anonymousCaller(t.db).auth.signUp(input))).toBe('INVALID_INPUT');
   });
 
   it('refuses forged, tampered, expired and signed-out tokens', async () => {

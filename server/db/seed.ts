@@ -68,5 +68,5 @@ export async function seed(db: Db): Promise<void> {
     learner = await db.user.findUniqueOrThrow({ where: { email: DEMO_LEARNER.email }, select: { id: true } });
   }
   // A starting balance, through the real charge path; the fixed requestId makes it happen once.
-  await charge(db, learner.id, { amount: 50_000, requestId: 'seed:demo-starting-balance' });
+  await charge(db, learner.id, { amount: 50_000, requestId: 'sys:seed-starting-balance' });
 }

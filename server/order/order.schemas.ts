@@ -24,9 +24,12 @@ export const createOrderInput = z.discriminatedUnion(
   { error: "type must be 'COURSE' or 'CHARGE'" },
 );
 
-export const orderIdInput = z.object({
-  orderId: z.string({ error: 'orderId must be a string' }).min(1, 'orderId must not be empty').max(64),
-});
+/** Our orderIds (and Toss's rule for them): 6-64 of [A-Za-z0-9_-]. */
+export const orderIdSchema = z
+  .string({ error: 'orderId must be a string' })
+  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'orderId must be 6-64 letters, digits, - or _');
+
+export const orderIdInput = z.object({ orderId: orderIdSchema });
 
 export const orderOutput = z.object({
   orderId: z.string(),

@@ -31,7 +31,7 @@ export async function createOrder(
       type: 'COURSE',
       courseId: course.id,
       amount: course.price,
-      orderName: course.title,
+      orderName: course.title.slice(0, 100), // Toss takes at most 100 characters
     });
     return toOrderView(order);
   }

@@ -1,3 +1,4 @@
+import { findEnrollment } from '../course/course.repository';
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
@@ -6,8 +7,9 @@ import { getOwnOrder, toOrderView } from '../order/order.service';
 import { CONFIRMABLE_STATUSES } from '../order/order-status';
 import type { TossClient } from '../toss/toss-client';
 import { ensureWallet } from '../wallet/wallet.repository';
+import { MAX_BALANCE } from '../wallet/wallet.rules';
 import { crashPoint } from './crash-points';
-import { confirmWithToss } from './toss-outcome';
+import { confirmWithToss, settleFromToss } from './toss-outcome';
 
 /**
  * Confirming a card payment with Toss, exactly once.
@@ -46,10 +48,15 @@ export async function confirmPayment(deps: PaymentDeps, userId: string, input: C
       throw new DomainError('ORDER_NOT_PAYABLE', 'This order is being paid with another payment.');
     }
     if (CONFIRMABLE_STATUSES.includes(order.status)) {
+      const wasInDoubt = order.status === 'IN_DOUBT';
+      if (!wasInDoubt) await refuseImpossibleEffect(deps.db, order);
       const claimed = await claim(deps.db, order, input.paymentKey);
       if (claimed) {
         crashPoint('after-claim');
-        const settled = await confirmWithToss(deps, claimed);
+        // In doubt: ask Toss what happened first; a blind repeat could only replay an old answer.
+        const settled = wasInDoubt
+          ? await settleFromToss(deps, claimed)
+          : await confirmWithToss(deps, claimed);
         crashPoint('after-approval');
         return result(deps.db, settled);
       }
@@ -60,6 +67,20 @@ export async function confirmPayment(deps: PaymentDeps, userId: string, input: C
     }
     order = (await findOrder(deps.db, order.id)) ?? order;
   }
+}
+
+/**
+ * Refuses, before Toss is asked (so the card is never charged), a course the learner already owns or
+ * a charge the wallet can no longer hold. A race after this check is still caught when the effect is
+ * applied, and then the Toss payment is cancelled.
+ */
+async function refuseImpossibleEffect(db: Db, order: OrderRow) {
+  if (order.type === 'COURSE' && order.courseId) {
+    if (await findEnrollment(db, order.userId, order.courseId)) throw new DomainError('ALREADY_PURCHASED');
+    return;
+  }
+  const wallet = await ensureWallet(db, order.userId);
+  if (wallet.balance + order.amount > MAX_BALANCE) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
 }
 
 async function claim(db: Db, order: OrderRow, paymentKey: string) {

@@ -82,7 +82,7 @@ describe('order.create', () => {
       'BALANCE_LIMIT_EXCEEDED',
     );
     expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 15_000 }))).toBe('OK');
-    expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 50 }))).toBe('BAD_REQUEST');
+    expect(await reasonOf(caller.order.create({ type: 'CHARGE', amount: 50 }))).toBe('INVALID_INPUT');
   });
 
   it('shows a learner only their own orders', async () => {
@@ -134,7 +134,7 @@ describe('confirm a course bought by card', () => {
       expect.objectContaining({
         operation: 'confirm',
         path: '/v1/payments/confirm',
-        idempotencyKey: `confirm-${order.orderId}`,
+        idempotencyKey: `confirm-${order.orderId}-1`,
         requestBody: { paymentKey: session.paymentKey, orderId: order.orderId, amount: 30_000 },
         responseStatus: 200,
         responseBody: expect.objectContaining({ status: 'DONE' }),
@@ -203,6 +203,28 @@ describe('confirm a course bought by card', () => {
     expect(await confirmsSent(order.orderId)).toBe(0);
   });
 
+  it('cannot squat someone else’s paymentKey: the squatter fails, the owner still pays', async () => {
+    const owner = await learner();
+    const squatter = await learner();
+    const { order, session } = await buyCourseByCard(owner.caller);
+    const theirs = await squatter.caller.order.create({ type: 'CHARGE', amount: 1_000 });
+    expect(
+      await reasonOf(
+        squatter.caller.payment.confirm({ ...session, orderId: theirs.orderId, amount: theirs.amount }),
+      ),
+    ).toBe('PAYMENT_FAILED');
+    const paid = await owner.caller.payment.confirm({ ...session, amount: order.amount });
+    expect(paid.order.status).toBe('APPROVED');
+  });
+
+  it('refuses malformed orderIds and paymentKeys as BAD_REQUEST', async () => {
+    const { caller } = await learner();
+    expect(
+      await reasonOf(caller.payment.confirm({ paymentKey: 'k\u0000', orderId: 'abcdefgh', amount: 1 })),
+    ).toBe('INVALID_INPUT');
+    expect(await reasonOf(caller.order.get({ orderId: 'bad id!' }))).toBe('INVALID_INPUT');
+  });
+
   it('records a shopper’s cancel from the fail page; a later confirm is refused', async () => {
     const { caller } = await learner();
     const course = await createCourse(t.db, 9_000);
@@ -236,12 +258,31 @@ describe('charge the wallet by card', () => {
     ]);
   });
 
-  it('cancels at Toss when the wallet filled up meanwhile: CANCELED, no won lost, none invented', async () => {
+  it('refuses, without asking Toss, a charge the wallet can no longer hold', async () => {
+    const { caller } = await learner();
+    const order = await caller.order.create({ type: 'CHARGE', amount: 60_000 });
+    const session = await payInWidget(order);
+    await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
+    expect(await reasonOf(caller.payment.confirm({ ...session, amount: order.amount }))).toBe(
+      'BALANCE_LIMIT_EXCEEDED',
+    );
+    expect(await confirmsSent(order.orderId)).toBe(0);
+  });
+
+  it('cancels at Toss when the wallet fills up while Toss approves: CANCELED, no won lost, none invented', async () => {
     const { caller, user } = await learner();
     const order = await caller.order.create({ type: 'CHARGE', amount: 60_000 });
     const session = await payInWidget(order);
-    await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() }); // the race: the wallet fills first
-    const result = await caller.payment.confirm({ ...session, amount: order.amount });
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'delay',
+      ms: 800,
+      times: 1,
+    });
+    const confirming = caller.payment.confirm({ ...session, amount: order.amount });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // Toss is approving right now
+    await caller.wallet.charge({ amount: 50_000, requestId: randomUUID() });
+    const result = await confirming;
     expect(result.order).toMatchObject({ status: 'CANCELED', failureCode: 'EFFECT_NOT_APPLICABLE' });
     expect(result.balance).toBe(50_000);
     expect(await t.db.walletTransaction.count({ where: { userId: user.id, orderId: order.orderId } })).toBe(

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { orderOutput } from '../order/order.schemas';
+import { orderIdSchema, orderOutput } from '../order/order.schemas';
+
+const noControlCharacters = /^[^\p{Cc}]*$/u;
 
 export const confirmInput = z.object({
   paymentKey: z
     .string({ error: 'paymentKey must be a string' })
     .min(1, 'paymentKey must not be empty')
-    .max(200),
-  orderId: z.string({ error: 'orderId must be a string' }).min(1, 'orderId must not be empty').max(64),
+    .max(200)
+    .regex(noControlCharacters, 'paymentKey must not contain control characters'),
+  orderId: orderIdSchema,
   /** What the success URL says was paid; it must equal the order's amount. Toss sends it as a string. */
   amount: z.coerce
     .number({ error: 'amount must be a number' })
@@ -18,7 +21,15 @@ export const confirmInput = z.object({
 export const confirmOutput = z.object({ order: orderOutput, balance: z.number().int() });
 
 export const failInput = z.object({
-  orderId: z.string().min(1).max(64),
-  code: z.string().min(1).max(100),
-  message: z.string().max(1000).default(''),
+  orderId: orderIdSchema,
+  code: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Z0-9_]+$/, 'code must be a Toss error code'),
+  message: z
+    .string()
+    .max(1000)
+    .regex(noControlCharacters, 'message must not contain control characters')
+    .default(''),
 });

@@ -15,19 +15,26 @@ import { insertPayment } from './payment.repository';
  * conditional UPDATE.
  */
 
-export const confirmIdempotencyKey = (orderId: string) => `confirm-${orderId}`;
+/**
+ * Confirm attempts are numbered: a retry of an attempt whose answer we never read must reuse its key
+ * (Toss then replays its first answer instead of paying twice), but once a lookup shows the payment
+ * still unconfirmed, the next attempt needs a fresh key, since Toss replays errors too.
+ */
+export const confirmIdempotencyKey = (orderId: string, attempt: number) => `confirm-${orderId}-${attempt}`;
 export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}`;
 
-/** Asks Toss to confirm (same Idempotency-Key every time, so a repeat replays Toss's first answer). */
+/** Asks Toss to confirm, with a new numbered Idempotency-Key. */
 export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
   const paymentKey = order.paymentKey as string;
+  const attempt =
+    1 + (await deps.db.tossExchange.count({ where: { orderId: order.id, operation: 'confirm' } }));
   const answer = await deps.toss.confirm(
     { paymentKey, orderId: order.id, amount: order.amount },
-    confirmIdempotencyKey(order.id),
+    confirmIdempotencyKey(order.id, attempt),
   );
   crashPoint('after-toss-answer');
 
-  if (answer.kind === 'ok') return applyTossPayment(deps, order, answer.body);
+  if (answer.kind === 'ok') return applyTossPayment(deps, order, answer.body, { mayConfirm: false });
   if (answer.kind === 'unknown') {
     return markInDoubt(deps.db, order, answer.code ?? 'NO_ANSWER', answer.message ?? answer.reason);
   }
@@ -48,6 +55,7 @@ export async function applyTossPayment(
   deps: PaymentDeps,
   order: OrderRow,
   payment: TossPayment,
+  options: { mayConfirm: boolean } = { mayConfirm: true },
 ): Promise<OrderRow> {
   if (payment.orderId !== order.id || (order.paymentKey && payment.paymentKey !== order.paymentKey)) {
     return markInDoubt(deps.db, order, 'PAYMENT_MISMATCH', `Toss reported payment ${payment.paymentKey}`);
@@ -56,7 +64,7 @@ export async function applyTossPayment(
   if (payment.status === 'DONE') {
     return markInDoubt(deps.db, order, 'AMOUNT_MISMATCH_AT_TOSS', `Toss approved ${payment.totalAmount}`);
   }
-  if (payment.status === 'IN_PROGRESS' || payment.status === 'READY') {
+  if ((payment.status === 'IN_PROGRESS' || payment.status === 'READY') && options.mayConfirm) {
     const withKey = order.paymentKey ? order : { ...order, paymentKey: payment.paymentKey };
     return confirmWithToss(deps, withKey);
   }
@@ -77,7 +85,8 @@ export function isApprovalOf(payment: TossPayment, order: OrderRow): boolean {
 class EffectImpossible extends Error {}
 
 export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossPayment): Promise<OrderRow> {
-  const approvedAt = payment.approvedAt ? new Date(payment.approvedAt) : new Date();
+  const reported = payment.approvedAt ? new Date(payment.approvedAt) : null;
+  const approvedAt = reported && !Number.isNaN(reported.getTime()) ? reported : new Date();
   try {
     return await deps.db.$transaction(async (tx) => {
       const approved = await transitionOrder(tx, order.id, ['CONFIRMING'], 'APPROVED', {
@@ -109,7 +118,7 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
           type: 'CHARGE',
           amount: order.amount,
           balanceAfter: balance,
-          requestId: `order:${order.id}`,
+          requestId: `sys:order:${order.id}`,
           orderId: order.id,
         });
       }
@@ -117,8 +126,15 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
       return approved;
     });
   } catch (error) {
-    if (!(error instanceof EffectImpossible)) throw error;
-    return cancelApproval(deps, order, error.message);
+    if (error instanceof EffectImpossible) return cancelApproval(deps, order, error.message);
+    // Toss approved but we could not record it (database trouble): leave it to the janitor, which asks
+    // Toss again and applies the approval once. The order is never failed while Toss holds the money.
+    console.error(`approval of order ${order.id} could not be recorded:`, error);
+    return markInDoubt(deps.db, order, 'APPROVAL_NOT_RECORDED', 'Toss approved; recording it failed').catch(
+      () => {
+        throw error;
+      },
+    );
   }
 }
 
@@ -150,9 +166,12 @@ export async function cancelAtToss(deps: PaymentDeps, pending: OrderRow) {
 }
 
 export async function markFailed(db: Db, order: OrderRow, code: string, message: string) {
+  // The paymentKey is let go: it was never approved for this order, and keeping it would let a
+  // confirm with someone else's key block that key's real order.
   const failed = await transitionOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
     failureCode: code,
     failureMessage: message,
+    paymentKey: null,
   });
   return failed ?? (await findOrder(db, order.id)) ?? order;
 }
@@ -163,4 +182,18 @@ export async function markInDoubt(db: Db, order: OrderRow, code: string, message
     failureMessage: message,
   });
   return doubtful ?? (await findOrder(db, order.id)) ?? order;
+}
+
+/** Asks Toss what became of a claimed order's payment, and applies it (the janitor's way in). */
+export async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
+  const lookup = order.paymentKey
+    ? await deps.toss.getPayment(order.paymentKey, order.id)
+    : await deps.toss.getPaymentByOrderId(order.id);
+  if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
+  if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
+    // Toss has no payment for this order: nothing was taken, so nothing is granted.
+    return markFailed(deps.db, order, lookup.code, lookup.message);
+  }
+  const reason = lookup.kind === 'refused' ? `${lookup.code}: ${lookup.message}` : lookup.reason;
+  return markInDoubt(deps.db, order, order.failureCode ?? 'NO_ANSWER', `still unknown (${reason})`);
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import { findOrder, type OrderRow, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
-import { applyTossPayment, cancelAtToss, markFailed, markInDoubt } from '../payment/toss-outcome';
+import { cancelAtToss, settleFromToss } from '../payment/toss-outcome';
 
 /**
  * The janitor: settles orders whose outcome we do not know, by asking Toss for the truth and feeding
@@ -62,20 +62,6 @@ async function claimForRecovery(deps: RecoveryDeps, order: OrderRow) {
       OR: [{ status: 'IN_DOUBT' }, { updatedAt: { lt: new Date(Date.now() - deps.staleConfirmingMs) } }],
     },
   );
-}
-
-/** Asks Toss what became of the order's payment, and applies it. */
-async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
-  const lookup = order.paymentKey
-    ? await deps.toss.getPayment(order.paymentKey, order.id)
-    : await deps.toss.getPaymentByOrderId(order.id);
-  if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
-  if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
-    // Toss has no payment for this order: nothing was taken, so nothing is granted.
-    return markFailed(deps.db, order, lookup.code, lookup.message);
-  }
-  const reason = lookup.kind === 'refused' ? `${lookup.code}: ${lookup.message}` : lookup.reason;
-  return markInDoubt(deps.db, order, order.failureCode ?? 'NO_ANSWER', `still unknown (${reason})`);
 }
 
 /** Puts an order before a person once the janitor has tried for long enough; one alert per kind. */

@@ -49,8 +49,10 @@ export async function reasonOf(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'OK';
   } catch (error) {
-    if (error instanceof TRPCError)
+    if (error instanceof TRPCError) {
+      if (error.code === 'BAD_REQUEST' && error.cause?.name === 'ZodError') return 'INVALID_INPUT';
       return (error.cause as { reason?: string } | undefined)?.reason ?? error.code;
+    }
     throw error;
   }
 }

@@ -127,6 +127,20 @@ describe('confirm', () => {
   });
 });
 
+describe('hostile requests to the sandbox', () => {
+  it('answers a path that does not decode, or a NUL byte, without a 500', async () => {
+    const auth = { authorization: basicAuth(DOCS_TEST_KEYS.secretKey), 'content-type': 'application/json' };
+    const badPath = await fetch(`${server.sandboxUrl}/v1/payments/%ZZ`, { headers: auth });
+    expect(badPath.status).toBe(404);
+    const nul = await fetch(`${server.sandboxUrl}/v1/payments/confirm`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ paymentKey: 'a\u0000', orderId: 'abcdefgh', amount: 1 }),
+    });
+    expect(nul.status).toBe(400);
+  });
+});
+
 describe('authentication', () => {
   it('refuses an unknown secret key with 401 UNAUTHORIZED_KEY', async () => {
     const session = await approvedSession();

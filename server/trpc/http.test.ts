@@ -179,6 +179,7 @@ describe('hostile input never yields a 500', () => {
       'auth.signUp',
       '{"json":{"email":"nul@example.com","password":"password-1234","name":"a\\u0000"}}',
     ],
+    ['a reserved requestId', 'wallet.charge', '{"json":{"amount":1000,"requestId":"sys:order:x"}}'],
     ['a huge number', 'wallet.charge', '{"json":{"amount":1e308,"requestId":"x"}}'],
     ['sign-up with objects for strings', 'auth.signUp', '{"json":{"email":{},"password":[],"name":1}}'],
     [

@@ -18,7 +18,8 @@ export const requestIdSchema = z
   .trim()
   .min(1, 'requestId must not be empty')
   .max(128, 'requestId must be at most 128 characters')
-  .regex(/^[^\p{Cc}]+$/u, 'requestId must not contain control characters');
+  .regex(/^[^\p{Cc}]+$/u, 'requestId must not contain control characters')
+  .refine((id) => !id.startsWith('sys:'), 'requestIds starting with "sys:" are reserved for the system');
 
 /** Whether a balance may move by `delta`: the same rule as the conditional UPDATE's WHERE clause. */
 export function canApply(balance: number, delta: number): boolean {

@@ -22,10 +22,16 @@ export interface SandboxOptions {
 }
 
 const orderIdSchema = z.string().regex(/^[A-Za-z0-9_=-]{6,64}$/);
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters');
 
 export const sandboxPaymentInput = z.object({
   orderId: orderIdSchema,
-  orderName: z.string().min(1).max(100),
+  orderName: text(100),
   amount: z.coerce.number().int().min(1),
   customerKey: z.string().regex(/^(@@ANONYMOUS|[A-Za-z0-9_=.@-]{2,50})$/),
   outcome: z.enum(['approve', 'cancel', 'reject', 'abort']).default('approve'),
@@ -85,8 +91,8 @@ export async function shopperDecides(
 }
 
 const confirmInput = z.object({
-  paymentKey: z.string().min(1).max(200),
-  orderId: z.string().min(1),
+  paymentKey: text(200),
+  orderId: text(64),
   amount: z.coerce.number(),
 });
 
@@ -107,6 +113,14 @@ export async function confirmPayment(db: Db, body: unknown) {
     return tossError(payment.failureCode ?? 'REJECT_CARD_COMPANY', payment.failureMessage ?? undefined, 403);
   }
   if (payment.status !== 'IN_PROGRESS') return tossError('ALREADY_PROCESSED_PAYMENT');
+  if (payment.totalAmount < 100)
+    return tossError('BELOW_MINIMUM_AMOUNT', '카드 결제는 100원 이상부터 가능합니다.');
+  const approvedTwin = await db.tossSandboxPayment.findFirst({
+    where: { orderId, status: { in: ['DONE', 'CANCELED', 'PARTIAL_CANCELED'] } },
+    select: { paymentKey: true },
+  });
+  if (approvedTwin)
+    return tossError('DUPLICATED_ORDER_ID', '이미 승인 및 취소가 진행된 중복된 주문번호 입니다.', 400);
 
   const key = transactionKey();
   const approved = await db.$transaction(async (tx) => {
@@ -141,7 +155,7 @@ export async function readPayment(db: Db, where: { paymentKey: string } | { orde
 }
 
 const cancelInput = z.object({
-  cancelReason: z.string().min(1).max(200),
+  cancelReason: text(200),
   cancelAmount: z.coerce.number().int().positive().optional(),
 });
 
@@ -203,8 +217,10 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
 export async function listTransactions(db: Db, query: URLSearchParams) {
   const start = parseTossDate(query.get('startDate'));
   const end = parseTossDate(query.get('endDate'));
-  const limit = Math.min(Number(query.get('limit') ?? 100) || 100, 5000);
+  const limit = Number(query.get('limit') ?? 100);
   if (!start || !end) return tossError('INVALID_REQUEST', 'startDate와 endDate는 필수입니다.');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+    return tossError('INVALID_REQUEST', 'limit은 1~5000입니다.');
   const after = query.get('startingAfter');
   const cursor = after
     ? await db.tossSandboxTransaction.findUnique({ where: { transactionKey: after } })

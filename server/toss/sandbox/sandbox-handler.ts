@@ -8,7 +8,7 @@ import {
   sandboxPaymentInput,
   shopperDecides,
 } from './sandbox-api';
-import { tossError } from './sandbox-errors';
+import { tossError, tossStatusOf } from './sandbox-errors';
 import { addFault, clearFaults, type Fault, faultInput, takeFault } from './sandbox-faults';
 import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentResponse } from './sandbox-idempotency';
 
@@ -86,7 +86,11 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
     return fault.action === 'error' ? injectedError(fault) : brokenConnection();
   }
 
-  const response = await operation(deps.db, body, url.searchParams);
+  // Toss replays the first answer to a key, errors included; a crash of ours is recorded the same way.
+  const response = await operation(deps.db, body, url.searchParams).catch((error: unknown) => {
+    console.error('toss sandbox operation failed:', error);
+    return tossError('FAILED_INTERNAL_SYSTEM_PROCESSING');
+  });
   if (claimId)
     await storeIdempotentResponse(deps.db, claimId, response.status, await response.clone().json());
   return fault?.action === 'drop-response' ? brokenConnection() : response;
@@ -100,18 +104,18 @@ function matchOperation(method: string, path: string): Operation | null {
     return (db, _body, query) => listTransactions(db, query);
   let m = path.match(/^\/v1\/payments\/orders\/([^/]+)$/);
   if (method === 'GET' && m?.[1]) {
-    const orderId = decodeURIComponent(m[1]);
-    return (db) => readPayment(db, { orderId });
+    const orderId = safeDecode(m[1]);
+    return orderId === null ? null : (db) => readPayment(db, { orderId });
   }
   m = path.match(/^\/v1\/payments\/([^/]+)\/cancel$/);
   if (method === 'POST' && m?.[1]) {
-    const paymentKey = decodeURIComponent(m[1]);
-    return (db, body) => cancelPayment(db, paymentKey, body);
+    const paymentKey = safeDecode(m[1]);
+    return paymentKey === null ? null : (db, body) => cancelPayment(db, paymentKey, body);
   }
   m = path.match(/^\/v1\/payments\/([^/]+)$/);
   if (method === 'GET' && m?.[1]) {
-    const paymentKey = decodeURIComponent(m[1]);
-    return (db) => readPayment(db, { paymentKey });
+    const paymentKey = safeDecode(m[1]);
+    return paymentKey === null ? null : (db) => readPayment(db, { paymentKey });
   }
   return null;
 }
@@ -128,24 +132,26 @@ function checkBasicAuth(header: string | null, secretKey: string): Response | nu
 
 function orderIdOf(path: string, body: unknown): string | undefined {
   const fromBody = (body as { orderId?: unknown } | undefined)?.orderId;
-  if (typeof fromBody === 'string') return fromBody;
+  if (typeof fromBody === 'string') return /\p{Cc}/u.test(fromBody) ? undefined : fromBody;
   const m = path.match(/^\/v1\/payments\/orders\/([^/]+)$/);
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+  return m?.[1] ? (safeDecode(m[1]) ?? undefined) : undefined;
 }
 
 async function orderIdOfPaymentKey(db: Db, path: string): Promise<string | undefined> {
   const m = path.match(/^\/v1\/payments\/([^/]+)(\/cancel)?$/);
   if (!m?.[1] || m[1] === 'confirm' || m[1] === 'orders') return undefined;
+  const paymentKey = safeDecode(m[1]);
+  if (paymentKey === null) return undefined;
   const payment = await db.tossSandboxPayment.findUnique({
-    where: { paymentKey: decodeURIComponent(m[1]) },
+    where: { paymentKey },
     select: { orderId: true },
   });
   return payment?.orderId;
 }
 
 function injectedError(fault: Fault): Response {
-  const status = fault.status ?? 500;
-  return tossError(fault.code ?? 'FAILED_INTERNAL_SYSTEM_PROCESSING', undefined, status);
+  const code = fault.code ?? 'FAILED_INTERNAL_SYSTEM_PROCESSING';
+  return tossError(code, undefined, fault.status ?? tossStatusOf(code));
 }
 
 /** A response whose body fails mid-flight: the caller sees its connection die without an answer. */
@@ -178,4 +184,14 @@ function issuesText(error: { issues: { path: PropertyKey[]; message: string }[] 
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A path segment as Toss would read it; one that does not decode names nothing (404 below). */
+function safeDecode(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return /\p{Cc}/u.test(decoded) ? null : decoded;
+  } catch {
+    return null;
+  }
 }

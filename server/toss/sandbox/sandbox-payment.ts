@@ -107,10 +107,7 @@ export async function findPayment(db: DbOrTx, where: { paymentKey: string } | { 
   const payment =
     'paymentKey' in where
       ? await db.tossSandboxPayment.findUnique({ where: { paymentKey: where.paymentKey } })
-      : await db.tossSandboxPayment.findFirst({
-          where: { orderId: where.orderId },
-          orderBy: { requestedAt: 'desc' },
-        });
+      : await findByOrderId(db, where.orderId);
   if (payment && payment.status === 'IN_PROGRESS' && payment.expiresAt.getTime() <= Date.now()) {
     return db.tossSandboxPayment.update({
       where: { paymentKey: payment.paymentKey },
@@ -118,4 +115,14 @@ export async function findPayment(db: DbOrTx, where: { paymentKey: string } | { 
     });
   }
   return payment;
+}
+
+/** An order's payment: the approved one if there is one (as Toss allows only one), else the newest. */
+async function findByOrderId(db: DbOrTx, orderId: string) {
+  const approved = await db.tossSandboxPayment.findFirst({
+    where: { orderId, status: { in: ['DONE', 'CANCELED', 'PARTIAL_CANCELED'] } },
+  });
+  return (
+    approved ?? db.tossSandboxPayment.findFirst({ where: { orderId }, orderBy: { requestedAt: 'desc' } })
+  );
 }
