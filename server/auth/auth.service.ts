@@ -13,6 +13,12 @@ import { signSessionToken, verifySessionToken } from './session-token';
 export interface AuthConfig {
   sessionSecret: string;
   sessionTtlHours: number;
+  /** Lower-cased emails of the users allowed to use admin procedures (ADMIN_EMAILS). */
+  adminEmails?: string[];
+}
+
+export function isAdmin(config: AuthConfig, user: { email: string } | null): boolean {
+  return Boolean(user && config.adminEmails?.includes(user.email.toLowerCase()));
 }
 
 export type AuthUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;

@@ -20,7 +20,21 @@ export const DOMAIN_REASONS = {
     code: 'PRECONDITION_FAILED',
     message: 'This charge would take the balance past the 100,000 won limit.',
   },
+  FORBIDDEN: { code: 'FORBIDDEN', message: 'Only an admin may do this.' },
   ORDER_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such order.' },
+  NOT_REFUNDABLE: { code: 'PRECONDITION_FAILED', message: 'This order cannot be refunded.' },
+  REFUND_EXCEEDS_PAYMENT: {
+    code: 'PRECONDITION_FAILED',
+    message: 'The refund would exceed what is left of the payment.',
+  },
+  REFUND_WINDOW_CLOSED: {
+    code: 'PRECONDITION_FAILED',
+    message: 'Learners can refund within 7 days of purchase, in full; ask an admin otherwise.',
+  },
+  PAYMENT_IN_DOUBT: {
+    code: 'CONFLICT',
+    message: 'The outcome of this payment is still being checked with Toss; try again shortly.',
+  },
   ORDER_NOT_PAYABLE: { code: 'CONFLICT', message: 'This order is not awaiting payment.' },
   AMOUNT_MISMATCH: {
     code: 'BAD_REQUEST',

@@ -1,7 +1,9 @@
+import { isAdmin } from '../auth/auth.service';
 import { orderOutput } from '../order/order.schemas';
+import { cancelOrder } from '../refund/refund.service';
 import { protectedProcedure, router } from '../trpc/init';
 import { confirmPayment, recordShopperFailure } from './confirm.service';
-import { confirmInput, confirmOutput, failInput } from './payment.schemas';
+import { cancelInput, cancelOutput, confirmInput, confirmOutput, failInput } from './payment.schemas';
 
 export const paymentRouter = router({
   /** Confirms a card payment the shopper authenticated in Toss's widget (the /success page). */
@@ -21,4 +23,24 @@ export const paymentRouter = router({
     .input(failInput)
     .output(orderOutput)
     .mutation(({ ctx, input }) => recordShopperFailure(ctx.db, ctx.user.id, input)),
+
+  /**
+   * Refunds an order, fully or (admins only) partly: the learner's own orders within 7 days of purchase,
+   * any order for an admin. Card payments go back through Toss; balance payments to the wallet.
+   */
+  cancel: protectedProcedure
+    .input(cancelInput)
+    .output(cancelOutput)
+    .mutation(({ ctx, input }) =>
+      cancelOrder(
+        {
+          db: ctx.db,
+          toss: ctx.toss,
+          waitForConfirmMs: ctx.waitForConfirmMs,
+          staleConfirmingMs: ctx.waitForConfirmMs + 10_000,
+        },
+        { id: ctx.user.id, admin: isAdmin(ctx.auth, ctx.user) },
+        input,
+      ),
+    ),
 });

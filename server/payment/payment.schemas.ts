@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { orderIdSchema, orderOutput } from '../order/order.schemas';
+import { requestIdSchema } from '../wallet/wallet.rules';
 
 const noControlCharacters = /^[^\p{Cc}]*$/u;
 
@@ -32,4 +33,33 @@ export const failInput = z.object({
     .max(1000)
     .regex(noControlCharacters, 'message must not contain control characters')
     .default(''),
+});
+
+export const cancelInput = z.object({
+  orderId: orderIdSchema,
+  reason: z
+    .string({ error: 'reason must be a string' })
+    .trim()
+    .min(1, 'reason must not be empty')
+    .max(200, 'reason must be at most 200 characters')
+    .regex(noControlCharacters, 'reason must not contain control characters'),
+  /** Omitted: everything not yet refunded. */
+  amount: z
+    .number()
+    .int('amount must be a whole number of won')
+    .min(1, 'amount must be at least 1 won')
+    .optional(),
+  requestId: requestIdSchema.optional(),
+});
+
+export const cancelOutput = z.object({
+  refund: z.object({
+    id: z.string(),
+    orderId: z.string(),
+    amount: z.number().int(),
+    status: z.enum(['REQUESTED', 'DONE', 'FAILED', 'IN_DOUBT']),
+    destination: z.string(),
+    reason: z.string(),
+  }),
+  order: orderOutput,
 });

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Db } from '../db/client';
 import { findOrder } from '../order/order.repository';
+import { retryRefundsInDoubt } from '../refund/refund.service';
 import type { TossClient } from '../toss/toss-client';
 import { ordersNeedingRecovery, raiseAlert, recoverOrder } from './recovery.service';
 
@@ -86,6 +87,7 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
   const sweep = async () => {
     for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
       await enqueue(orderId);
+    await retryRefundsInDoubt(deps);
   };
   let sweeping = false;
   const timer = setInterval(() => {

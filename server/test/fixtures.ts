@@ -9,6 +9,7 @@ import { createCaller } from '../trpc/router';
 export const TEST_AUTH: AuthConfig = {
   sessionSecret: 'test-secret-that-is-long-enough-for-hs256-signing',
   sessionTtlHours: 1,
+  adminEmails: ['admin@example.com'],
 };
 
 export function uniqueEmail(label = 'learner'): string {
@@ -19,10 +20,10 @@ export function uniqueEmail(label = 'learner'): string {
 export async function signedInCaller(
   db: Db,
   label = 'learner',
-  extra: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs'> = {},
+  { email, ...extra }: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs'> & { email?: string } = {},
 ) {
   const session = await signUp(db, TEST_AUTH, {
-    email: uniqueEmail(label),
+    email: email ?? uniqueEmail(label),
     password: 'password-1234',
     name: label,
   });

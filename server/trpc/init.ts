@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import { isAdmin } from '../auth/auth.service';
 import { DomainError } from '../errors/domain-error';
 import type { Context } from './context';
 
@@ -60,4 +61,10 @@ export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseInvali
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) throw new DomainError('UNAUTHORIZED');
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+});
+
+/** Admins are the users whose emails are listed in ADMIN_EMAILS; everyone else is FORBIDDEN. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!isAdmin(ctx.auth, ctx.user)) throw new DomainError('FORBIDDEN');
+  return next();
 });

@@ -9,7 +9,11 @@ export const dynamic = 'force-dynamic';
 function handler(req: Request) {
   return handleTrpcRequest(req, {
     db: db(),
-    auth: { sessionSecret: env().SESSION_SECRET, sessionTtlHours: env().SESSION_TTL_HOURS },
+    auth: {
+      sessionSecret: env().SESSION_SECRET,
+      sessionTtlHours: env().SESSION_TTL_HOURS,
+      adminEmails: env().ADMIN_EMAILS,
+    },
     toss: appTossClient(),
     waitForConfirmMs: tossConfig().readTimeoutMs + 5_000,
   });

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../db/client';
+import type { Refund } from '../db/generated/client';
+import { DomainError } from '../errors/domain-error';
+import { findOrder, type OrderRow } from '../order/order.repository';
+import { toOrderView } from '../order/order.service';
+import type { PaymentDeps } from '../payment/confirm.service';
+import { raiseAlert, recoverOrder } from '../recovery/recovery.service';
+import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
+
+/**
+ * Refunds and cancels (payment.cancel).
+ *
+ * Policy: a learner may cancel their own order in full within 7 days of purchase; an admin may cancel
+ * any order, in full or in part, at any time. Every refund first reserves its amount on the order
+ * (`refunded_amount + amount <= amount`, one conditional UPDATE), so concurrent refunds can never add
+ * up to more than was paid. Then:
+ * - card: Toss's cancel API with Idempotency-Key `refund-<refundId>`, outside any transaction; a card
+ *   wallet charge first takes the amount back out of the wallet (refused if the balance does not
+ *   allow it) and gives it back if Toss refuses;
+ * - balance: a REFUND ledger entry, in the same transaction as the reservation. If it would lift the
+ *   wallet past 100,000 won, the refund is owed by bank transfer instead: recorded as such, and put
+ *   before an operator.
+ * A full cancel of a course ends the enrollment.
+ */
+
+export const LEARNER_REFUND_WINDOW_MS = 7 * 24 * 3_600_000;
+
+export interface CancelInput {
+  orderId: string;
+  reason: string;
+  amount?: number;
+  requestId?: string;
+}
+
+export interface RefundDeps extends PaymentDeps {
+  staleConfirmingMs: number;
+}
+
+export async function cancelOrder(
+  deps: RefundDeps,
+  actor: { id: string; admin: boolean },
+  input: CancelInput,
+) {
+  let order = await findOrder(deps.db, input.orderId);
+  if (!order || (!actor.admin && order.userId !== actor.id)) throw new DomainError('ORDER_NOT_FOUND');
+
+  const requestId = input.requestId ?? randomUUID();
+  const earlier = await deps.db.refund.findUnique({
+    where: { orderId_requestId: { orderId: order.id, requestId } },
+  });
+  if (earlier) return answer(deps.db, earlier);
+
+  // Settle any doubt about the payment before touching it.
+  if (order.status === 'IN_DOUBT' || order.status === 'CONFIRMING' || order.status === 'CANCEL_PENDING') {
+    await recoverOrder(deps, order.id);
+    order = (await findOrder(deps.db, order.id)) ?? order;
+    if (order.status === 'IN_DOUBT' || order.status === 'CONFIRMING')
+      throw new DomainError('PAYMENT_IN_DOUBT');
+  }
+  if (order.status !== 'APPROVED' && order.status !== 'PARTIALLY_CANCELED')
+    throw new DomainError('NOT_REFUNDABLE');
+
+  const remaining = order.amount - order.refundedAmount;
+  const amount = input.amount ?? remaining;
+  if (!actor.admin) {
+    const fresh = order.approvedAt && Date.now() - order.approvedAt.getTime() <= LEARNER_REFUND_WINDOW_MS;
+    if (!fresh || amount !== order.amount || order.refundedAmount > 0)
+      throw new DomainError('REFUND_WINDOW_CLOSED');
+  }
+  if (amount < 1 || amount > remaining) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
+
+  const refund = await reserve(deps.db, order, actor.id, requestId, amount, input.reason);
+  if (refund.destination !== 'CARD') return answer(deps.db, refund);
+  return answer(deps.db, await cancelAtToss(deps, order, refund));
+}
+
+/** Reserves the amount on the order and records the refund; balance refunds complete right here. */
+async function reserve(
+  db: Db,
+  order: OrderRow,
+  actorId: string,
+  requestId: string,
+  amount: number,
+  reason: string,
+) {
+  return db.$transaction(async (tx) => {
+    const reserved = await tx.$executeRaw`
+      UPDATE orders SET refunded_amount = refunded_amount + ${amount}, updated_at = now()
+       WHERE id = ${order.id} AND status IN ('APPROVED', 'PARTIALLY_CANCELED')
+         AND refunded_amount + ${amount} <= amount`;
+    if (reserved !== 1) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
+    const method = order.method ?? 'CARD';
+
+    if (method === 'BALANCE') {
+      const wallet = await ensureWallet(tx, order.userId);
+      const balance = await applyBalanceChange(tx, wallet.id, amount);
+      const destination = balance === null ? 'BANK_TRANSFER' : 'WALLET';
+      const refund = await tx.refund.create({
+        data: { orderId: order.id, requestedBy: actorId, requestId, amount, reason, method, destination },
+      });
+      if (balance !== null) {
+        await insertLedgerEntry(tx, {
+          walletId: wallet.id,
+          userId: order.userId,
+          type: 'REFUND',
+          amount,
+          balanceAfter: balance,
+          requestId: `sys:refund:${refund.id}`,
+          orderId: order.id,
+          courseId: order.courseId ?? undefined,
+        });
+      } else {
+        await tx.operatorAlert.create({
+          data: {
+            orderId: order.id,
+            kind: `BANK_TRANSFER_REFUND:${refund.id}`,
+            message: `Refund ${amount} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
+          },
+        });
+      }
+      await finishRefund(tx, order, refund, 'DONE');
+      return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+    }
+
+    if (order.type === 'CHARGE') {
+      // The charged won must leave the wallet before Toss gives them back to the card.
+      const wallet = await ensureWallet(tx, order.userId);
+      const balance = await applyBalanceChange(tx, wallet.id, -amount);
+      if (balance === null) {
+        throw new DomainError(
+          'INSUFFICIENT_BALANCE',
+          'The wallet no longer holds the charged amount to give back.',
+        );
+      }
+      await insertLedgerEntry(tx, {
+        walletId: wallet.id,
+        userId: order.userId,
+        type: 'CHARGE_CANCEL',
+        amount: -amount,
+        balanceAfter: balance,
+        requestId: `sys:charge-cancel:${order.id}:${requestId}`,
+        orderId: order.id,
+      });
+    }
+    return tx.refund.create({
+      data: {
+        orderId: order.id,
+        requestedBy: actorId,
+        requestId,
+        amount,
+        reason,
+        method,
+        destination: 'CARD',
+      },
+    });
+  });
+}
+
+/** Asks Toss to cancel (same key on every retry) and books the answer. */
+export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: Refund): Promise<Refund> {
+  const full = order.refundedAmount + refund.amount >= order.amount && order.refundedAmount === 0;
+  const answer = await deps.toss.cancel(
+    order.paymentKey as string,
+    { cancelReason: refund.reason, ...(full ? {} : { cancelAmount: refund.amount }) },
+    `refund-${refund.id}`,
+    order.id,
+  );
+  return deps.db.$transaction(async (tx) => {
+    const current = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+    if (current.status === 'DONE' || current.status === 'FAILED') return current;
+    const latest = (await findOrder(tx, order.id)) ?? order;
+    if (answer.kind === 'ok') {
+      await finishRefund(tx, latest, current, 'DONE');
+    } else if (answer.kind === 'refused') {
+      await undoReservation(tx, latest, current);
+      await tx.refund.update({
+        where: { id: current.id },
+        data: { status: 'FAILED', failureCode: answer.code, failureMessage: answer.message },
+      });
+    } else {
+      await tx.refund.update({
+        where: { id: current.id },
+        data: { status: 'IN_DOUBT', failureCode: answer.code ?? 'NO_ANSWER', failureMessage: answer.reason },
+      });
+    }
+    return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+  });
+}
+
+/** Marks the refund done and the order (partially) cancelled; a full cancel of a course ends it. */
+async function finishRefund(tx: Tx, order: OrderRow, refund: Refund, status: 'DONE') {
+  await tx.refund.update({ where: { id: refund.id }, data: { status } });
+  const fresh = await tx.order.findUniqueOrThrow({
+    where: { id: order.id },
+    select: { amount: true, refundedAmount: true },
+  });
+  const fully = fresh.refundedAmount >= fresh.amount;
+  await tx.order.update({
+    where: { id: order.id },
+    data: { status: fully ? 'CANCELED' : 'PARTIALLY_CANCELED' },
+    select: { id: true },
+  });
+  if (fully) {
+    await tx.payment.updateMany({ where: { orderId: order.id }, data: { canceledAt: new Date() } });
+    if (order.type === 'COURSE') await tx.enrollment.deleteMany({ where: { orderId: order.id } });
+  }
+}
+
+/** Toss refused the cancel: the reservation is released, and a card charge's won return to the wallet. */
+async function undoReservation(tx: Tx, order: OrderRow, refund: Refund) {
+  await tx.$executeRaw`UPDATE orders SET refunded_amount = refunded_amount - ${refund.amount} WHERE id = ${order.id}`;
+  if (order.type !== 'CHARGE') return;
+  const wallet = await ensureWallet(tx, order.userId);
+  const balance = await applyBalanceChange(tx, wallet.id, refund.amount);
+  if (balance === null) {
+    await raiseAlert(
+      tx,
+      order.id,
+      `REFUND_REVERT:${refund.id}`,
+      'Could not give back a charge cancel Toss refused.',
+    );
+    return;
+  }
+  await insertLedgerEntry(tx, {
+    walletId: wallet.id,
+    userId: order.userId,
+    type: 'CHARGE',
+    amount: refund.amount,
+    balanceAfter: balance,
+    requestId: `sys:charge-cancel-refused:${refund.id}`,
+    orderId: order.id,
+  });
+}
+
+/** Refunds whose Toss cancel got no answer: the janitor retries them with the same key. */
+export async function retryRefundsInDoubt(deps: PaymentDeps) {
+  const refunds = await deps.db.refund.findMany({ where: { status: 'IN_DOUBT' }, take: 50 });
+  for (const refund of refunds) {
+    const order = await findOrder(deps.db, refund.orderId);
+    if (order) await cancelAtToss(deps, order, refund);
+  }
+}
+
+async function answer(db: Db, refund: Refund) {
+  if (refund.status === 'FAILED') {
+    throw new DomainError(
+      'NOT_REFUNDABLE',
+      `Toss refused the cancel: ${refund.failureCode}: ${refund.failureMessage}`,
+    );
+  }
+  const order = await findOrder(db, refund.orderId);
+  if (!order) throw new DomainError('ORDER_NOT_FOUND');
+  return {
+    refund: {
+      id: refund.id,
+      orderId: refund.orderId,
+      amount: refund.amount,
+      status: refund.status,
+      destination: refund.destination,
+      reason: refund.reason,
+    },
+    order: toOrderView(order),
+  };
+}
