@@ -9,6 +9,7 @@ import { db } from '../db/client';
 import { DEMO_LEARNER } from '../db/seed';
 import { env } from '../env';
 import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-worker';
+import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { tossConfig } from '../toss/toss-config';
 import { appTossClient } from '../toss/toss-gateway';
 import { DATA_DIR, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
@@ -83,6 +84,10 @@ for (let i = 0; i < 240 && !stopping; i++) {
       staleConfirmingMs: toss.readTimeoutMs + 15_000,
       log,
     });
+    if (toss.sandbox) {
+      const sender = startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale });
+      process.once('exit', () => sender.stop());
+    }
     log(`ready: ${url}`);
     if (seedDemoData) {
       log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);

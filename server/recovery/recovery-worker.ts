@@ -3,6 +3,7 @@ import type { Db } from '../db/client';
 import { findOrder } from '../order/order.repository';
 import { retryRefundsInDoubt } from '../refund/refund.service';
 import type { TossClient } from '../toss/toss-client';
+import { processPendingDeliveries } from '../webhook/toss-webhook';
 import { ordersNeedingRecovery, raiseAlert, recoverOrder } from './recovery.service';
 
 /**
@@ -88,6 +89,7 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
     for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
       await enqueue(orderId);
     await retryRefundsInDoubt(deps);
+    await processPendingDeliveries(deps);
   };
   let sweeping = false;
   const timer = setInterval(() => {

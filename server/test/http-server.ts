@@ -5,9 +5,11 @@ import type { Db } from '../db/client';
 import { tossExchangeRecorder } from '../payment/payment.repository';
 import { startRecoveryWorker } from '../recovery/recovery-worker';
 import { handleSandboxRequest, SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
+import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { createTossClient } from '../toss/toss-client';
 import { DOCS_TEST_KEYS } from '../toss/toss-config';
 import { handleTrpcRequest } from '../trpc/http-handler';
+import { processDelivery, receiveTossWebhook } from '../webhook/toss-webhook';
 import { TEST_AUTH } from './fixtures';
 
 export interface TestServerOptions {
@@ -15,6 +17,8 @@ export interface TestServerOptions {
   port?: number;
   /** Send Toss calls elsewhere (another process's sandbox) instead of this server's own sandbox. */
   tossBaseUrl?: string;
+  /** Sandbox webhooks: sent to this server's receiver unless another URL is given; retries time-scaled. */
+  webhooks?: { url?: string; timeScale: number; intervalMs: number };
   /** Run the recovery janitor in this process, as `npm start` does. */
   recovery?: { databaseUrl: string; intervalMs: number; staleConfirmingMs: number; giveUpMs?: number };
   /** The app's read timeout for Toss calls; tests of timeouts make it short. */
@@ -41,18 +45,24 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
   const server = http.createServer(async (req, res) => {
     try {
       const request = incomingMessageToRequest(req, res, { maxBodySize: 1_000_000 });
-      const response = (req.url ?? '').startsWith(SANDBOX_PREFIX)
+      const url = req.url ?? '';
+      const response = url.startsWith(SANDBOX_PREFIX)
         ? await handleSandboxRequest(request, {
             db,
             secretKey: DOCS_TEST_KEYS.secretKey,
             confirmWindowMs: options.confirmWindowMs ?? 600_000,
+            webhookUrl: options.webhooks
+              ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`)
+              : undefined,
           })
-        : await handleTrpcRequest(request, {
-            db,
-            auth: TEST_AUTH,
-            toss: toss(),
-            waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
-          });
+        : url.startsWith('/api/webhooks/toss')
+          ? await receiveWebhook(request)
+          : await handleTrpcRequest(request, {
+              db,
+              auth: TEST_AUTH,
+              toss: toss(),
+              waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
+            });
       let body: Buffer;
       try {
         body = Buffer.from(await response.arrayBuffer());
@@ -72,6 +82,23 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       res.end(String(error));
     }
   });
+  /** The same steps as app/api/webhooks/toss: record, answer 200, then act in the background. */
+  async function receiveWebhook(request: Request) {
+    const received = await receiveTossWebhook(db, request);
+    if (received.status === 200 && received.deliveryId) {
+      void processDelivery(
+        {
+          db,
+          toss: toss(),
+          waitForConfirmMs: 0,
+          staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
+        },
+        received.deliveryId,
+      ).catch(() => {});
+    }
+    return Response.json(received.body, { status: received.status });
+  }
+
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const recovery = options.recovery
@@ -85,6 +112,12 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
         log: () => {},
       })
     : null;
+  const sender = options.webhooks
+    ? startSandboxWebhookSender(db, {
+        intervalMs: options.webhooks.intervalMs,
+        timeScale: options.webhooks.timeScale,
+      })
+    : null;
   return {
     baseUrl,
     sandboxUrl: `${baseUrl}${SANDBOX_PREFIX}`,
@@ -92,6 +125,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
     toss,
     recovery,
     close: async () => {
+      sender?.stop();
       await recovery?.stop();
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DOCS_TEST_KEYS, REAL_TOSS_API, tossConfigFrom } from './toss-config';
 
-const base = { TOSS_READ_TIMEOUT_MS: 60_000, TOSS_SANDBOX_CONFIRM_WINDOW_MS: 600_000, PORT: 3000 };
+const base = {
+  TOSS_READ_TIMEOUT_MS: 60_000,
+  TOSS_SANDBOX_CONFIRM_WINDOW_MS: 600_000,
+  PORT: 3000,
+  TOSS_SANDBOX_WEBHOOK_TIME_SCALE: 1,
+};
 
 describe('Toss configuration', () => {
   it('uses the shipped sandbox with the docs test keys when no keys are set', () => {
@@ -13,6 +18,8 @@ describe('Toss configuration', () => {
       readTimeoutMs: 60_000,
       confirmWindowMs: 600_000,
       widgetScriptUrl: '/toss-sandbox/payment-widget.js',
+      sandboxWebhookUrl: 'http://127.0.0.1:3000/api/webhooks/toss',
+      webhookTimeScale: 1,
     });
   });
 

@@ -19,6 +19,9 @@ export interface TossConfig {
   confirmWindowMs: number;
   /** Where the browser loads the widget from; undefined means Toss's CDN (the SDK's default). */
   widgetScriptUrl: string | undefined;
+  /** Where the sandbox sends its webhooks, and how its retry schedule is scaled. */
+  sandboxWebhookUrl: string;
+  webhookTimeScale: number;
 }
 
 type TossEnv = Pick<
@@ -29,6 +32,8 @@ type TossEnv = Pick<
   | 'TOSS_READ_TIMEOUT_MS'
   | 'TOSS_SANDBOX_CONFIRM_WINDOW_MS'
   | 'PORT'
+  | 'TOSS_SANDBOX_WEBHOOK_URL'
+  | 'TOSS_SANDBOX_WEBHOOK_TIME_SCALE'
 >;
 
 export function tossConfig(): TossConfig {
@@ -52,5 +57,7 @@ export function tossConfigFrom(e: TossEnv): TossConfig {
     readTimeoutMs: e.TOSS_READ_TIMEOUT_MS,
     confirmWindowMs: e.TOSS_SANDBOX_CONFIRM_WINDOW_MS,
     widgetScriptUrl: sandbox ? SANDBOX_WIDGET_SCRIPT : undefined,
+    sandboxWebhookUrl: e.TOSS_SANDBOX_WEBHOOK_URL ?? `http://127.0.0.1:${e.PORT}/api/webhooks/toss`,
+    webhookTimeScale: e.TOSS_SANDBOX_WEBHOOK_TIME_SCALE,
   };
 }

@@ -9,6 +9,7 @@ import {
   type SandboxCancel,
   transactionKey,
 } from './sandbox-payment';
+import { queuePaymentWebhook } from './sandbox-webhooks';
 
 /**
  * The sandbox's Toss REST operations: the real paths, shapes, status machine and error codes.
@@ -19,6 +20,8 @@ import {
 export interface SandboxOptions {
   /** How long a shopper-approved payment waits for confirm before it EXPIRES (Toss: 10 minutes). */
   confirmWindowMs: number;
+  /** Where status changes are sent as PAYMENT_STATUS_CHANGED webhooks (none: no webhooks). */
+  webhookUrl?: string;
 }
 
 const orderIdSchema = z.string().regex(/^[A-Za-z0-9_=-]{6,64}$/);
@@ -82,7 +85,10 @@ export async function shopperDecides(
       failureMessage: failure?.message ?? null,
     },
   });
-  if (failure) return Response.json({ orderId: input.orderId, amount: input.amount, ...failure });
+  if (failure) {
+    await queuePaymentWebhook(db, options.webhookUrl, payment);
+    return Response.json({ orderId: input.orderId, amount: input.amount, ...failure });
+  }
   return Response.json({
     paymentKey: payment.paymentKey,
     orderId: payment.orderId,
@@ -97,7 +103,7 @@ const confirmInput = z.object({
 });
 
 /** POST /v1/payments/confirm */
-export async function confirmPayment(db: Db, body: unknown) {
+export async function confirmPayment(db: Db, body: unknown, options: SandboxOptions) {
   const parsed = confirmInput.safeParse(body);
   if (!parsed.success)
     return tossError('INVALID_REQUEST', `잘못된 요청입니다: ${parsed.error.issues[0]?.path.join('.')}`);
@@ -144,6 +150,7 @@ export async function confirmPayment(db: Db, body: unknown) {
     return row;
   });
   if (!approved) return tossError('ALREADY_PROCESSED_PAYMENT');
+  await queuePaymentWebhook(db, options.webhookUrl, approved);
   return Response.json(paymentJson(approved));
 }
 
@@ -160,7 +167,7 @@ const cancelInput = z.object({
 });
 
 /** POST /v1/payments/{paymentKey}/cancel: full (no amount) or partial. */
-export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
+export async function cancelPayment(db: Db, paymentKey: string, body: unknown, options: SandboxOptions) {
   const parsed = cancelInput.safeParse(body);
   if (!parsed.success) return tossError('INVALID_REQUEST', '취소 사유(cancelReason)는 필수입니다.');
   const payment = await findPayment(db, { paymentKey });
@@ -210,6 +217,7 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown) {
     return row;
   });
   if (typeof outcome === 'string') return tossError(outcome);
+  await queuePaymentWebhook(db, options.webhookUrl, outcome);
   return Response.json(paymentJson(outcome));
 }
 

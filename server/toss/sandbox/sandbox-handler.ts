@@ -87,7 +87,7 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
   }
 
   // Toss replays the first answer to a key, errors included; a crash of ours is recorded the same way.
-  const response = await operation(deps.db, body, url.searchParams).catch((error: unknown) => {
+  const response = await operation(deps.db, body, url.searchParams, deps).catch((error: unknown) => {
     console.error('toss sandbox operation failed:', error);
     return tossError('FAILED_INTERNAL_SYSTEM_PROCESSING');
   });
@@ -96,10 +96,16 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
   return fault?.action === 'drop-response' ? brokenConnection() : response;
 }
 
-type Operation = (db: Db, body: unknown, query: URLSearchParams) => Promise<Response>;
+type Operation = (
+  db: Db,
+  body: unknown,
+  query: URLSearchParams,
+  options: SandboxOptions,
+) => Promise<Response>;
 
 function matchOperation(method: string, path: string): Operation | null {
-  if (method === 'POST' && path === '/v1/payments/confirm') return (db, body) => confirmPayment(db, body);
+  if (method === 'POST' && path === '/v1/payments/confirm')
+    return (db, body, _query, options) => confirmPayment(db, body, options);
   if (method === 'GET' && path === '/v1/transactions')
     return (db, _body, query) => listTransactions(db, query);
   let m = path.match(/^\/v1\/payments\/orders\/([^/]+)$/);
@@ -110,7 +116,9 @@ function matchOperation(method: string, path: string): Operation | null {
   m = path.match(/^\/v1\/payments\/([^/]+)\/cancel$/);
   if (method === 'POST' && m?.[1]) {
     const paymentKey = safeDecode(m[1]);
-    return paymentKey === null ? null : (db, body) => cancelPayment(db, paymentKey, body);
+    return paymentKey === null
+      ? null
+      : (db, body, _query, options) => cancelPayment(db, paymentKey, body, options);
   }
   m = path.match(/^\/v1\/payments\/([^/]+)$/);
   if (method === 'GET' && m?.[1]) {

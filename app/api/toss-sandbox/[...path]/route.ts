@@ -12,6 +12,7 @@ function handler(req: Request) {
     db: db(),
     secretKey: config.secretKey,
     confirmWindowMs: config.confirmWindowMs,
+    webhookUrl: config.sandboxWebhookUrl,
   });
 }
 

@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { findOrder, transitionOrder } from '../order/order.repository';
+import type { PaymentDeps } from '../payment/confirm.service';
+import { applyTossPayment } from '../payment/toss-outcome';
+import { type RecoveryDeps, recoverOrder } from '../recovery/recovery.service';
+
+/**
+ * Toss webhooks (POST /api/webhooks/toss): PAYMENT_STATUS_CHANGED and DEPOSIT_CALLBACK.
+ *
+ * They are unsigned, so a payload is only a hint: we record the delivery (deduplicated by Toss's
+ * transmission id), answer 200 at once, and then act only on what Toss itself says when asked, through
+ * the same code path as confirm and recovery. Duplicated, out-of-order, early or forged deliveries can
+ * therefore change nothing, or nothing twice.
+ */
+
+const payloadSchema = z
+  .object({
+    eventType: z.string().optional(),
+    orderId: z.string().optional(),
+    status: z.string().optional(),
+    data: z
+      .object({ orderId: z.string().optional(), paymentKey: z.string().optional() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+export async function receiveTossWebhook(db: Db, req: Request) {
+  const text = await req.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { status: 400, body: { error: 'The body is not JSON.' } } as const;
+  }
+  const parsed = payloadSchema.safeParse(json);
+  if (!parsed.success) return { status: 400, body: { error: 'Not a Toss webhook payload.' } } as const;
+  const payload = parsed.data;
+  const transmissionId =
+    req.headers.get('tosspayments-webhook-transmission-id') ??
+    `body-${createHash('sha256').update(text).digest('hex')}`;
+  const eventType = payload.eventType ?? (payload.status ? 'DEPOSIT_CALLBACK' : 'UNKNOWN');
+  const rawOrderId = payload.data?.orderId ?? payload.orderId ?? null;
+  const orderId = rawOrderId && /^[A-Za-z0-9_=-]{1,64}$/.test(rawOrderId) ? rawOrderId : null;
+
+  const inserted = await db.webhookDelivery.createManyAndReturn({
+    data: [
+      {
+        transmissionId: transmissionId.slice(0, 200),
+        eventType: eventType.slice(0, 100),
+        orderId,
+        payload: json as object,
+      },
+    ],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  const delivery = inserted[0];
+  return { status: 200, body: { received: true, duplicate: !delivery }, deliveryId: delivery?.id } as const;
+}
+
+/** Acts on one recorded delivery: re-reads the order's payment from Toss and settles it once. */
+export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
+  const delivery = await deps.db.webhookDelivery.findUnique({ where: { id: deliveryId } });
+  if (!delivery || delivery.processedAt) return;
+  const order = delivery.orderId ? await findOrder(deps.db, delivery.orderId) : null;
+  if (order?.status === 'CREATED') await settleUnconfirmed(deps, order.id);
+  else if (order) await recoverOrder(deps, order.id);
+  // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries.
+  await deps.db.webhookDelivery.update({ where: { id: deliveryId }, data: { processedAt: new Date() } });
+}
+
+/**
+ * A webhook for an order we never confirmed: if Toss says it is approved (someone confirmed it), record
+ * it rather than leave an approved payment unrecorded. Anything else waits for the shopper's confirm.
+ */
+async function settleUnconfirmed(deps: PaymentDeps, orderId: string) {
+  const lookup = await deps.toss.getPaymentByOrderId(orderId);
+  if (lookup.kind !== 'ok' || lookup.body.status !== 'DONE') return;
+  const claimed = await transitionOrder(deps.db, orderId, ['CREATED'], 'CONFIRMING', {
+    paymentKey: lookup.body.paymentKey,
+  });
+  if (claimed) await applyTossPayment(deps, claimed, lookup.body, { mayConfirm: false });
+}
+
+/** Deliveries recorded but never processed (the process died right after answering 200). */
+export async function processPendingDeliveries(deps: RecoveryDeps, olderThanMs = 5_000) {
+  const pending = await deps.db.webhookDelivery.findMany({
+    where: { processedAt: null, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+    take: 50,
+  });
+  for (const { id } of pending) await processDelivery(deps, id);
+}
