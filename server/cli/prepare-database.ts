@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDb } from '../db/client';
 import { migrate } from '../db/migrate';
@@ -35,4 +38,14 @@ export async function prepareDatabase(
       await db.$disconnect();
     }
   }
+}
+
+/** Without DATABASE_URL this is a local demo: a session secret is made once and kept in .data/. */
+export async function localSessionSecret(): Promise<string> {
+  const file = path.join(DATA_DIR, 'session-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(48).toString('base64url');
+  await mkdir(DATA_DIR, { recursive: true });
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
 }

@@ -12,21 +12,11 @@ import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-w
 import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { tossConfig } from '../toss/toss-config';
 import { appTossClient } from '../toss/toss-gateway';
-import { DATA_DIR, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
+import { localSessionSecret, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
 
 const dev = process.argv.includes('--dev');
 const log = (line: string) => console.log(`[start] ${line}`);
 const demoMode = !process.env.DATABASE_URL;
-
-/** Without DATABASE_URL this is a local demo: a session secret is made once and kept in .data/. */
-async function localSessionSecret(): Promise<string> {
-  const file = path.join(DATA_DIR, 'session-secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(48).toString('base64url');
-  await mkdir(DATA_DIR, { recursive: true });
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
-}
 
 const database = await resolveDatabase(log);
 process.env.DATABASE_URL = database.databaseUrl;

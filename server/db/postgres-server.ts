@@ -31,6 +31,11 @@ export async function startEmbeddedPostgres(
   const settings: StoredSettings = existsSync(settingsFile)
     ? JSON.parse(await readFile(settingsFile, 'utf8'))
     : { port: 54329, password: randomBytes(18).toString('base64url') };
+  const adminUrl = `postgresql://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
+  // Already running for this data directory (`npm start` holds it): share it, and leave it running.
+  if (existsSync(path.join(dataDir, 'postmaster.pid')) && (await canConnect(adminUrl))) {
+    return { adminUrl, stop: async () => {} };
+  }
   if (!(await isPortFree(settings.port))) settings.port = await freePort();
   await writeFile(settingsFile, JSON.stringify(settings), { mode: 0o600 });
 
@@ -57,8 +62,10 @@ export async function startEmbeddedPostgres(
     await withTimeout(server.initialise(), 60_000, 'initialising the embedded PostgreSQL');
   }
   await withTimeout(server.start(), 60_000, 'starting the embedded PostgreSQL');
-  const adminUrl = `postgresql://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
-  return { adminUrl, stop: () => server.stop() };
+  return {
+    adminUrl: `postgresql://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`,
+    stop: () => server.stop(),
+  };
 }
 
 /**

@@ -31,6 +31,7 @@ export const DOMAIN_REASONS = {
     code: 'PRECONDITION_FAILED',
     message: 'Learners can refund within 7 days of purchase, in full; ask an admin otherwise.',
   },
+  TOSS_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'Toss could not be reached; try again.' },
   PAYMENT_IN_DOUBT: {
     code: 'CONFLICT',
     message: 'The outcome of this payment is still being checked with Toss; try again shortly.',

@@ -1,3 +1,4 @@
+import { adminRouter } from '../admin/admin.router';
 import { authRouter } from '../auth/auth.router';
 import { courseRouter } from '../course/course.router';
 import { orderRouter } from '../order/order.router';
@@ -11,6 +12,7 @@ export const appRouter = router({
   course: courseRouter,
   order: orderRouter,
   payment: paymentRouter,
+  admin: adminRouter,
 });
 
 /** The API's type, for other TypeScript apps: `import type { AppRouter } from '.../server/trpc/router'`. */

@@ -1,0 +1,55 @@
+// `npm run reconcile -- --from YYYY-MM-DD --to YYYY-MM-DD`: compares our card payments with Toss's
+// transactions and checks the books' invariants. Exits 1 when anything differs, 2 when it cannot run.
+import { parseArgs } from 'node:util';
+import { checkInvariants } from '../admin/invariants.service';
+import { reconcile } from '../admin/reconcile.service';
+import { dayRangeSchema, kstDay } from '../admin/report-range';
+import { createDb } from '../db/client';
+import { env } from '../env';
+import { createTossClient } from '../toss/toss-client';
+import { tossConfig } from '../toss/toss-config';
+import { localSessionSecret, resolveDatabase } from './prepare-database';
+
+const today = kstDay(new Date());
+const { values } = parseArgs({
+  options: { from: { type: 'string', default: today }, to: { type: 'string', default: today } },
+});
+const range = dayRangeSchema.safeParse(values);
+if (!range.success) {
+  console.error(`reconcile: ${range.error.issues.map((i) => i.message).join('; ')}`);
+  process.exit(2);
+}
+
+const demoMode = !process.env.DATABASE_URL;
+const database = await resolveDatabase((line) => console.error(line));
+process.env.DATABASE_URL = database.databaseUrl;
+if (demoMode && !process.env.SESSION_SECRET) process.env.SESSION_SECRET = await localSessionSecret();
+
+const db = createDb(env().DATABASE_URL, 2);
+let exitCode = 0;
+try {
+  const config = tossConfig();
+  const toss = createTossClient({
+    baseUrl: config.apiBase,
+    secretKey: config.secretKey,
+    readTimeoutMs: config.readTimeoutMs,
+  });
+  const differences = await reconcile({ db, toss }, range.data);
+  const violations = await checkInvariants(db);
+  console.log(`reconciliation ${range.data.from}..${range.data.to}: ${differences.length} difference(s)`);
+  for (const d of differences) {
+    console.log(
+      `  ${d.kind}\torder ${d.orderId ?? '-'}\tpayment ${d.paymentKey}\tours ${JSON.stringify(d.ours)}\ttoss ${JSON.stringify(d.toss)}`,
+    );
+  }
+  console.log(`invariants: ${violations.length} violation(s)`);
+  for (const v of violations) console.log(`  ${v.rule}\t${v.subject}\t${v.detail}`);
+  exitCode = differences.length + violations.length > 0 ? 1 : 0;
+} catch (error) {
+  console.error(`reconcile: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 2;
+} finally {
+  await db.$disconnect();
+  await database.stop();
+}
+process.exit(exitCode);
