@@ -9,6 +9,13 @@ const MESSAGES: Record<string, string> = {
   EMAIL_TAKEN: '이미 가입된 이메일입니다.',
   INVALID_CREDENTIALS: '이메일 또는 비밀번호가 올바르지 않습니다.',
   UNAUTHORIZED: '로그인이 필요합니다.',
+  FORBIDDEN: '관리자만 할 수 있습니다.',
+  TOSS_UNAVAILABLE: '토스페이먼츠에 연결하지 못했습니다. 잠시 후 다시 시도해 주세요.',
+  REFUND_WINDOW_CLOSED:
+    '구매 후 7일 안에 전액만 환불할 수 있습니다. 그 밖의 환불은 고객센터로 문의해 주세요.',
+  REFUND_EXCEEDS_PAYMENT: '결제 금액보다 많이 환불할 수 없습니다.',
+  NOT_REFUNDABLE: '환불할 수 없는 주문입니다.',
+  PAYMENT_IN_DOUBT: '결제 결과를 확인하고 있습니다. 잠시 후 다시 시도해 주세요.',
 };
 
 /** A sentence for the learner: the refusal in words, never a stack trace. */

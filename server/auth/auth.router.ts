@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { publicProcedure, router } from '../trpc/init';
 import { sessionOutput, signInInput, signUpInput, userOutput } from './auth.schemas';
-import { signIn, signOut, signUp } from './auth.service';
+import { isAdmin, signIn, signOut, signUp } from './auth.service';
 
 export const authRouter = router({
   signUp: publicProcedure
@@ -30,5 +30,7 @@ export const authRouter = router({
   }),
 
   /** The signed-in user, or null for an anonymous caller. */
-  me: publicProcedure.output(userOutput.nullable()).query(({ ctx }) => ctx.user),
+  me: publicProcedure
+    .output(userOutput.extend({ isAdmin: z.boolean() }).nullable())
+    .query(({ ctx }) => (ctx.user ? { ...ctx.user, isAdmin: isAdmin(ctx.auth, ctx.user) } : null)),
 });

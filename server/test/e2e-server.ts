@@ -27,6 +27,8 @@ process.env.DATABASE_URL = databaseUrl;
 process.env.SESSION_SECRET = randomBytes(32).toString('base64url');
 process.env.PORT = process.env.E2E_PORT ?? '3210';
 process.env.SEED_DEMO_DATA = 'true';
+process.env.ADMIN_EMAILS = 'admin@example.com';
+process.env.RECOVERY_INTERVAL_MS = '1000';
 process.on('exit', () => void server.stop());
 
 await import('../cli/start');

@@ -176,6 +176,8 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown, o
   const key = transactionKey();
   const canceledAt = new Date();
   const outcome = await db.$transaction(async (tx) => {
+    // Cancels of one payment take turns, as at Toss: each sees the balance the previous one left.
+    await tx.$queryRaw`SELECT 1 FROM toss_sandbox_payment WHERE payment_key = ${paymentKey} FOR UPDATE`;
     const current = await tx.tossSandboxPayment.findUniqueOrThrow({ where: { paymentKey } });
     if (current.status === 'CANCELED') return 'ALREADY_CANCELED_PAYMENT' as const;
     if (current.status !== 'DONE' && current.status !== 'PARTIAL_CANCELED')
