@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import { checkInvariants } from '../admin/invariants.service';
 import type { Db } from '../db/client';
 import { findOrder } from '../order/order.repository';
 import { retryRefundsInDoubt } from '../refund/refund.service';
@@ -25,6 +26,8 @@ export interface RecoveryWorkerOptions {
   giveUpMs: number;
   /** How long a confirm may take (the Toss read timeout plus a margin). */
   staleConfirmingMs: number;
+  /** How often the books' invariants are checked (violations are reported in the log, never fixed). */
+  invariantCheckIntervalMs?: number;
   log: (line: string) => void;
 }
 
@@ -103,11 +106,20 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
   }, options.intervalMs);
   await sweep();
 
+  const invariantTimer = setInterval(() => {
+    checkInvariants(options.db)
+      .then((violations) => {
+        for (const v of violations) options.log(`INVARIANT VIOLATED ${v.rule} ${v.subject}: ${v.detail}`);
+      })
+      .catch((error) => options.log(`invariant check failed: ${String(error)}`));
+  }, options.invariantCheckIntervalMs ?? 3_600_000);
+
   return {
     enqueue,
     sweep,
     stop: async () => {
       clearInterval(timer);
+      clearInterval(invariantTimer);
       await boss.stop({ graceful: true, wait: true, timeout: 5_000 });
     },
   };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '../db/client';
 import { createTestDatabase, type TestDatabase } from '../test/database';
 import { createCourse, signedInCaller } from '../test/fixtures';
 import { startTestHttpServer } from '../test/http-server';
@@ -6,6 +7,7 @@ import { injectFault, shopperApproves } from '../test/sandbox';
 import { createTossClient } from '../toss/toss-client';
 import { DOCS_TEST_KEYS } from '../toss/toss-config';
 import { ordersNeedingRecovery, recoverOrder } from './recovery.service';
+import { startRecoveryWorker } from './recovery-worker';
 
 /**
  * Every fault the sandbox can inject, for course and charge orders: confirm leaves the order IN_DOUBT,
@@ -93,6 +95,49 @@ describe.each(faults)('after %s', (_label, fault) => {
     // A late confirm from the browser replays the result; nothing more is credited.
     expect((await caller.payment.confirm({ ...session, amount: order.amount })).balance).toBe(12_000);
     expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
+  });
+});
+
+describe('several app instances', () => {
+  it('two janitors on one database settle every order once', async () => {
+    const second = createDb(t.url, 5);
+    const otherWorker = await startRecoveryWorker({
+      databaseUrl: t.url,
+      db: second,
+      toss: server.toss(),
+      intervalMs: 200,
+      giveUpMs: 3_600_000,
+      staleConfirmingMs: 5_000,
+      log: () => {},
+    });
+    try {
+      const { caller, user } = await learner();
+      const orders = [];
+      for (let i = 0; i < 6; i++) {
+        const order = await caller.order.create({ type: 'CHARGE', amount: 1_000 });
+        const session = await shopperApproves(server.sandboxUrl, {
+          orderId: order.orderId,
+          amount: order.amount,
+        });
+        await injectFault(server.sandboxUrl, {
+          match: { orderId: order.orderId },
+          action: 'drop-response',
+          times: 1,
+        });
+        expect((await caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
+          'IN_DOUBT',
+        );
+        orders.push(order);
+      }
+      for (const order of orders)
+        expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+      expect((await caller.wallet.get()).balance).toBe(6_000);
+      expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(6);
+      expect(await t.db.payment.count({ where: { orderId: { in: orders.map((o) => o.orderId) } } })).toBe(6);
+    } finally {
+      await otherWorker.stop();
+      await second.$disconnect();
+    }
   });
 });
 

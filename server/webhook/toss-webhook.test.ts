@@ -146,6 +146,35 @@ describe('Toss webhooks', () => {
     expect(await credits(me.user.id)).toBe(1);
   });
 
+  it('accepts a DEPOSIT_CALLBACK (flat, no eventType) and acts on it the same way', async () => {
+    const { me, order, session } = await chargeOrder();
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
+    expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
+      'IN_DOUBT',
+    );
+    const response = await sendWebhook({
+      createdAt: '2026-11-23T12:00:00.000000',
+      secret: 'ps_whatever',
+      status: 'DONE',
+      transactionKey: 'TX',
+      orderId: order.orderId,
+    });
+    expect(response.status).toBe(200);
+    const delivery = await t.db.webhookDelivery.findFirstOrThrow({
+      where: { orderId: order.orderId, eventType: 'DEPOSIT_CALLBACK' },
+    });
+    expect(delivery).toBeTruthy();
+    await until(
+      async () =>
+        (await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status === 'APPROVED',
+    );
+    expect(await credits(me.user.id)).toBe(1);
+  });
+
   it('refuses a body that is not JSON with 400, not 500', async () => {
     const response = await fetch(`${server.baseUrl}/api/webhooks/toss`, { method: 'POST', body: '{nope' });
     expect(response.status).toBe(400);
