@@ -4,6 +4,7 @@ import type { Db } from '../db/client';
  * The books' own rules, checked in the database: reported, never fixed silently.
  * - every wallet's balance equals the sum of its ledger, and lies within 0..100,000;
  * - every APPROVED (or partly refunded) order has exactly one payment record and exactly one effect;
+ * - refunds done never add up to more than the order's amount;
  * - no requestId was applied twice.
  */
 
@@ -13,6 +14,7 @@ export interface Violation {
     | 'WALLET_OUT_OF_RANGE'
     | 'ORDER_PAYMENT_COUNT'
     | 'ORDER_EFFECT_COUNT'
+    | 'REFUNDS_EXCEED_PAYMENT'
     | 'REQUEST_ID_APPLIED_TWICE';
   subject: string;
   detail: string;
@@ -45,7 +47,8 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
            (SELECT count(*) FROM payment p WHERE p.order_id = o.id) AS payments,
            CASE
              WHEN o.type = 'COURSE' THEN (SELECT count(*) FROM enrollment e WHERE e.order_id = o.id)
-             ELSE (SELECT count(*) FROM wallet_transaction t WHERE t.order_id = o.id AND t.type = 'CHARGE')
+             ELSE (SELECT count(*) FROM wallet_transaction t
+                    WHERE t.order_id = o.id AND t.type = 'CHARGE' AND t.request_id LIKE 'sys:order:%')
            END AS effects
       FROM orders o
      WHERE o.status IN ('APPROVED', 'PARTIALLY_CANCELED')`;
@@ -61,6 +64,19 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
       const what = o.type === 'COURSE' ? 'enrollments' : 'wallet credits';
       violations.push({ rule: 'ORDER_EFFECT_COUNT', subject: o.id, detail: `${o.effects} ${what}` });
     }
+  }
+
+  const overRefunded = await db.$queryRaw<{ id: string; amount: number; done: bigint }[]>`
+    SELECT o.id, o.amount, coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) AS done
+      FROM orders o JOIN refund r ON r.order_id = o.id
+     GROUP BY o.id, o.amount
+    HAVING coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) > o.amount`;
+  for (const o of overRefunded) {
+    violations.push({
+      rule: 'REFUNDS_EXCEED_PAYMENT',
+      subject: o.id,
+      detail: `${o.done} refunded of ${o.amount}`,
+    });
   }
 
   const twice = await db.$queryRaw<{ user_id: string; request_id: string; n: bigint }[]>`

@@ -186,9 +186,7 @@ export async function markInDoubt(db: Db, order: OrderRow, code: string, message
 
 /** Asks Toss what became of a claimed order's payment, and applies it (the janitor's way in). */
 export async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
-  const lookup = order.paymentKey
-    ? await deps.toss.getPayment(order.paymentKey, order.id)
-    : await deps.toss.getPaymentByOrderId(order.id);
+  const lookup = await deps.toss.getPaymentByOrderId(order.id);
   if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
   if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
     // Toss has no payment for this order: nothing was taken, so nothing is granted.

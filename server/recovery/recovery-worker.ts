@@ -91,7 +91,7 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
   const sweep = async () => {
     for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
       await enqueue(orderId);
-    await retryRefundsInDoubt(deps);
+    await retryRefundsInDoubt(deps, { staleMs: options.staleConfirmingMs, giveUpMs: options.giveUpMs });
     await processPendingDeliveries(deps);
   };
   let sweeping = false;

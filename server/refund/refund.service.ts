@@ -159,14 +159,16 @@ async function reserve(
 
 /** Asks Toss to cancel (same key on every retry) and books the answer. */
 export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: Refund): Promise<Refund> {
-  const full = order.refundedAmount + refund.amount >= order.amount && order.refundedAmount === 0;
+  // Always the exact amount: "everything left" could mean more than this refund if others are pending.
   const answer = await deps.toss.cancel(
     order.paymentKey as string,
-    { cancelReason: refund.reason, ...(full ? {} : { cancelAmount: refund.amount }) },
+    { cancelReason: refund.reason, cancelAmount: refund.amount },
     `refund-${refund.id}`,
     order.id,
   );
   return deps.db.$transaction(async (tx) => {
+    // One booking per refund, however many janitors got an answer: the row is locked, then re-read.
+    await tx.$queryRaw`SELECT 1 FROM refund WHERE id = ${refund.id}::uuid FOR UPDATE`;
     const current = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
     if (current.status === 'DONE' || current.status === 'FAILED') return current;
     const latest = (await findOrder(tx, order.id)) ?? order;
@@ -191,11 +193,13 @@ export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: R
 /** Marks the refund done and the order (partially) cancelled; a full cancel of a course ends it. */
 async function finishRefund(tx: Tx, order: OrderRow, refund: Refund, status: 'DONE') {
   await tx.refund.update({ where: { id: refund.id }, data: { status } });
-  const fresh = await tx.order.findUniqueOrThrow({
-    where: { id: order.id },
-    select: { amount: true, refundedAmount: true },
+  // Fully cancelled only when the refunds actually done add up to the payment; a reserved refund still
+  // waiting for Toss's answer does not count yet.
+  const done = await tx.refund.aggregate({
+    where: { orderId: order.id, status: 'DONE' },
+    _sum: { amount: true },
   });
-  const fully = fresh.refundedAmount >= fresh.amount;
+  const fully = (done._sum.amount ?? 0) >= order.amount;
   await tx.order.update({
     where: { id: order.id },
     data: { status: fully ? 'CANCELED' : 'PARTIALLY_CANCELED' },
@@ -234,11 +238,38 @@ async function undoReservation(tx: Tx, order: OrderRow, refund: Refund) {
 }
 
 /** Refunds whose Toss cancel got no answer: the janitor retries them with the same key. */
-export async function retryRefundsInDoubt(deps: PaymentDeps) {
-  const refunds = await deps.db.refund.findMany({ where: { status: 'IN_DOUBT' }, take: 50 });
+/**
+ * Card refunds whose Toss cancel got no answer, or was never booked (the process died after the
+ * reservation): the janitor asks Toss again with the same key, so Toss replays or performs it once.
+ * Past `giveUpMs` an operator is told as well.
+ */
+export async function retryRefundsInDoubt(
+  deps: PaymentDeps,
+  options: { staleMs?: number; giveUpMs?: number } = {},
+) {
+  const stale = new Date(Date.now() - (options.staleMs ?? 30_000));
+  const refunds = await deps.db.refund.findMany({
+    where: {
+      destination: 'CARD',
+      OR: [{ status: 'IN_DOUBT' }, { status: 'REQUESTED', updatedAt: { lt: stale } }],
+    },
+    take: 50,
+  });
   for (const refund of refunds) {
     const order = await findOrder(deps.db, refund.orderId);
-    if (order) await cancelAtToss(deps, order, refund);
+    if (!order) continue;
+    const after = await cancelAtToss(deps, order, refund);
+    if (
+      after.status === 'IN_DOUBT' &&
+      Date.now() - refund.createdAt.getTime() > (options.giveUpMs ?? 86_400_000)
+    ) {
+      await raiseAlert(
+        deps.db,
+        order.id,
+        `REFUND_IN_DOUBT:${refund.id}`,
+        `Toss has not answered refund ${refund.id}.`,
+      );
+    }
   }
 }
 

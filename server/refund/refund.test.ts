@@ -171,6 +171,54 @@ describe('card refunds', () => {
   });
 });
 
+describe('refunds cut short', () => {
+  it('a refund whose booking never happened (process died) is finished by the janitor', async () => {
+    const me = await learner();
+    const { order, session } = await courseByCard(me);
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
+    const first = await me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' });
+    await t.db
+      .$executeRaw`UPDATE refund SET status = 'REQUESTED', updated_at = now() - interval '1 hour' WHERE id = ${first.refund.id}::uuid`;
+    await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 }, { staleMs: 1_000 });
+    expect((await me.caller.order.get({ orderId: order.orderId })).status).toBe('CANCELED');
+    expect((await tossPayment(session.paymentKey)).cancels).toHaveLength(1);
+  });
+
+  it('a refund still unanswered does not make the order fully cancelled, and is booked once by two janitors', async () => {
+    const me = await learner();
+    const { order } = await courseByCard(me, 10_000);
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 500,
+      times: 1,
+    });
+    const pending = await admin.caller.payment.cancel({ orderId: order.orderId, reason: 'A', amount: 6_000 });
+    expect(pending.refund.status).toBe('IN_DOUBT');
+    const done = await admin.caller.payment.cancel({ orderId: order.orderId, reason: 'B', amount: 4_000 });
+    expect(done.order.status).toBe('PARTIALLY_CANCELED');
+    expect(await t.db.enrollment.count({ where: { orderId: order.orderId } })).toBe(1);
+
+    // Toss now refuses A; two janitors hear it at once; the reservation is released once.
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 2,
+    });
+    const deps = { db: t.db, toss: server.toss(), waitForConfirmMs: 0 };
+    await Promise.all([retryRefundsInDoubt(deps), retryRefundsInDoubt(deps)]);
+    const after = await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } });
+    expect(after).toMatchObject({ status: 'PARTIALLY_CANCELED', refundedAmount: 4_000 });
+    expect((await t.db.refund.findUniqueOrThrow({ where: { id: pending.refund.id } })).status).toBe('FAILED');
+  });
+});
+
 describe('balance refunds', () => {
   it('refunds a balance purchase to the wallet as a REFUND entry, exactly once, and ends the enrollment', async () => {
     const me = await learner();

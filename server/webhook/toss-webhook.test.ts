@@ -12,10 +12,8 @@ let t: TestDatabase;
 let server: Awaited<ReturnType<typeof startTestHttpServer>>;
 beforeAll(async () => {
   t = await createTestDatabase();
-  server = await startTestHttpServer(t.db, {
-    webhooks: { timeScale: 0.0001, intervalMs: 100 },
-    recovery: { databaseUrl: t.url, intervalMs: 200, staleConfirmingMs: 5_000 },
-  });
+  // No janitor here: whatever settles an order in these tests is the webhook's own processing.
+  server = await startTestHttpServer(t.db, { webhooks: { timeScale: 0.0001, intervalMs: 100 } });
 });
 afterEach(async () => {
   await clearFaults(server.sandboxUrl);
@@ -75,22 +73,66 @@ describe('Toss webhooks', () => {
     expect(await credits(me.user.id)).toBe(1);
   });
 
-  it('deduplicates deliveries by transmission id', async () => {
+  it('deduplicates deliveries by transmission id, and settles an order in doubt once', async () => {
+    const { me, order, session } = await chargeOrder();
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
+    expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
+      'IN_DOUBT',
+    );
+    const id = randomUUID();
+    const sent = await Promise.all(
+      [1, 2, 3].map(() => sendWebhook(statusChanged(order.orderId, 'DONE'), id)),
+    );
+    const bodies = await Promise.all(sent.map((r) => r.json()));
+    expect(sent.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(bodies.filter((b) => b.duplicate === false)).toHaveLength(1);
+    expect(await t.db.webhookDelivery.count({ where: { transmissionId: id } })).toBe(1);
+    await until(
+      async () =>
+        (await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status === 'APPROVED',
+    );
+    await sleep(300);
+    expect(await credits(me.user.id)).toBe(1);
+  });
+
+  it('a late (out-of-order) DONE after a refund re-reads Toss and grants nothing again', async () => {
     const { me, order, session } = await chargeOrder();
     await me.caller.payment.confirm({ ...session, amount: order.amount });
-    const id = randomUUID();
-    const first = await sendWebhook(statusChanged(order.orderId, 'DONE'), id);
-    const second = await sendWebhook(statusChanged(order.orderId, 'DONE'), id);
-    expect(first.status).toBe(200);
-    expect(await second.json()).toMatchObject({ duplicate: true });
-    expect(await t.db.webhookDelivery.count({ where: { transmissionId: id } })).toBe(1);
-    expect(await credits(me.user.id)).toBe(1);
+    await me.caller.payment.cancel({ orderId: order.orderId, reason: '환불' });
+    const transmissionId = randomUUID();
+    await sendWebhook(statusChanged(order.orderId, 'DONE'), transmissionId);
+    await until(async () =>
+      Boolean((await t.db.webhookDelivery.findUnique({ where: { transmissionId } }))?.processedAt),
+    );
+    expect((await me.caller.order.get({ orderId: order.orderId })).status).toBe('CANCELED');
+    expect((await me.caller.wallet.get()).balance).toBe(0);
+  });
+
+  it('a payment Toss approves after we failed the order is cancelled at Toss and shown to an operator', async () => {
+    const { me, order, session } = await chargeOrder();
+    await t.db.order.update({ where: { id: order.orderId }, data: { status: 'FAILED', failureCode: 'X' } });
+    await server.toss().confirm({ ...session, amount: order.amount }, randomUUID()); // the late landing
+    await sendWebhook(statusChanged(order.orderId, 'DONE'));
+    await until(
+      async () =>
+        (await t.db.operatorAlert.count({ where: { orderId: order.orderId, kind: 'LATE_APPROVAL' } })) === 1,
+    );
+    const atToss = await server.toss().getPayment(session.paymentKey);
+    expect(atToss.kind === 'ok' && atToss.body.status).toBe('CANCELED');
+    expect(await credits(me.user.id)).toBe(0);
   });
 
   it('an early webhook (before our confirm) that claims DONE changes nothing: Toss says otherwise', async () => {
     const { me, order, session } = await chargeOrder();
-    await sendWebhook(statusChanged(order.orderId, 'DONE'));
-    await sleep(500);
+    const transmissionId = randomUUID();
+    await sendWebhook(statusChanged(order.orderId, 'DONE'), transmissionId);
+    await until(async () =>
+      Boolean((await t.db.webhookDelivery.findUnique({ where: { transmissionId } }))?.processedAt),
+    );
     expect((await me.caller.order.get({ orderId: order.orderId })).status).toBe('CREATED');
     expect(await credits(me.user.id)).toBe(0);
     expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
@@ -109,7 +151,13 @@ describe('Toss webhooks', () => {
     });
     const confirming = me.caller.payment.confirm({ ...session, amount: order.amount });
     await sleep(200);
-    await sendWebhook(statusChanged(order.orderId, 'DONE'));
+    const transmissionId = randomUUID();
+    await sendWebhook(statusChanged(order.orderId, 'DONE'), transmissionId);
+    await until(async () =>
+      Boolean((await t.db.webhookDelivery.findUnique({ where: { transmissionId } }))?.processedAt),
+    );
+    // Handled while the confirm still held the order: the webhook left it to the confirm.
+    expect((await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).status).toBe('CONFIRMING');
     expect((await confirming).order.status).toBe('APPROVED');
     await sleep(500);
     expect(await credits(me.user.id)).toBe(1);
@@ -175,9 +223,10 @@ describe('Toss webhooks', () => {
     expect(await credits(me.user.id)).toBe(1);
   });
 
-  it('refuses a body that is not JSON with 400, not 500', async () => {
+  it('refuses a body that is not JSON, or carries NUL characters, with 400, not 500', async () => {
     const response = await fetch(`${server.baseUrl}/api/webhooks/toss`, { method: 'POST', body: '{nope' });
     expect(response.status).toBe(400);
+    expect((await sendWebhook({ eventType: 'PAYMENT_STATUS_CHANGED', x: '\u0000' })).status).toBe(400);
   });
 });
 
@@ -197,7 +246,8 @@ describe('the sandbox’s webhook retries', () => {
       await queuePaymentWebhook(t.db, url, payment);
       await until(async () => {
         await deliverDueWebhooks(t.db, 0.0001);
-        return seen.length >= 3;
+        const row = await t.db.tossSandboxWebhook.findFirst({ where: { url } });
+        return seen.length >= 3 && Boolean(row?.deliveredAt);
       });
       expect(seen).toEqual(['0', '1', '2']);
       const row = await t.db.tossSandboxWebhook.findFirstOrThrow({ where: { url } });

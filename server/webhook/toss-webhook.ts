@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { findOrder, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { applyTossPayment } from '../payment/toss-outcome';
-import { type RecoveryDeps, recoverOrder } from '../recovery/recovery.service';
+import { type RecoveryDeps, raiseAlert, recoverOrder } from '../recovery/recovery.service';
 
 /**
  * Toss webhooks (POST /api/webhooks/toss): PAYMENT_STATUS_CHANGED and DEPOSIT_CALLBACK.
@@ -35,6 +35,9 @@ export async function receiveTossWebhook(db: Db, req: Request) {
   } catch {
     return { status: 400, body: { error: 'The body is not JSON.' } } as const;
   }
+  // PostgreSQL cannot store NUL characters; no genuine Toss payload contains them.
+  if (text.includes('\\u0000'))
+    return { status: 400, body: { error: 'The payload contains NUL characters.' } } as const;
   const parsed = payloadSchema.safeParse(json);
   if (!parsed.success) return { status: 400, body: { error: 'Not a Toss webhook payload.' } } as const;
   const payload = parsed.data;
@@ -67,6 +70,7 @@ export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
   if (!delivery || delivery.processedAt) return;
   const order = delivery.orderId ? await findOrder(deps.db, delivery.orderId) : null;
   if (order?.status === 'CREATED') await settleUnconfirmed(deps, order.id);
+  else if (order?.status === 'FAILED') await cancelLateApproval(deps, order.id);
   else if (order) await recoverOrder(deps, order.id);
   // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries.
   await deps.db.webhookDelivery.update({ where: { id: deliveryId }, data: { processedAt: new Date() } });
@@ -83,6 +87,29 @@ async function settleUnconfirmed(deps: PaymentDeps, orderId: string) {
     paymentKey: lookup.body.paymentKey,
   });
   if (claimed) await applyTossPayment(deps, claimed, lookup.body, { mayConfirm: false });
+}
+
+/**
+ * A payment Toss approved for an order we already failed (an earlier confirm landed after we gave up on
+ * it): we granted nothing, so the money goes back to the card, and an operator is told.
+ */
+async function cancelLateApproval(deps: PaymentDeps, orderId: string) {
+  const lookup = await deps.toss.getPaymentByOrderId(orderId);
+  if (lookup.kind !== 'ok' || lookup.body.status !== 'DONE') return;
+  const cancel = await deps.toss.cancel(
+    lookup.body.paymentKey,
+    { cancelReason: '실패 처리된 주문의 늦은 승인 자동 취소' },
+    `late-approval-${orderId}`,
+    orderId,
+  );
+  await raiseAlert(
+    deps.db,
+    orderId,
+    'LATE_APPROVAL',
+    cancel.kind === 'ok'
+      ? `Toss approved ${lookup.body.paymentKey} after the order failed; it was cancelled at Toss.`
+      : `Toss approved ${lookup.body.paymentKey} after the order failed; cancelling it did not succeed (${cancel.kind}).`,
+  );
 }
 
 /** Deliveries recorded but never processed (the process died right after answering 200). */
