@@ -132,3 +132,36 @@ describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
     60_000,
   );
 });
+
+it('killed after the claim, with the shopper’s session expired meanwhile: the order ends FAILED, granting nothing', async () => {
+  const crashing = await startServer(appEnv('after-claim'));
+  const anonymous = createPaymentClient({ baseUrl: crashing.url });
+  const { token, user } = await anonymous.auth.signUp.mutate({
+    email: uniqueEmail('crash'),
+    password: 'password-1234',
+    name: 'crash',
+  });
+  const client = createPaymentClient({ baseUrl: crashing.url, token });
+  const order = await client.order.create.mutate({ type: 'CHARGE', amount: 7_000 });
+  const session = await shopperApproves(`${toss.url}/api/toss-sandbox`, {
+    orderId: order.orderId,
+    amount: order.amount,
+  });
+  await expect(client.payment.confirm.mutate({ ...session, amount: order.amount })).rejects.toThrow();
+  await once(crashing.process, 'exit').catch(() => {});
+  expect(crashing.process.signalCode).toBe('SIGKILL');
+
+  // While the server was down, Toss's 10-minute confirm window ran out.
+  await t.db.tossSandboxPayment.update({
+    where: { paymentKey: session.paymentKey },
+    data: { expiresAt: new Date(Date.now() - 1_000) },
+  });
+  const restarted = await startServer(appEnv());
+  try {
+    expect(await statusEventually(order.orderId)).toBe('FAILED');
+    expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
+    expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(0);
+  } finally {
+    await stop(restarted);
+  }
+}, 60_000);
