@@ -81,32 +81,46 @@ async function statusEventually(orderId: string, timeoutMs = 20_000) {
   }
 }
 
+/**
+ * Starts an app that dies at `point`, and drives one order into it: sign up, order, the shopper's
+ * approval at Toss, then confirm, which must kill the server (SIGKILL).
+ */
+async function confirmUntilKilled(
+  point: CrashPoint,
+  order: { type: 'COURSE' } | { type: 'CHARGE'; amount: number },
+) {
+  const crashing = await startServer(appEnv(point));
+  const anonymous = createPaymentClient({ baseUrl: crashing.url });
+  const { token, user } = await anonymous.auth.signUp.mutate({
+    email: uniqueEmail('crash'),
+    password: 'password-1234',
+    name: 'crash',
+  });
+  const client = createPaymentClient({ baseUrl: crashing.url, token });
+  const created =
+    order.type === 'COURSE'
+      ? await client.order.create.mutate({ type: 'COURSE', courseId: (await createCourse(t.db, 20_000)).id })
+      : await client.order.create.mutate(order);
+  const session = await shopperApproves(`${toss.url}/api/toss-sandbox`, {
+    orderId: created.orderId,
+    amount: created.amount,
+  });
+  await expect(client.payment.confirm.mutate({ ...session, amount: created.amount })).rejects.toThrow();
+  await once(crashing.process, 'exit').catch(() => {});
+  expect(crashing.process.signalCode).toBe('SIGKILL');
+  return { token, user, order: created, session };
+}
+
 const points: CrashPoint[] = ['after-claim', 'after-toss-answer', 'inside-approval', 'after-approval'];
 
 describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
   it.each(['COURSE', 'CHARGE'] as const)(
     'a %s order ends APPROVED with one effect after a restart',
     async (type) => {
-      const crashing = await startServer(appEnv(point));
-      const anonymous = createPaymentClient({ baseUrl: crashing.url });
-      const { token, user } = await anonymous.auth.signUp.mutate({
-        email: uniqueEmail('crash'),
-        password: 'password-1234',
-        name: 'crash',
-      });
-      const client = createPaymentClient({ baseUrl: crashing.url, token });
-      const order =
-        type === 'COURSE'
-          ? await client.order.create.mutate({ type, courseId: (await createCourse(t.db, 20_000)).id })
-          : await client.order.create.mutate({ type, amount: 20_000 });
-      const session = await shopperApproves(`${toss.url}/api/toss-sandbox`, {
-        orderId: order.orderId,
-        amount: order.amount,
-      });
-
-      await expect(client.payment.confirm.mutate({ ...session, amount: order.amount })).rejects.toThrow();
-      await once(crashing.process, 'exit').catch(() => {});
-      expect(crashing.process.signalCode).toBe('SIGKILL');
+      const { token, user, order, session } = await confirmUntilKilled(
+        point,
+        type === 'COURSE' ? { type } : { type, amount: 20_000 },
+      );
 
       const restarted = await startServer(appEnv());
       try {
@@ -134,22 +148,7 @@ describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
 });
 
 it('killed after the claim, with the shopper’s session expired meanwhile: the order ends FAILED, granting nothing', async () => {
-  const crashing = await startServer(appEnv('after-claim'));
-  const anonymous = createPaymentClient({ baseUrl: crashing.url });
-  const { token, user } = await anonymous.auth.signUp.mutate({
-    email: uniqueEmail('crash'),
-    password: 'password-1234',
-    name: 'crash',
-  });
-  const client = createPaymentClient({ baseUrl: crashing.url, token });
-  const order = await client.order.create.mutate({ type: 'CHARGE', amount: 7_000 });
-  const session = await shopperApproves(`${toss.url}/api/toss-sandbox`, {
-    orderId: order.orderId,
-    amount: order.amount,
-  });
-  await expect(client.payment.confirm.mutate({ ...session, amount: order.amount })).rejects.toThrow();
-  await once(crashing.process, 'exit').catch(() => {});
-  expect(crashing.process.signalCode).toBe('SIGKILL');
+  const { user, order, session } = await confirmUntilKilled('after-claim', { type: 'CHARGE', amount: 7_000 });
 
   // While the server was down, Toss's 10-minute confirm window ran out.
   await t.db.tossSandboxPayment.update({

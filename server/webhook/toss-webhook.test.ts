@@ -55,6 +55,20 @@ async function chargeOrder(amount = 10_000) {
   return { me, order, session };
 }
 
+/** A charge order Toss approved but whose answer we never read: IN_DOUBT, nothing credited yet. */
+async function inDoubtChargeOrder() {
+  const { me, order, session } = await chargeOrder();
+  await injectFault(server.sandboxUrl, {
+    match: { orderId: order.orderId },
+    action: 'drop-response',
+    times: 1,
+  });
+  expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
+    'IN_DOUBT',
+  );
+  return { me, order };
+}
+
 const credits = (userId: string) => t.db.walletTransaction.count({ where: { userId } });
 
 describe('Toss webhooks', () => {
@@ -74,15 +88,7 @@ describe('Toss webhooks', () => {
   });
 
   it('deduplicates deliveries by transmission id, and settles an order in doubt once', async () => {
-    const { me, order, session } = await chargeOrder();
-    await injectFault(server.sandboxUrl, {
-      match: { orderId: order.orderId },
-      action: 'drop-response',
-      times: 1,
-    });
-    expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
-      'IN_DOUBT',
-    );
+    const { me, order } = await inDoubtChargeOrder();
     const id = randomUUID();
     const sent = await Promise.all(
       [1, 2, 3].map(() => sendWebhook(statusChanged(order.orderId, 'DONE'), id)),
@@ -165,15 +171,7 @@ describe('Toss webhooks', () => {
   });
 
   it('a webhook that lies (ABORTED) about an order in doubt settles it by what Toss says (DONE)', async () => {
-    const { me, order, session } = await chargeOrder();
-    await injectFault(server.sandboxUrl, {
-      match: { orderId: order.orderId },
-      action: 'drop-response',
-      times: 1,
-    });
-    expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
-      'IN_DOUBT',
-    );
+    const { me, order } = await inDoubtChargeOrder();
     await sendWebhook(statusChanged(order.orderId, 'ABORTED'));
     await until(
       async () =>
@@ -195,15 +193,7 @@ describe('Toss webhooks', () => {
   });
 
   it('accepts a DEPOSIT_CALLBACK (flat, no eventType) and acts on it the same way', async () => {
-    const { me, order, session } = await chargeOrder();
-    await injectFault(server.sandboxUrl, {
-      match: { orderId: order.orderId },
-      action: 'drop-response',
-      times: 1,
-    });
-    expect((await me.caller.payment.confirm({ ...session, amount: order.amount })).order.status).toBe(
-      'IN_DOUBT',
-    );
+    const { me, order } = await inDoubtChargeOrder();
     const response = await sendWebhook({
       createdAt: '2026-11-23T12:00:00.000000',
       secret: 'ps_whatever',
