@@ -53,6 +53,8 @@ function load() {
         .int()
         .min(1_000)
         .default(24 * 3_600_000),
+      /** How balance changes are kept consistent (server/wallet/strategies); `atomic` unless measuring. */
+      BALANCE_STRATEGY: z.enum(['atomic', 'for-update', 'optimistic', 'in-process-lock']).default('atomic'),
       /** Comma-separated emails of the users who may use admin procedures and pages. */
       ADMIN_EMAILS: z
         .string()

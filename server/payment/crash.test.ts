@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppProcess, startAppProcess, stopAppProcess } from '../test/app-process';
 import { createTestDatabase, type TestDatabase } from '../test/database';
 import { createCourse, uniqueEmail } from '../test/fixtures';
 import { shopperApproves } from '../test/sandbox';
@@ -16,44 +14,11 @@ import type { CrashPoint } from './crash-points';
  * effect (or FAILED with none).
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 let t: TestDatabase;
-let toss: { process: ChildProcess; url: string };
+let toss: AppProcess;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/test/app-server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('listening')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-  return { process: child, url: `http://127.0.0.1:${port}` };
-}
-
-async function stop(server: { process: ChildProcess }) {
-  if (server.process.exitCode !== null || server.process.signalCode !== null) return;
-  server.process.kill('SIGTERM');
-  await once(server.process, 'exit');
-}
+const startServer = (env: Record<string, string>) => startAppProcess(t.url, env);
+const stop = stopAppProcess;
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -6,11 +6,12 @@ import { createTestDatabase, type TestDatabase } from '../test/database';
 import { createCourse, signedInCaller, TEST_AUTH } from '../test/fixtures';
 import { createInnerContext } from '../trpc/context';
 import { createCaller } from '../trpc/router';
+import { BALANCE_STRATEGY_NAMES, useBalanceStrategy } from './strategies';
 
 /**
- * Races against one real PostgreSQL. Half the calls go through a second Prisma client (its own
- * connection pool), as a second app instance would: correctness must come from the database, not from
- * anything held in one process.
+ * Races against one real PostgreSQL, once per balance strategy. Half the calls go through a second
+ * Prisma client (its own connection pool). Both clients live in this one process, so even the
+ * in-process lock passes here; wallet.multi-instance.test.ts runs separate processes.
  */
 
 let t: TestDatabase;
@@ -48,7 +49,11 @@ async function ledger(userId: string) {
   return { count: rows.length, sum: rows.reduce((s, r) => s + r.amount, 0), rows };
 }
 
-describe('concurrency', () => {
+describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (strategy) => {
+  beforeAll(() => {
+    useBalanceStrategy(strategy);
+  });
+
   it('20 parallel first wallet reads create exactly one wallet', async () => {
     const me = await learner();
     const wallets = await Promise.all(Array.from({ length: 20 }, (_, i) => me.on(i).wallet.get()));

@@ -1,5 +1,6 @@
 import type { DbOrTx, Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
+import { balanceStrategy } from './strategies';
 
 /** The only code that reads or writes wallets and their ledger. */
 
@@ -33,18 +34,12 @@ export async function ensureWallet(db: DbOrTx, userId: string) {
 }
 
 /**
- * Moves the balance by `delta` in one atomic conditional UPDATE. Returns the new balance, or null when
- * the change would leave 0..100,000 (nothing changed). Concurrent updates of one wallet queue on its
- * row lock, and each re-checks the condition against the latest committed balance.
+ * Moves the balance by `delta` inside `tx`, the way BALANCE_STRATEGY says (by default one atomic
+ * conditional UPDATE; see strategies/). Returns the new balance, or null when the change would leave
+ * 0..100,000 (nothing changed).
  */
-export async function applyBalanceChange(tx: Tx, walletId: string, delta: number): Promise<number | null> {
-  const rows = await tx.$queryRaw<{ balance: number }[]>`
-    UPDATE wallet
-       SET balance = balance + ${delta}, updated_at = now()
-     WHERE id = ${walletId}::uuid
-       AND balance + ${delta} BETWEEN 0 AND 100000
-    RETURNING balance`;
-  return rows[0]?.balance ?? null;
+export function applyBalanceChange(tx: Tx, walletId: string, delta: number): Promise<number | null> {
+  return balanceStrategy().apply(tx, walletId, delta);
 }
 
 export interface NewLedgerEntry {

@@ -10,6 +10,7 @@ import { runIdempotent } from '../idempotency/run-idempotent';
 import { insertOrder } from '../order/order.repository';
 import { newOrderId } from '../order/order-id';
 import { insertPayment } from '../payment/payment.repository';
+import { balanceStrategy } from './strategies';
 import {
   applyBalanceChange,
   ensureWallet,
@@ -31,26 +32,28 @@ export function getWallet(db: Db, userId: string) {
 /** The seed's test charge: adds `amount` won with no card involved. */
 export async function charge(db: Db, userId: string, input: { amount: number; requestId: string }) {
   const wallet = await ensureWallet(db, userId);
-  return runIdempotent(
-    db,
-    { userId, requestId: input.requestId, operation: 'wallet.charge', payload: { amount: input.amount } },
-    async (tx) => {
-      const balance = await applyBalanceChange(tx, wallet.id, input.amount);
-      if (balance === null) return { ok: false, reason: refusalFor(input.amount) };
-      const transaction = await insertLedgerEntry(tx, {
-        walletId: wallet.id,
-        userId,
-        type: 'CHARGE',
-        amount: input.amount,
-        balanceAfter: balance,
-        requestId: input.requestId,
-      });
-      return { ok: true, transactionId: transaction.id, value: { transaction, balance } };
-    },
-    async (tx, transactionId) => {
-      const transaction = await findLedgerEntry(tx, transactionId);
-      return { transaction, balance: transaction.balanceAfter };
-    },
+  return balanceStrategy().around(wallet.id, () =>
+    runIdempotent(
+      db,
+      { userId, requestId: input.requestId, operation: 'wallet.charge', payload: { amount: input.amount } },
+      async (tx) => {
+        const balance = await applyBalanceChange(tx, wallet.id, input.amount);
+        if (balance === null) return { ok: false, reason: refusalFor(input.amount) };
+        const transaction = await insertLedgerEntry(tx, {
+          walletId: wallet.id,
+          userId,
+          type: 'CHARGE',
+          amount: input.amount,
+          balanceAfter: balance,
+          requestId: input.requestId,
+        });
+        return { ok: true, transactionId: transaction.id, value: { transaction, balance } };
+      },
+      async (tx, transactionId) => {
+        const transaction = await findLedgerEntry(tx, transactionId);
+        return { transaction, balance: transaction.balanceAfter };
+      },
+    ),
   );
 }
 
@@ -63,56 +66,61 @@ export async function charge(db: Db, userId: string, input: { amount: number; re
  */
 export async function pay(db: Db, userId: string, input: { courseId: string; requestId: string }) {
   const wallet = await ensureWallet(db, userId);
-  return runIdempotent(
-    db,
-    { userId, requestId: input.requestId, operation: 'wallet.pay', payload: { courseId: input.courseId } },
-    async (tx) => {
-      const course = await findCourse(tx, input.courseId);
-      if (!course) return { ok: false, reason: 'NOT_FOUND' };
-      const enrollment = await enrollOnce(tx, userId, course.id);
-      if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
+  return balanceStrategy().around(wallet.id, () =>
+    runIdempotent(
+      db,
+      { userId, requestId: input.requestId, operation: 'wallet.pay', payload: { courseId: input.courseId } },
+      async (tx) => {
+        const course = await findCourse(tx, input.courseId);
+        if (!course) return { ok: false, reason: 'NOT_FOUND' };
+        const enrollment = await enrollOnce(tx, userId, course.id);
+        if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
 
-      const balance = await applyBalanceChange(tx, wallet.id, -course.price);
-      if (balance === null) {
-        await removeEnrollment(tx, enrollment.id); // a refusal leaves nothing behind
-        return { ok: false, reason: refusalFor(-course.price) };
-      }
-      const approvedAt = new Date();
-      const order = await insertOrder(tx, {
-        id: newOrderId(),
-        userId,
-        type: 'COURSE',
-        courseId: course.id,
-        amount: course.price,
-        orderName: course.title,
-        status: 'APPROVED',
-        method: 'BALANCE',
-        approvedAt,
-      });
-      await insertPayment(tx, { orderId: order.id, method: 'BALANCE', amount: course.price, approvedAt });
-      const transaction = await insertLedgerEntry(tx, {
-        walletId: wallet.id,
-        userId,
-        type: 'PAYMENT',
-        amount: -course.price,
-        balanceAfter: balance,
-        requestId: input.requestId,
-        courseId: course.id,
-        orderId: order.id,
-      });
-      const linked = await linkEnrollmentToOrder(tx, enrollment.id, order.id);
-      return {
-        ok: true,
-        transactionId: transaction.id,
-        value: { transaction, balance, enrollment: linked, orderId: order.id },
-      };
-    },
-    async (tx, transactionId) => {
-      const transaction = await findLedgerEntry(tx, transactionId);
-      const enrollment = transaction.courseId ? await findEnrollment(tx, userId, transaction.courseId) : null;
-      if (!enrollment || !transaction.orderId) throw new Error(`payment ${transactionId} has no enrollment`);
-      return { transaction, balance: transaction.balanceAfter, enrollment, orderId: transaction.orderId };
-    },
+        const balance = await applyBalanceChange(tx, wallet.id, -course.price);
+        if (balance === null) {
+          await removeEnrollment(tx, enrollment.id); // a refusal leaves nothing behind
+          return { ok: false, reason: refusalFor(-course.price) };
+        }
+        const approvedAt = new Date();
+        const order = await insertOrder(tx, {
+          id: newOrderId(),
+          userId,
+          type: 'COURSE',
+          courseId: course.id,
+          amount: course.price,
+          orderName: course.title,
+          status: 'APPROVED',
+          method: 'BALANCE',
+          approvedAt,
+        });
+        await insertPayment(tx, { orderId: order.id, method: 'BALANCE', amount: course.price, approvedAt });
+        const transaction = await insertLedgerEntry(tx, {
+          walletId: wallet.id,
+          userId,
+          type: 'PAYMENT',
+          amount: -course.price,
+          balanceAfter: balance,
+          requestId: input.requestId,
+          courseId: course.id,
+          orderId: order.id,
+        });
+        const linked = await linkEnrollmentToOrder(tx, enrollment.id, order.id);
+        return {
+          ok: true,
+          transactionId: transaction.id,
+          value: { transaction, balance, enrollment: linked, orderId: order.id },
+        };
+      },
+      async (tx, transactionId) => {
+        const transaction = await findLedgerEntry(tx, transactionId);
+        const enrollment = transaction.courseId
+          ? await findEnrollment(tx, userId, transaction.courseId)
+          : null;
+        if (!enrollment || !transaction.orderId)
+          throw new Error(`payment ${transactionId} has no enrollment`);
+        return { transaction, balance: transaction.balanceAfter, enrollment, orderId: transaction.orderId };
+      },
+    ),
   );
 }
 

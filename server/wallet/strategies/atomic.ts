@@ -1,0 +1,16 @@
+import type { BalanceStrategy } from './balance-strategy';
+
+/** One conditional UPDATE; concurrent writers queue on the row lock and each re-checks the condition. */
+export const atomicStrategy: BalanceStrategy = {
+  name: 'atomic',
+  async apply(tx, walletId, delta) {
+    const rows = await tx.$queryRaw<{ balance: number }[]>`
+      UPDATE wallet
+         SET balance = balance + ${delta}, updated_at = now()
+       WHERE id = ${walletId}::uuid
+         AND balance + ${delta} BETWEEN 0 AND 100000
+      RETURNING balance`;
+    return rows[0]?.balance ?? null;
+  },
+  around: (_walletId, work) => work(),
+};

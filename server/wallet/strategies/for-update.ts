@@ -1,0 +1,17 @@
+import { type BalanceStrategy, withinLimits } from './balance-strategy';
+
+/** Pessimistic: lock the row (SELECT ... FOR UPDATE) until the transaction ends, then write. */
+export const forUpdateStrategy: BalanceStrategy = {
+  name: 'for-update',
+  async apply(tx, walletId, delta) {
+    const rows = await tx.$queryRaw<{ balance: number }[]>`
+      SELECT balance FROM wallet WHERE id = ${walletId}::uuid FOR UPDATE`;
+    const current = rows[0]?.balance;
+    if (current === undefined || !withinLimits(current + delta)) return null;
+    await tx.$executeRaw`
+      UPDATE wallet SET balance = ${current + delta}, version = version + 1, updated_at = now()
+       WHERE id = ${walletId}::uuid`;
+    return current + delta;
+  },
+  around: (_walletId, work) => work(),
+};

@@ -1,0 +1,33 @@
+import { type BalanceStrategy, withinLimits } from './balance-strategy';
+
+/** Per wallet, the tail of a chain of promises: one money transaction at a time, in this process only. */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * The seed's `synchronized`: a lock held in this process's memory around the whole transaction, then
+ * an unguarded read-modify-write. It is correct while there is one app process and loses updates as
+ * soon as there are two (see wallet.multi-instance.test.ts). Kept only to show exactly that.
+ */
+export const inProcessLockStrategy: BalanceStrategy = {
+  name: 'in-process-lock',
+  async apply(tx, walletId, delta) {
+    const rows = await tx.$queryRaw<
+      { balance: number }[]
+    >`SELECT balance FROM wallet WHERE id = ${walletId}::uuid`;
+    const current = rows[0]?.balance;
+    if (current === undefined || !withinLimits(current + delta)) return null;
+    await tx.$executeRaw`
+      UPDATE wallet SET balance = ${current + delta}, updated_at = now() WHERE id = ${walletId}::uuid`;
+    return current + delta;
+  },
+  around(walletId, work) {
+    const previous = queues.get(walletId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => {});
+    queues.set(walletId, tail);
+    void tail.then(() => {
+      if (queues.get(walletId) === tail) queues.delete(walletId);
+    });
+    return run;
+  },
+};
