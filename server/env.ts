@@ -54,7 +54,11 @@ function load() {
         .min(1_000)
         .default(24 * 3_600_000),
       /** How balance changes are kept consistent (server/wallet/strategies); `atomic` unless measuring. */
-      BALANCE_STRATEGY: z.enum(['atomic', 'for-update', 'optimistic', 'in-process-lock']).default('atomic'),
+      BALANCE_STRATEGY: z
+        .enum(['atomic', 'for-update', 'optimistic', 'redis-lock', 'in-process-lock'])
+        .default('atomic'),
+      /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
+      REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
       /** Comma-separated emails of the users who may use admin procedures and pages. */
       ADMIN_EMAILS: z
         .string()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../db/client';
 import { createTestDatabase, type TestDatabase } from '../test/database';
@@ -7,6 +8,7 @@ import { createCourse, signedInCaller, TEST_AUTH } from '../test/fixtures';
 import { createInnerContext } from '../trpc/context';
 import { createCaller } from '../trpc/router';
 import { BALANCE_STRATEGY_NAMES, useBalanceStrategy } from './strategies';
+import { disconnectRedis, redisLockStrategy } from './strategies/redis-lock';
 
 /**
  * Races against one real PostgreSQL, once per balance strategy. Half the calls go through a second
@@ -21,6 +23,7 @@ beforeAll(async () => {
   secondInstance = createDb(t.url, 20);
 });
 afterAll(async () => {
+  await disconnectRedis();
   await secondInstance.$disconnect();
   await t.drop();
 });
@@ -51,6 +54,8 @@ async function ledger(userId: string) {
 
 describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (strategy) => {
   beforeAll(() => {
+    // The Redis strategy needs a Redis; these machines run one at 127.0.0.1:6379 (TEST_REDIS_URL overrides).
+    process.env.REDIS_URL ??= process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
     useBalanceStrategy(strategy);
   });
 
@@ -183,5 +188,30 @@ describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (s
       const paid = await t.db.walletTransaction.count({ where: { userId: me.user.id, type: 'PAYMENT' } });
       expect(await t.db.enrollment.count({ where: { userId: me.user.id } })).toBe(paid);
     }
+  });
+});
+
+describe('the Redis lock’s fencing', () => {
+  it('a holder whose lock expired cannot overwrite a newer holder’s write: it applies on top of it', async () => {
+    process.env.REDIS_URL ??= process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const me = await learner();
+    await me.caller.wallet.charge({ amount: 1_000, requestId: randomUUID() });
+    const wallet = await me.caller.wallet.get();
+    const redis = new Redis(process.env.REDIS_URL ?? '');
+    let newer = 0n;
+    const balance = await redisLockStrategy.around(wallet.id, async () =>
+      t.db.$transaction(async (tx) => {
+        // Meanwhile our lock expired; a newer holder took the next token and wrote 5,000.
+        newer = BigInt(await redis.incr(`fence:wallet:${wallet.id}`));
+        await t.db
+          .$executeRaw`UPDATE wallet SET balance = 5000, fence = ${newer} WHERE id = ${wallet.id}::uuid`;
+        return redisLockStrategy.apply(tx, wallet.id, 100);
+      }),
+    );
+    await redis.quit();
+    expect(balance).toBe(5_100); // applied on top of the newer write, not over it (1,100)
+    const row = await t.db.wallet.findUniqueOrThrow({ where: { id: wallet.id } });
+    expect(row.balance).toBe(5_100);
+    expect(row.fence > newer).toBe(true);
   });
 });

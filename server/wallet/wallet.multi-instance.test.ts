@@ -13,6 +13,7 @@ import type { BalanceStrategyName } from './strategies';
  */
 
 let t: TestDatabase;
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 beforeAll(async () => {
   t = await createTestDatabase();
 });
@@ -22,8 +23,8 @@ afterAll(async () => {
 
 async function raceOnOneWallet(strategy: BalanceStrategyName, charges: number) {
   const apps: AppProcess[] = await Promise.all([
-    startAppProcess(t.url, { BALANCE_STRATEGY: strategy }),
-    startAppProcess(t.url, { BALANCE_STRATEGY: strategy }),
+    startAppProcess(t.url, { BALANCE_STRATEGY: strategy, REDIS_URL: redisUrl }),
+    startAppProcess(t.url, { BALANCE_STRATEGY: strategy, REDIS_URL: redisUrl }),
   ]);
   try {
     const first = apps[0] as AppProcess;
@@ -53,7 +54,7 @@ async function raceOnOneWallet(strategy: BalanceStrategyName, charges: number) {
   }
 }
 
-describe.each(['atomic', 'for-update', 'optimistic'] as const)(
+describe.each(['atomic', 'for-update', 'optimistic', 'redis-lock'] as const)(
   'two instances with BALANCE_STRATEGY=%s',
   (strategy) => {
     it('keep the balance equal to the ledger, every charge applied once', async () => {

@@ -8,6 +8,7 @@ import type { Tx } from '../../db/client';
  *   100000`): no read in JavaScript, the database serialises writers on the row;
  * - `for-update`: pessimistic, `SELECT ... FOR UPDATE`, then write the computed balance;
  * - `optimistic`: read the balance and its version, write only if the version is unchanged, retry;
+ * - `redis-lock`: a Redis lock (REDIS_URL) per wallet around the whole transaction, with fenced writes;
  * - `in-process-lock`: the seed's `synchronized`: a lock in this process's memory around the whole
  *   transaction, then read-modify-write. Correct in one process, wrong as soon as there are two,
  *   which is what the multi-instance test shows. Never use it in production.
@@ -20,7 +21,13 @@ export interface BalanceStrategy {
   around<T>(walletId: string, work: () => Promise<T>): Promise<T>;
 }
 
-export const BALANCE_STRATEGY_NAMES = ['atomic', 'for-update', 'optimistic', 'in-process-lock'] as const;
+export const BALANCE_STRATEGY_NAMES = [
+  'atomic',
+  'for-update',
+  'optimistic',
+  'redis-lock',
+  'in-process-lock',
+] as const;
 export type BalanceStrategyName = (typeof BALANCE_STRATEGY_NAMES)[number];
 
 export const MIN_BALANCE = 0;

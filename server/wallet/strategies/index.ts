@@ -3,6 +3,7 @@ import type { BalanceStrategy, BalanceStrategyName } from './balance-strategy';
 import { forUpdateStrategy } from './for-update';
 import { inProcessLockStrategy } from './in-process-lock';
 import { optimisticStrategy } from './optimistic';
+import { redisLockStrategy } from './redis-lock';
 
 export type { BalanceStrategy, BalanceStrategyName } from './balance-strategy';
 export { BALANCE_STRATEGY_NAMES } from './balance-strategy';
@@ -11,6 +12,7 @@ const STRATEGIES: Record<BalanceStrategyName, BalanceStrategy> = {
   atomic: atomicStrategy,
   'for-update': forUpdateStrategy,
   optimistic: optimisticStrategy,
+  'redis-lock': redisLockStrategy,
   'in-process-lock': inProcessLockStrategy,
 };
 
