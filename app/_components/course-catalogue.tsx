@@ -29,7 +29,7 @@ export function CourseCatalogue() {
           ) : !me.data ? (
             <Link href="/sign-in">로그인하고 구매하기</Link>
           ) : (
-            <div className="row">
+            <div className="actions">
               {course.price > MAX_BALANCE ? (
                 <span className="muted">잔액 한도(100,000원)를 넘어 카드로만 결제할 수 있습니다.</span>
               ) : (
