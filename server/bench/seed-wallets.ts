@@ -1,0 +1,42 @@
+import pg from 'pg';
+import { signSessionToken } from '../auth/session-token';
+
+/**
+ * Bench fixtures straight in SQL (10,000 sign-ups through scrypt would take minutes): users, sessions
+ * and wallets holding 50,000 won each, with the CHARGE ledger entry that put it there, so the books'
+ * invariants hold from the start. `bench_wallet(n, id, user_id)` numbers them for pgbench.
+ */
+export async function seedBenchWallets(databaseUrl: string, count: number, sessionSecret: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`
+      CREATE TABLE bench_wallet (n int PRIMARY KEY, id uuid NOT NULL, user_id uuid NOT NULL);
+      WITH u AS (
+        INSERT INTO users (email, name, password_hash)
+        SELECT 'bench-' || g || '@example.com', 'bench ' || g, 'scrypt$1$1$1$none$none' FROM generate_series(1, ${count}) g
+        RETURNING id, email)
+      INSERT INTO bench_wallet (n, id, user_id)
+      SELECT split_part(split_part(email, '-', 2), '@', 1)::int, gen_random_uuid(), id FROM u;
+      INSERT INTO wallet (id, user_id, balance) SELECT id, user_id, 50000 FROM bench_wallet;
+      INSERT INTO wallet_transaction (wallet_id, user_id, type, amount, balance_after, request_id)
+      SELECT id, user_id, 'CHARGE', 50000, 50000, 'sys:bench-seed' FROM bench_wallet;`);
+    const sessions = await client.query<{ id: string; user_id: string }>(`
+      INSERT INTO session (user_id, expires_at)
+      SELECT user_id, now() + interval '1 day' FROM bench_wallet ORDER BY n
+      RETURNING id, user_id`);
+    await client.query('COMMIT');
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    return Promise.all(
+      sessions.rows.map((s) =>
+        signSessionToken({ userId: s.user_id, sessionId: s.id }, expiresAt, sessionSecret),
+      ),
+    );
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
