@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { queryOnce } from '../test/wait';
 import { MIGRATIONS_DIR, migrate, readMigrations } from './migrate';
 import { dropDatabase, ensureDatabase, withDatabase } from './postgres-server';
 
@@ -20,16 +21,6 @@ async function emptyDatabase(): Promise<string> {
   return url;
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 afterAll(async () => {
   for (const url of created) await dropDatabase(url);
 });
@@ -43,7 +34,7 @@ describe('migrate', () => {
     const second = await migrate(url);
     expect(second).toEqual({ applied: [], alreadyApplied: migrations.map((m) => m.name) });
 
-    const rows = await query<{
+    const rows = await queryOnce<{
       migration_name: string;
       checksum: string;
       finished_at: Date | null;
@@ -67,7 +58,7 @@ describe('migrate', () => {
     const url = await emptyDatabase();
     const results = await Promise.all(Array.from({ length: 5 }, () => migrate(url)));
     expect(results.flatMap((r) => r.applied)).toEqual((await readMigrations()).map((m) => m.name));
-    const rows = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM _prisma_migrations');
+    const rows = await queryOnce<{ n: string }>(url, 'SELECT count(*) AS n FROM _prisma_migrations');
     expect(Number(rows[0]?.n)).toBe((await readMigrations()).length);
   });
 
@@ -82,7 +73,7 @@ describe('migrate', () => {
     const url = await emptyDatabase();
 
     await expect(migrate(url, { dir })).rejects.toThrow(/002_b failed and was rolled back/);
-    const tables = await query<{ table_name: string }>(
+    const tables = await queryOnce<{ table_name: string }>(
       url,
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );

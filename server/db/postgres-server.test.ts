@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queryOnce } from '../test/wait';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from './postgres-server';
 
 /** The database `npm start` uses on a machine with none: a real PostgreSQL whose data survives restarts. */
@@ -11,16 +12,6 @@ let dir = '';
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function run<T extends pg.QueryResultRow>(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('embedded PostgreSQL', () => {
   it('initialises once, and keeps its data across a stop and a start', async () => {
@@ -31,7 +22,7 @@ describe('embedded PostgreSQL', () => {
     const url = withDatabase(first.adminUrl, 'kept');
     try {
       await ensureDatabase(url);
-      await run(url, 'CREATE TABLE note (text text); INSERT INTO note VALUES ($$still here$$)');
+      await queryOnce(url, 'CREATE TABLE note (text text); INSERT INTO note VALUES ($$still here$$)');
     } finally {
       await first.stop();
     }
@@ -39,7 +30,7 @@ describe('embedded PostgreSQL', () => {
     const second = await startEmbeddedPostgres(dir);
     try {
       expect(second.adminUrl).toBe(first.adminUrl); // same port and password, read from its settings
-      expect(await run(url, 'SELECT text FROM note')).toEqual([{ text: 'still here' }]);
+      expect(await queryOnce(url, 'SELECT text FROM note')).toEqual([{ text: 'still here' }]);
     } finally {
       await second.stop();
     }

@@ -4,6 +4,7 @@ import { type AppProcess, startAppProcess, stopAppProcess } from '../test/app-pr
 import { createTestDatabase, type TestDatabase } from '../test/database';
 import { createCourse, uniqueEmail } from '../test/fixtures';
 import { shopperApproves } from '../test/sandbox';
+import { orderStatusEventually } from '../test/wait';
 import { createPaymentClient } from '../trpc/client';
 import type { CrashPoint } from './crash-points';
 
@@ -35,16 +36,6 @@ const appEnv = (crashPoint?: CrashPoint) => ({
   RECOVERY_STALE_CONFIRMING_MS: '1500',
   ...(crashPoint ? { PAYMENT_CRASH_POINT: crashPoint } : {}),
 });
-
-async function statusEventually(orderId: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const order = await t.db.order.findUniqueOrThrow({ where: { id: orderId } });
-    if (['APPROVED', 'FAILED', 'CANCELED'].includes(order.status) || Date.now() > deadline)
-      return order.status;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 /**
  * Starts an app that dies at `point`, and drives one order into it: sign up, order, the shopper's
@@ -89,7 +80,9 @@ describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
 
       const restarted = await startServer(appEnv());
       try {
-        expect(await statusEventually(order.orderId)).toBe('APPROVED');
+        expect(
+          await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED', 'CANCELED'], 20_000),
+        ).toBe('APPROVED');
         if (type === 'COURSE') {
           expect(await t.db.enrollment.count({ where: { userId: user.id } })).toBe(1);
         } else {
@@ -122,7 +115,9 @@ it('killed after the claim, with the shopper’s session expired meanwhile: the 
   });
   const restarted = await startServer(appEnv());
   try {
-    expect(await statusEventually(order.orderId)).toBe('FAILED');
+    expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED', 'CANCELED'], 20_000)).toBe(
+      'FAILED',
+    );
     expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
     expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(0);
   } finally {

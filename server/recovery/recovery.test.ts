@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../test/database';
 import { createCourse, signedInCaller } from '../test/fixtures';
 import { startTestHttpServer } from '../test/http-server';
 import { injectFault, shopperApproves } from '../test/sandbox';
+import { orderStatusEventually } from '../test/wait';
 import { createTossClient } from '../toss/toss-client';
 import { DOCS_TEST_KEYS } from '../toss/toss-config';
 import { ordersNeedingRecovery, recoverOrder } from './recovery.service';
@@ -39,15 +40,6 @@ async function learner() {
   return signedInCaller(t.db, 'recovery', { toss, waitForConfirmMs: 2_000 });
 }
 
-async function statusEventually(orderId: string, wanted: string[], timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const order = await t.db.order.findUniqueOrThrow({ where: { id: orderId } });
-    if (wanted.includes(order.status) || Date.now() > deadline) return order.status;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const faults = [
   ['a delay past the read timeout', { action: 'delay', ms: 1_200 }],
   ['a 5xx', { action: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' }],
@@ -70,7 +62,7 @@ describe.each(faults)('after %s', (_label, fault) => {
     expect(first.order.status).toBe('IN_DOUBT');
     expect(await t.db.enrollment.count({ where: { userId: user.id } })).toBe(0);
 
-    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+    expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
     expect(await t.db.enrollment.count({ where: { userId: user.id, orderId: order.orderId } })).toBe(1);
     expect(await t.db.payment.count({ where: { orderId: order.orderId } })).toBe(1);
   });
@@ -89,7 +81,7 @@ describe.each(faults)('after %s', (_label, fault) => {
     );
     expect((await caller.wallet.get()).balance).toBe(0);
 
-    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+    expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
     expect((await caller.wallet.get()).balance).toBe(12_000);
     expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(1);
     // A late confirm from the browser replays the result; nothing more is credited.
@@ -130,7 +122,7 @@ describe('several app instances', () => {
         orders.push(order);
       }
       for (const order of orders)
-        expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
+        expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED'])).toBe('APPROVED');
       expect((await caller.wallet.get()).balance).toBe(6_000);
       expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(6);
       expect(await t.db.payment.count({ where: { orderId: { in: orders.map((o) => o.orderId) } } })).toBe(6);
@@ -157,7 +149,7 @@ describe('recovery decisions', () => {
       where: { id: order.orderId },
       data: { status: 'IN_DOUBT', paymentKey: session.paymentKey },
     });
-    expect(await statusEventually(order.orderId, ['APPROVED', 'FAILED'])).toBe('FAILED');
+    expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED'])).toBe('FAILED');
     expect(await t.db.walletTransaction.count({ where: { userId: user.id } })).toBe(0);
   });
 
