@@ -30,6 +30,32 @@ export type EffectOutcome<T> =
   | { ok: true; transactionId: string; value: T }
   | { ok: false; reason: DomainReason };
 
+/** A key as it was recorded by the request that claimed it first. */
+export interface EarlierClaim {
+  requestHash: string;
+  outcome: 'SUCCEEDED' | 'REFUSED' | null;
+  transactionId: string | null;
+  refusalReason: string | null;
+}
+
+/**
+ * What an earlier claim of the key means for a request with fingerprint `hash`: the same request gets
+ * the same outcome (its ledger entry to replay, or its refusal); a different one is refused.
+ */
+export function judgeEarlierClaim(
+  earlier: EarlierClaim,
+  hash: string,
+): { ok: true; transactionId: string } | { ok: false; reason: DomainReason } {
+  if (earlier.requestHash !== hash) return { ok: false, reason: 'IDEMPOTENCY_KEY_REUSED' };
+  if (earlier.outcome === 'SUCCEEDED' && earlier.transactionId) {
+    return { ok: true, transactionId: earlier.transactionId };
+  }
+  if (earlier.outcome === 'REFUSED' && earlier.refusalReason && isDomainReason(earlier.refusalReason)) {
+    return { ok: false, reason: earlier.refusalReason };
+  }
+  throw new Error(`idempotency key ${earlier.outcome ?? 'without outcome'} is inconsistent`);
+}
+
 export async function runIdempotent<T>(
   db: Db,
   request: IdempotentRequest,
@@ -51,18 +77,13 @@ export async function runIdempotent<T>(
         where: { userId_requestId: { userId: request.userId, requestId: request.requestId } },
         select: { requestHash: true, outcome: true, transactionId: true, refusalReason: true },
       });
-      if (earlier.requestHash !== hash) return { ok: false, reason: 'IDEMPOTENCY_KEY_REUSED' };
-      if (earlier.outcome === 'SUCCEEDED' && earlier.transactionId) {
-        return {
-          ok: true,
-          transactionId: earlier.transactionId,
-          value: await replay(tx, earlier.transactionId),
-        };
-      }
-      if (earlier.outcome === 'REFUSED' && earlier.refusalReason && isDomainReason(earlier.refusalReason)) {
-        return { ok: false, reason: earlier.refusalReason };
-      }
-      throw new Error(`idempotency key ${earlier.outcome ?? 'without outcome'} is inconsistent`);
+      const verdict = judgeEarlierClaim(earlier, hash);
+      if (!verdict.ok) return verdict;
+      return {
+        ok: true,
+        transactionId: verdict.transactionId,
+        value: await replay(tx, verdict.transactionId),
+      };
     }
 
     const result = await effect(tx);

@@ -66,6 +66,19 @@ describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (s
     expect(await t.db.wallet.count({ where: { userId: me.user.id } })).toBe(1);
   });
 
+  it('20 parallel first charges of a learner with no wallet create one wallet holding them all', async () => {
+    const me = await learner();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        me.on(i).wallet.charge({ amount: 500, requestId: randomUUID() }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.transaction.walletId)).size).toBe(1);
+    expect(await t.db.wallet.count({ where: { userId: me.user.id } })).toBe(1);
+    expect((await me.caller.wallet.get()).balance).toBe(10_000);
+    expect(await ledger(me.user.id)).toMatchObject({ count: 20, sum: 10_000 });
+  });
+
   it('100 parallel charges of 1,000 end at exactly 100,000 with 100 ledger rows', async () => {
     const me = await learner();
     const results = await Promise.allSettled(

@@ -1,4 +1,4 @@
-import type { DbOrTx, Tx } from '../db/client';
+import type { Db, DbOrTx, Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
 import { balanceStrategy } from './strategies';
 
@@ -51,6 +51,49 @@ export interface NewLedgerEntry {
   requestId: string;
   courseId?: string;
   orderId?: string;
+}
+
+export interface BalanceChangeOnce {
+  userId: string;
+  requestId: string;
+  operation: string;
+  requestHash: string;
+  type: WalletTransactionType;
+  amount: number;
+  /** The refusal to record when the balance would leave 0..100,000. */
+  refusal: string;
+}
+
+/** The key's outcome, and the ledger entry when it succeeded (now or on an earlier call). */
+export interface BalanceChangeOnceRow {
+  claimed: boolean;
+  outcome: 'SUCCEEDED' | 'REFUSED' | null;
+  requestHash: string;
+  refusalReason: string | null;
+  transactionId: string | null;
+  walletId: string | null;
+  type: WalletTransactionType | null;
+  amount: number | null;
+  balanceAfter: number | null;
+  createdAt: Date | null;
+}
+
+/**
+ * A whole idempotent balance change (claim the key, conditional UPDATE, ledger row, outcome) as one
+ * SQL statement in its own transaction: the `wallet_change_once` function (see its migration). When
+ * the key was claimed before, nothing changes and the earlier outcome comes back.
+ */
+export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Promise<BalanceChangeOnceRow> {
+  const rows = await db.$queryRaw<BalanceChangeOnceRow[]>`
+    SELECT claimed, outcome::text AS outcome, request_hash AS "requestHash",
+           refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
+           type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
+      FROM wallet_change_once(${change.userId}::uuid, ${change.requestId}, ${change.operation},
+                              ${change.requestHash}, ${change.type}::wallet_transaction_type,
+                              ${change.amount}::int, ${change.refusal})`;
+  const row = rows[0];
+  if (!row) throw new Error(`wallet_change_once returned nothing for ${change.requestId}`);
+  return row;
 }
 
 export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry) {

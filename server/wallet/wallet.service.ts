@@ -6,13 +6,16 @@ import {
   removeEnrollment,
 } from '../course/course.repository';
 import type { Db } from '../db/client';
-import { runIdempotent } from '../idempotency/run-idempotent';
+import { DomainError } from '../errors/domain-error';
+import { requestHash } from '../idempotency/request-hash';
+import { type IdempotentRequest, judgeEarlierClaim, runIdempotent } from '../idempotency/run-idempotent';
 import { insertOrder } from '../order/order.repository';
 import { newOrderId } from '../order/order-id';
 import { insertPayment } from '../payment/payment.repository';
 import { balanceStrategy } from './strategies';
 import {
   applyBalanceChange,
+  changeBalanceOnce,
   ensureWallet,
   findLedgerEntry,
   findLedgerPage,
@@ -29,13 +32,25 @@ export function getWallet(db: Db, userId: string) {
   return ensureWallet(db, userId);
 }
 
-/** The seed's test charge: adds `amount` won with no card involved. */
+/**
+ * The seed's test charge: adds `amount` won with no card involved. With the atomic strategy the whole
+ * change is one SQL statement (see changeBalanceOnce); the other strategies run it as an interactive
+ * transaction, since they need this process between reading the balance and writing it.
+ */
 export async function charge(db: Db, userId: string, input: { amount: number; requestId: string }) {
+  const request = {
+    userId,
+    requestId: input.requestId,
+    operation: 'wallet.charge',
+    payload: { amount: input.amount },
+  };
+  if (balanceStrategy().singleStatement) return chargeInOneStatement(db, request, input.amount);
+
   const wallet = await ensureWallet(db, userId);
   return balanceStrategy().around(wallet.id, () =>
     runIdempotent(
       db,
-      { userId, requestId: input.requestId, operation: 'wallet.charge', payload: { amount: input.amount } },
+      request,
       async (tx) => {
         const balance = await applyBalanceChange(tx, wallet.id, input.amount);
         if (balance === null) return { ok: false, reason: refusalFor(input.amount) };
@@ -55,6 +70,36 @@ export async function charge(db: Db, userId: string, input: { amount: number; re
       },
     ),
   );
+}
+
+async function chargeInOneStatement(db: Db, request: IdempotentRequest, amount: number) {
+  const hash = requestHash(request.operation, request.payload);
+  const row = await changeBalanceOnce(db, {
+    ...request,
+    requestHash: hash,
+    type: 'CHARGE',
+    amount,
+    refusal: refusalFor(amount),
+  });
+  const verdict = judgeEarlierClaim(row, hash);
+  if (!verdict.ok) throw new DomainError(verdict.reason);
+  const { walletId, type, balanceAfter, createdAt } = row;
+  if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt) {
+    throw new Error(`charge ${verdict.transactionId} has no ledger entry`);
+  }
+  const transaction = {
+    id: verdict.transactionId,
+    walletId,
+    type,
+    amount: row.amount,
+    balanceAfter,
+    requestId: request.requestId,
+    orderId: null,
+    courseId: null,
+    createdAt,
+    course: null,
+  };
+  return { transaction, balance: balanceAfter };
 }
 
 /**

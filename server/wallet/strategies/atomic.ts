@@ -3,6 +3,7 @@ import type { BalanceStrategy } from './balance-strategy';
 /** One conditional UPDATE; concurrent writers queue on the row lock and each re-checks the condition. */
 export const atomicStrategy: BalanceStrategy = {
   name: 'atomic',
+  singleStatement: true,
   async apply(tx, walletId, delta) {
     const rows = await tx.$queryRaw<{ balance: number }[]>`
       UPDATE wallet

@@ -15,6 +15,11 @@ import type { Tx } from '../../db/client';
  */
 export interface BalanceStrategy {
   readonly name: BalanceStrategyName;
+  /**
+   * Whether a whole idempotent change (claim, balance move, ledger row, outcome) can run as one SQL
+   * statement. Only `atomic` can: the others need the application between reading and writing.
+   */
+  readonly singleStatement: boolean;
   /** Moves the balance by `delta` inside `tx`; the new balance, or null when it would leave 0..100,000. */
   apply(tx: Tx, walletId: string, delta: number): Promise<number | null>;
   /** Runs a whole money transaction on one wallet, inside whatever lock the strategy needs. */

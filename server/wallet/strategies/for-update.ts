@@ -3,6 +3,7 @@ import { type BalanceStrategy, withinLimits } from './balance-strategy';
 /** Pessimistic: lock the row (SELECT ... FOR UPDATE) until the transaction ends, then write. */
 export const forUpdateStrategy: BalanceStrategy = {
   name: 'for-update',
+  singleStatement: false,
   async apply(tx, walletId, delta) {
     const rows = await tx.$queryRaw<{ balance: number }[]>`
       SELECT balance FROM wallet WHERE id = ${walletId}::uuid FOR UPDATE`;

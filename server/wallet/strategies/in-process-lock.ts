@@ -10,6 +10,7 @@ const queues = new Map<string, Promise<unknown>>();
  */
 export const inProcessLockStrategy: BalanceStrategy = {
   name: 'in-process-lock',
+  singleStatement: false,
   async apply(tx, walletId, delta) {
     const rows = await tx.$queryRaw<
       { balance: number }[]

@@ -9,6 +9,7 @@ const MAX_ATTEMPTS = 100;
  */
 export const optimisticStrategy: BalanceStrategy = {
   name: 'optimistic',
+  singleStatement: false,
   async apply(tx, walletId, delta) {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const rows = await tx.$queryRaw<{ balance: number; version: number }[]>`

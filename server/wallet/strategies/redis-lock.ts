@@ -45,6 +45,7 @@ async function nextToken(redis: Redis, walletId: string): Promise<bigint> {
 
 export const redisLockStrategy: BalanceStrategy = {
   name: 'redis-lock',
+  singleStatement: false,
   async around(walletId, work) {
     const { redis, redlock } = connect();
     const ttl = Number(process.env.REDIS_LOCK_TTL_MS ?? LOCK_TTL_MS);
