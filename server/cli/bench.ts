@@ -1,15 +1,19 @@
 // `npm run bench [-- --quick]`: the app over HTTP beside PostgreSQL's own ceiling (pgbench doing the
-// same SQL), for each balance strategy, spread over many wallets and on one hot wallet. Prints a table
-// and writes docs/benchmarks.md. Fails loudly if any case breaks the books' invariants.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+// same SQL), for each balance strategy, spread over many wallets and on one hot wallet, with one and
+// with two app instances; then where a request's time goes. Prints the report, writes it to
+// docs/benchmarks.md and the README. Fails loudly if any case breaks the books' invariants.
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { checkInvariants } from '../admin/invariants.service';
+import { startAppInstances } from '../bench/app-instances';
+import { type OwnerShare, readCpuProfile, summariseCpuProfile } from '../bench/cpu-profile';
+import { type LoadRequest, runLoad } from '../bench/load';
 import { runPgbench } from '../bench/pgbench';
+import { type CaseRow, type LadderRow, renderReport, withBenchSection } from '../bench/report';
 import { seedBenchWallets } from '../bench/seed-wallets';
 import { createDb } from '../db/client';
 import { migrate } from '../db/migrate';
@@ -18,22 +22,11 @@ import { PROJECT_ROOT, resolveDatabase } from './prepare-database';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
+const WARM_UP_SECONDS = 5;
 const WALLETS = quick ? 2_000 : 10_000;
 const CONNECTIONS = [16, 64];
-const PORT = 3400;
+const PORTS = [3400, 3401];
 const log = (line: string) => console.error(`[bench] ${line}`);
-
-interface Row {
-  strategy: string;
-  load: 'spread' | 'hot';
-  connections: number;
-  rps: number;
-  p50: number;
-  p97_5: number;
-  p99: number;
-  errors: number;
-  ceiling: number;
-}
 
 const server = await resolveDatabase(log);
 const databaseUrl = withDatabase(server.databaseUrl, 'course_payments_bench');
@@ -46,66 +39,34 @@ async function freshDatabase() {
   return seedBenchWallets(databaseUrl, WALLETS, sessionSecret);
 }
 
-async function startApp(strategy: string): Promise<ChildProcess> {
-  const app = spawn(process.execPath, ['--import', 'tsx', 'server/cli/start.ts'], {
+function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
+  return startAppInstances({
     cwd: PROJECT_ROOT,
+    ports: PORTS.slice(0, instances),
+    cpuProfileDir,
     env: {
-      ...process.env,
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: sessionSecret,
-      PORT: String(PORT),
       BALANCE_STRATEGY: strategy,
-      SEED_DEMO_DATA: 'false',
       DATABASE_POOL_SIZE: '20',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      RECOVERY_INTERVAL_MS: '600000',
-      NODE_ENV: 'production',
     },
-    stdio: 'ignore',
-    detached: true,
   });
-  for (let i = 0; i < 120; i++) {
-    const ok = await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return app;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the app (${strategy}) did not start`);
 }
 
-function stopApp(app: ChildProcess) {
-  if (app.pid) process.kill(-app.pid, 'SIGTERM');
-  return new Promise((resolve) => setTimeout(resolve, 1_500));
-}
+const bearer = (token: string | undefined) => ({ authorization: `Bearer ${token}` });
 
-async function load(tokens: string[], hot: boolean, connections: number) {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${PORT}`,
-    connections,
-    duration: SECONDS,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/trpc/wallet.charge',
-        setupRequest: (req) => {
-          const token = hot ? tokens[0] : tokens[Math.floor(Math.random() * tokens.length)];
-          return {
-            ...req,
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ json: { amount: 1, requestId: randomUUID() } }),
-          };
-        },
-      },
-    ],
-  });
+function chargeRequest(tokens: string[], hot: boolean): LoadRequest {
   return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p97_5: result.latency.p97_5,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
+    method: 'POST',
+    path: '/api/trpc/wallet.charge',
+    build: () => ({
+      headers: {
+        'content-type': 'application/json',
+        ...bearer(hot ? tokens[0] : tokens[Math.floor(Math.random() * tokens.length)]),
+      },
+      body: JSON.stringify({ json: { amount: 1, requestId: randomUUID() } }),
+    }),
   };
 }
 
@@ -122,15 +83,8 @@ async function assertBooks() {
   }
 }
 
-if (!existsSync(path.join(PROJECT_ROOT, '.next', 'BUILD_ID'))) {
-  log('building the app (next build)');
-  spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: PROJECT_ROOT,
-    stdio: 'inherit',
-  });
-}
-
-const redisUp = await import('ioredis').then(async ({ Redis }) => {
+async function redisAnswers() {
+  const { Redis } = await import('ioredis');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
@@ -141,15 +95,128 @@ const redisUp = await import('ioredis').then(async ({ Redis }) => {
   );
   redis.disconnect();
   return up;
-});
-const strategies = quick
-  ? ['atomic', 'for-update']
-  : ['atomic', 'for-update', 'optimistic', ...(redisUp ? ['redis-lock'] : [])];
+}
+
+/** Whether `.next` is missing or older than any source it was built from. */
+function buildIsStale(): boolean {
+  const buildId = path.join(PROJECT_ROOT, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const sources = ['app', 'server', 'prisma', 'next.config.mjs', 'package-lock.json'];
+  const newer = (file: string): boolean => {
+    const stat = statSync(file);
+    if (!stat.isDirectory()) return stat.mtimeMs > builtAt;
+    return readdirSync(file).some((name) => newer(path.join(file, name)));
+  };
+  return sources.some(
+    (source) => existsSync(path.join(PROJECT_ROOT, source)) && newer(path.join(PROJECT_ROOT, source)),
+  );
+}
+
+if (buildIsStale()) {
+  log('building the app (next build): the build is missing or older than the sources');
+  const build = spawnSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'node_modules/next/dist/bin/next'), 'build'],
+    { cwd: PROJECT_ROOT, stdio: 'inherit' },
+  );
+  if (build.status !== 0) throw new Error('next build failed');
+}
+
+const redisUp = await redisAnswers();
+if (!redisUp) log('no Redis answers at REDIS_URL: the redis-lock strategy is left out');
+const strategies = ['atomic', 'for-update', 'optimistic', ...(redisUp ? ['redis-lock'] : [])];
 
 const ceilings = new Map<string, number>();
-const rows: Row[] = [];
+const cases: CaseRow[] = [];
+const ladder: LadderRow[] = [];
+let profile: OwnerShare[] = [];
+
+async function measureCases(strategy: string, instances: number, connectionCounts: number[]) {
+  const tokens = await freshDatabase();
+  const app = await startApp(strategy, instances);
+  try {
+    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
+    for (const hot of [false, true]) {
+      for (const connections of connectionCounts) {
+        const measured = await runLoad(app.ports, connections, SECONDS, chargeRequest(tokens, hot));
+        const row: CaseRow = {
+          strategy,
+          load: hot ? 'hot' : 'spread',
+          connections,
+          instances,
+          ...measured,
+          ceiling: ceilings.get(`${hot}-${connections}`) ?? 0,
+        };
+        cases.push(row);
+        log(
+          `${strategy} ×${instances} ${row.load} c=${connections}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99} ms`,
+        );
+        await assertBooks();
+      }
+    }
+  } finally {
+    await app.stop();
+  }
+}
+
+async function measureLadder() {
+  const tokens = await freshDatabase();
+  const app = await startApp('atomic', 1);
+  const anyToken = () => tokens[Math.floor(Math.random() * tokens.length)];
+  const none = () => ({ headers: {} });
+  const steps: [LadderRow['key'], string, LoadRequest][] = [
+    [
+      'health',
+      'GET /api/health (Next.js, one SELECT 1)',
+      { method: 'GET', path: '/api/health', build: none },
+    ],
+    [
+      'framework',
+      'auth.me, anonymous (Next.js, tRPC, no database)',
+      { method: 'GET', path: '/api/trpc/auth.me', build: none },
+    ],
+    [
+      'signed-in',
+      'wallet.get (+ token check and session query, wallet read)',
+      { method: 'GET', path: '/api/trpc/wallet.get', build: () => ({ headers: bearer(anyToken()) }) },
+    ],
+    ['charge', 'wallet.charge (+ the one-statement charge)', chargeRequest(tokens, false)],
+  ];
+  try {
+    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
+    for (const [key, step, request] of steps) {
+      const measured = await runLoad(app.ports, 16, SECONDS, request);
+      ladder.push({ key, step, ...measured });
+      log(`ladder ${step}: ${measured.rps.toFixed(0)} req/s`);
+    }
+  } finally {
+    await app.stop();
+  }
+  await assertBooks();
+}
+
+async function measureProfile() {
+  const tokens = await freshDatabase();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-profile-'));
+  try {
+    const app = await startApp('atomic', 1, dir);
+    try {
+      await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
+      await runLoad(app.ports, 16, SECONDS, chargeRequest(tokens, false));
+    } finally {
+      await app.stop();
+    }
+    const file = (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'));
+    if (file) profile = summariseCpuProfile(await readCpuProfile(path.join(dir, file)));
+    else log('the app wrote no CPU profile');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 try {
-  let tokens = await freshDatabase();
+  await freshDatabase();
   for (const hot of [false, true]) {
     for (const connections of CONNECTIONS) {
       const ceiling = await runPgbench(databaseUrl, {
@@ -163,46 +230,31 @@ try {
       await assertBooks();
     }
   }
-  for (const strategy of strategies) {
-    tokens = await freshDatabase();
-    const app = await startApp(strategy);
-    try {
-      for (const hot of [false, true]) {
-        for (const connections of CONNECTIONS) {
-          const measured = await load(tokens, hot, connections);
-          const row: Row = {
-            strategy,
-            load: hot ? 'hot' : 'spread',
-            connections,
-            ...measured,
-            ceiling: ceilings.get(`${hot}-${connections}`) ?? 0,
-          };
-          rows.push(row);
-          log(`${strategy} ${row.load} c=${connections}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99} ms`);
-          await assertBooks();
-        }
-      }
-    } finally {
-      await stopApp(app);
-    }
+  for (const strategy of quick ? ['atomic', 'for-update'] : strategies) {
+    await measureCases(strategy, 1, CONNECTIONS);
   }
+  if (!quick) await measureCases('atomic', 2, [64]);
+  await measureLadder();
+  await measureProfile();
 } finally {
   await dropDatabase(databaseUrl).catch(() => {});
   await server.stop();
 }
 
-const header =
-  '| strategy | load | conns | app req/s | pgbench tps | app ÷ pgbench | p50 ms | p97.5 ms | p99 ms | errors |';
-const lines = rows.map(
-  (r) =>
-    `| ${r.strategy} | ${r.load} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.ceiling.toFixed(0)} | ${r.ceiling ? ((r.rps / r.ceiling) * 100).toFixed(0) : '-'}% | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.errors} |`,
-);
-const table = [header, `|${'---|'.repeat(10)}`, ...lines].join('\n');
-console.log(table);
-
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(databaseUrl).host}`;
+const cpus = os.cpus();
+const body = renderReport({
+  quick,
+  date: new Date().toISOString(),
+  machine: `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(databaseUrl).host}`,
+  seconds: SECONDS,
+  wallets: WALLETS,
+  cases,
+  ladder,
+  profile,
+});
+console.log(body);
 await mkdir(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-await writeFile(
-  path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'),
-  `# Benchmarks\n\nWritten by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString()}.\n\nMachine: ${machine}. App, load generator (autocannon, in this process) and database share it. ${SECONDS} s per case; ${WALLETS} wallets; each request is one \`wallet.charge\` of 1 won with a fresh requestId. pgbench runs the same SQL (conditional UPDATE + ledger row) with the same client counts. autocannon reports p97.5, not p95.\n\n${table}\n`,
-);
+await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), `# Benchmarks\n\n${body}`);
+const readmePath = path.join(PROJECT_ROOT, 'README.md');
+await writeFile(readmePath, withBenchSection(await readFile(readmePath, 'utf8'), body));
+log('wrote docs/benchmarks.md and the README’s benchmark section');

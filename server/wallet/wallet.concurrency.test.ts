@@ -69,9 +69,7 @@ describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (s
   it('20 parallel first charges of a learner with no wallet create one wallet holding them all', async () => {
     const me = await learner();
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        me.on(i).wallet.charge({ amount: 500, requestId: randomUUID() }),
-      ),
+      Array.from({ length: 20 }, (_, i) => me.on(i).wallet.charge({ amount: 500, requestId: randomUUID() })),
     );
     expect(new Set(results.map((r) => r.transaction.walletId)).size).toBe(1);
     expect(await t.db.wallet.count({ where: { userId: me.user.id } })).toBe(1);

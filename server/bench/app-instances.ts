@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+/**
+ * The production build (`next start`) as separate processes on their own ports, all against one
+ * database. The bench prepares that database itself, so the app is started without `npm start`'s
+ * janitor: only the request path is measured.
+ */
+
+export interface AppInstances {
+  ports: number[];
+  stop(): Promise<void>;
+}
+
+const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
+
+async function waitUntilHealthy(port: number, app: ChildProcess) {
+  for (let i = 0; i < 120; i++) {
+    if (app.exitCode !== null) throw new Error(`the app on port ${port} exited with ${app.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the app on port ${port} did not become healthy`);
+}
+
+function stopProcess(app: ChildProcess): Promise<void> {
+  if (app.exitCode !== null || !app.pid) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => app.once('exit', () => resolve()));
+  process.kill(-app.pid, 'SIGTERM');
+  const timeout = new Promise<void>((resolve) =>
+    setTimeout(() => {
+      if (app.exitCode === null && app.pid) process.kill(-app.pid, 'SIGKILL');
+      resolve();
+    }, 10_000),
+  );
+  return Promise.race([exited, timeout]);
+}
+
+export async function startAppInstances(options: {
+  cwd: string;
+  ports: number[];
+  env: Record<string, string>;
+  /** Write a V8 CPU profile of each instance into this directory when it stops. */
+  cpuProfileDir?: string;
+}): Promise<AppInstances> {
+  for (const port of options.ports) {
+    const taken = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw new Error(`port ${port} is already in use: stop what runs there and bench again`);
+  }
+  const apps = options.ports.map((port) =>
+    spawn(
+      process.execPath,
+      [
+        ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
+        nextBin,
+        'start',
+        '--port',
+        String(port),
+      ],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+        stdio: 'ignore',
+        detached: true,
+      },
+    ),
+  );
+  const stop = async () => {
+    await Promise.all(apps.map(stopProcess));
+  };
+  try {
+    await Promise.all(options.ports.map((port, i) => waitUntilHealthy(port, apps[i] as ChildProcess)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ports: options.ports, stop };
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { type CpuProfile, summariseCpuProfile } from './cpu-profile';
+import { percentile } from './load';
+import { type CaseRow, gapExplanation, type Report, targetVerdicts, withBenchSection } from './report';
+
+/** The bench's arithmetic: if it is wrong, docs/benchmarks.md and the README say false things. */
+
+describe('percentile', () => {
+  const values = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
+
+  it('takes the nearest rank', () => {
+    expect(percentile(values, 0.5)).toBe(50);
+    expect(percentile(values, 0.95)).toBe(95);
+    expect(percentile(values, 0.99)).toBe(99);
+    expect(percentile([7], 0.99)).toBe(7);
+  });
+
+  it('is 0 without values', () => {
+    expect(percentile([], 0.99)).toBe(0);
+  });
+});
+
+function row(partial: Partial<CaseRow>): CaseRow {
+  return {
+    strategy: 'atomic',
+    load: 'spread',
+    connections: 16,
+    instances: 1,
+    rps: 0,
+    p50: 1,
+    p95: 1,
+    p99: 1,
+    errors: 0,
+    ceiling: 1000,
+    ...partial,
+  };
+}
+
+describe('targetVerdicts', () => {
+  it('says which targets are met and by how much the others are missed', () => {
+    const verdicts = targetVerdicts([
+      row({ load: 'spread', connections: 64, rps: 450, ceiling: 1000, p99: 250 }),
+      row({ load: 'hot', connections: 64, rps: 700, ceiling: 1000, p99: 80 }),
+      row({ strategy: 'for-update', load: 'hot', connections: 64, rps: 400, ceiling: 1000 }),
+    ]);
+    expect(verdicts).toEqual([
+      'missed: atomic spread at 64 connections reaches 45% of pgbench, 15 points short of 60%',
+      'missed: atomic spread p99 at 64 connections is 250 ms, 2.5× the 100 ms target',
+      'met: atomic hot at 64 connections reaches 70% of pgbench (target 60%)',
+      'met: atomic hot p99 at 64 connections is 80 ms (target < 100 ms)',
+      'met: atomic is 1.75× FOR UPDATE on the hot wallet at 64 connections (target 1.5×)',
+    ]);
+  });
+
+  it('judges only single-instance cases against the targets', () => {
+    expect(targetVerdicts([row({ instances: 2, rps: 900 })])).toEqual([]);
+  });
+});
+
+describe('gapExplanation', () => {
+  it('puts the framework-only request beside the ceiling, and applies Little’s law at 64 connections', () => {
+    const report: Report = {
+      quick: true,
+      date: 'now',
+      machine: 'test',
+      seconds: 1,
+      wallets: 1,
+      cases: [
+        row({ connections: 16, rps: 800, ceiling: 4000 }),
+        row({ connections: 64, rps: 800, ceiling: 4000, p99: 200 }),
+      ],
+      ladder: [{ key: 'framework', step: 'auth.me', rps: 1600, p50: 1, p95: 1, p99: 1, errors: 0 }],
+      profile: [],
+    };
+    const [framework, littlesLaw] = gapExplanation(report);
+    expect(framework).toContain('reaches 1,600 req/s: 40% of the spread ceiling');
+    expect(littlesLaw).toContain('at 800 req/s each waits 80 ms on average');
+  });
+});
+
+describe('summariseCpuProfile', () => {
+  it('charges Node internals to the nearest known caller, and keeps GC and idle apart', () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url });
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 5, 6, 7] },
+        { id: 2, callFrame: frame('query', 'file:///app/node_modules/pg/lib/client.js'), children: [3] },
+        { id: 3, callFrame: frame('writev', 'node:net'), children: [4] },
+        { id: 4, callFrame: frame('toString', 'node:internal/streams') },
+        { id: 5, callFrame: frame('(garbage collector)') },
+        { id: 6, callFrame: frame('render', 'file:///app/.next/server/chunks/a.js') },
+        { id: 7, callFrame: frame('tick', 'node:internal/timers') },
+      ],
+      samples: [3, 4, 5, 6, 7],
+      timeDeltas: [30, 10, 20, 30, 10],
+    };
+    expect(summariseCpuProfile(profile)).toEqual([
+      { owner: 'PostgreSQL driver (pg)', share: 0.4 },
+      {
+        owner: 'app bundle: our code, tRPC, zod, superjson, jose, Next route runtime',
+        share: 0.3,
+      },
+      { owner: 'garbage collection', share: 0.2 },
+      { owner: 'Node.js internals, no caller of ours', share: 0.1 },
+    ]);
+  });
+});
+
+describe('withBenchSection', () => {
+  it('replaces only what is between the markers', () => {
+    const readme = 'intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\noutro\n';
+    expect(withBenchSection(readme, 'new table\n')).toBe(
+      'intro\n<!-- bench:start -->\nnew table\n<!-- bench:end -->\noutro\n',
+    );
+  });
+
+  it('refuses a README without the markers instead of losing the table', () => {
+    expect(() => withBenchSection('no markers', 'x')).toThrow(/bench:start/);
+  });
+});

@@ -1,0 +1,75 @@
+import autocannon from 'autocannon';
+
+/**
+ * HTTP load with autocannon (in the bench process, never in the app's). Latencies are collected per
+ * response, so p95 is exact (autocannon's own summary has p90 and p97.5, not p95). With several ports
+ * (several app instances) the connections are split evenly and the results added up.
+ */
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Headers and body for one request (called for every request, so each can differ). */
+  build: () => { headers: Record<string, string>; body?: string };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+/** The q-quantile (0..1) of `values` by the nearest-rank method; 0 for no values. */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1] ?? 0;
+}
+
+function runOne(port: number, connections: number, seconds: number, request: LoadRequest) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const done = new Promise<number>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}`,
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            method: request.method,
+            path: request.path,
+            setupRequest: (req) => ({ ...req, ...request.build() }),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result.requests.total)),
+    );
+    instance.on('response', (_client, status, _bytes, responseTime) => {
+      latencies.push(responseTime);
+      if (status < 200 || status > 299) errors++;
+    });
+    instance.on('reqError', () => errors++);
+  });
+  return done.then((total) => ({ total, latencies, errors }));
+}
+
+export async function runLoad(
+  ports: number[],
+  connections: number,
+  seconds: number,
+  request: LoadRequest,
+): Promise<LoadResult> {
+  const share = Math.max(1, Math.floor(connections / ports.length));
+  const runs = await Promise.all(ports.map((port) => runOne(port, share, seconds, request)));
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}

@@ -1,0 +1,157 @@
+import type { OwnerShare } from './cpu-profile';
+import type { LoadResult } from './load';
+
+/** The bench's findings as Markdown: the table, the issue's targets checked one by one, the profile. */
+
+export interface CaseRow extends LoadResult {
+  strategy: string;
+  load: 'spread' | 'hot';
+  connections: number;
+  instances: number;
+  ceiling: number;
+}
+
+export interface LadderRow extends LoadResult {
+  /** `framework` marks the request that does no database work: Next.js and tRPC alone. */
+  key: 'health' | 'framework' | 'signed-in' | 'charge';
+  step: string;
+}
+
+export interface Report {
+  quick: boolean;
+  date: string;
+  machine: string;
+  seconds: number;
+  wallets: number;
+  cases: CaseRow[];
+  ladder: LadderRow[];
+  profile: OwnerShare[];
+}
+
+const RATIO_TARGET = 0.6;
+const P99_TARGET_MS = 100;
+const FOR_UPDATE_TARGET = 1.5;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (n: number) => `${Math.round(n * 100)}%`;
+const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
+
+export function caseTable(cases: CaseRow[]): string {
+  const header =
+    '| strategy | load | conns | instances | app req/s | pgbench tps | app ÷ pgbench | p50 ms | p95 ms | p99 ms | errors |';
+  const lines = cases.map(
+    (r) =>
+      `| ${r.strategy} | ${r.load} | ${r.connections} | ${r.instances} | ${fmt(r.rps)} | ${fmt(r.ceiling)} | ${r.ceiling ? pct(r.rps / r.ceiling) : '-'} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} |`,
+  );
+  return [header, `|${'---|'.repeat(11)}`, ...lines].join('\n');
+}
+
+/** Each target of issue 5, met or missed, and by how much. */
+export function targetVerdicts(cases: CaseRow[]): string[] {
+  const single = cases.filter((r) => r.instances === 1);
+  const find = (strategy: string, load: string, connections: number) =>
+    single.find((r) => r.strategy === strategy && r.load === load && r.connections === connections);
+  const verdicts: string[] = [];
+  for (const r of single.filter((c) => c.strategy === 'atomic')) {
+    const ratio = r.ceiling ? r.rps / r.ceiling : 0;
+    verdicts.push(
+      ratio >= RATIO_TARGET
+        ? `met: atomic ${r.load} at ${r.connections} connections reaches ${pct(ratio)} of pgbench (target 60%)`
+        : `missed: atomic ${r.load} at ${r.connections} connections reaches ${pct(ratio)} of pgbench, ${Math.round((RATIO_TARGET - ratio) * 100)} points short of 60%`,
+    );
+    if (r.connections === 64) {
+      verdicts.push(
+        r.p99 < P99_TARGET_MS
+          ? `met: atomic ${r.load} p99 at 64 connections is ${ms(r.p99)} ms (target < 100 ms)`
+          : `missed: atomic ${r.load} p99 at 64 connections is ${ms(r.p99)} ms, ${(r.p99 / P99_TARGET_MS).toFixed(1)}× the 100 ms target`,
+      );
+    }
+  }
+  for (const connections of [16, 64]) {
+    const atomic = find('atomic', 'hot', connections);
+    const forUpdate = find('for-update', 'hot', connections);
+    if (!atomic || !forUpdate || !forUpdate.rps) continue;
+    const speedup = atomic.rps / forUpdate.rps;
+    verdicts.push(
+      `${speedup >= FOR_UPDATE_TARGET ? 'met' : 'missed'}: atomic is ${speedup.toFixed(2)}× FOR UPDATE on the hot wallet at ${connections} connections (target 1.5×)`,
+    );
+  }
+  return verdicts;
+}
+
+/** Why the targets that were missed were missed, from this run's own numbers. */
+export function gapExplanation(report: Report): string[] {
+  const lines: string[] = [];
+  const framework = report.ladder.find((r) => r.key === 'framework');
+  const spread = report.cases.find(
+    (r) => r.strategy === 'atomic' && r.instances === 1 && r.load === 'spread' && r.connections === 16,
+  );
+  if (framework && spread?.ceiling) {
+    lines.push(
+      `A request that only passes through Next.js and tRPC, with no database work at all, reaches ${fmt(framework.rps)} req/s: ${pct(framework.rps / spread.ceiling)} of the spread ceiling. On this machine the framework alone keeps any endpoint below 60% of pgbench, whatever the payment code does; the app process is the bottleneck (one Node.js thread at full load while PostgreSQL has room), as the profile shows.`,
+    );
+  }
+  const busy = report.cases.find(
+    (r) => r.strategy === 'atomic' && r.instances === 1 && r.connections === 64 && r.p99 >= P99_TARGET_MS,
+  );
+  if (busy?.rps) {
+    lines.push(
+      `At 64 connections the load generator keeps 64 requests in flight, so at ${fmt(busy.rps)} req/s each waits ${Math.round((64 / busy.rps) * 1000)} ms on average (Little's law): p99 under 100 ms at 64 connections needs well over ${fmt(640)} req/s from the app.`,
+    );
+  }
+  return lines;
+}
+
+export function renderReport(report: Report): string {
+  const ladder = [
+    '| request | req/s | p50 ms | p95 ms | p99 ms | errors |',
+    '|---|---|---|---|---|---|',
+    ...report.ladder.map(
+      (r) => `| ${r.step} | ${fmt(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} |`,
+    ),
+  ].join('\n');
+  const profile = [
+    '| owner | share of the app process’s CPU time |',
+    '|---|---|',
+    ...report.profile.map((p) => `| ${p.owner} | ${pct(p.share)} |`),
+  ].join('\n');
+  return `Written by \`npm run bench${report.quick ? ' -- --quick' : ''}\` on ${report.date}.
+
+Machine: ${report.machine}. The app, the load generator (autocannon, in the bench process) and the
+database share it. ${report.seconds} s per case after a warm-up; ${fmt(report.wallets)} wallets; each
+request is one \`wallet.charge\` of 1 won with a fresh requestId over HTTP (tRPC, bearer token). pgbench
+runs the wallet's SQL (conditional UPDATE + ledger row in one transaction) with the same client count.
+Invariants (balance = ledger sum, 0..100,000, no duplicate requestId) were checked after every case.
+
+${caseTable(report.cases)}
+
+Targets:
+${targetVerdicts(report.cases)
+  .map((v) => `- ${v}`)
+  .join('\n')}
+
+${gapExplanation(report)
+  .map((line) => `${line}\n`)
+  .join('\n')}
+Where a request's time goes (atomic, one instance, spread, 16 connections; each step adds work to
+the one before):
+
+${ladder}
+
+CPU profile of the app process during the atomic spread case (\`node --cpu-prof\`, time charged to
+the nearest owner on the stack):
+
+${profile}
+`;
+}
+
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the README's bench section (between the markers) with `body`. */
+export function withBenchSection(readme: string, body: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start === -1 || end < start) throw new Error(`the README has no ${START} ... ${END} section`);
+  return `${readme.slice(0, start + START.length)}\n${body.trim()}\n${readme.slice(end)}`;
+}
