@@ -31,6 +31,7 @@ function row(partial: Partial<CaseRow>): CaseRow {
     p95: 1,
     p99: 1,
     errors: 0,
+    machineBusy: 0.9,
     ceiling: 1000,
     ...partial,
   };
@@ -58,23 +59,29 @@ describe('targetVerdicts', () => {
 });
 
 describe('gapExplanation', () => {
-  it('puts the framework-only request beside the ceiling, and applies Little’s law at 64 connections', () => {
+  it('puts the framework-only request beside the ceiling, applies Little’s law, and explains a second instance', () => {
     const report: Report = {
       quick: true,
       date: 'now',
       machine: 'test',
+      cpus: 2,
       seconds: 1,
       wallets: 1,
       cases: [
         row({ connections: 16, rps: 800, ceiling: 4000 }),
-        row({ connections: 64, rps: 800, ceiling: 4000, p99: 200 }),
+        row({ connections: 64, rps: 800, ceiling: 4000, p99: 200, machineBusy: 0.97 }),
+        row({ connections: 64, rps: 790, ceiling: 4000, instances: 2 }),
       ],
-      ladder: [{ key: 'framework', step: 'auth.me', rps: 1600, p50: 1, p95: 1, p99: 1, errors: 0 }],
+      ladder: [
+        { key: 'framework', step: 'auth.me', rps: 1600, p50: 1, p95: 1, p99: 1, errors: 0, machineBusy: 1 },
+      ],
       profile: [],
     };
-    const [framework, littlesLaw] = gapExplanation(report);
+    const [framework, littlesLaw, instances] = gapExplanation(report);
     expect(framework).toContain('reaches 1,600 req/s: 40% of the spread ceiling');
-    expect(littlesLaw).toContain('at 800 req/s each waits 80 ms on average');
+    expect(littlesLaw).toContain('at 800 req/s each takes 80 ms on average');
+    expect(instances).toContain("Two app instances reach 790 req/s against one instance's 800");
+    expect(instances).toContain('already 97% busy');
   });
 });
 

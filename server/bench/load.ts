@@ -1,3 +1,4 @@
+import os from 'node:os';
 import autocannon from 'autocannon';
 
 /**
@@ -19,6 +20,8 @@ export interface LoadResult {
   p95: number;
   p99: number;
   errors: number;
+  /** Share of the whole machine's CPU time that was busy during the run (app, database, load, all). */
+  machineBusy: number;
 }
 
 /** The q-quantile (0..1) of `values` by the nearest-rank method; 0 for no values. */
@@ -26,6 +29,16 @@ export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
   return sorted[rank - 1] ?? 0;
+}
+
+function cpuTimes() {
+  let idle = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    idle += cpu.times.idle;
+    total += cpu.times.idle + cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq;
+  }
+  return { idle, total };
 }
 
 function runOne(port: number, connections: number, seconds: number, request: LoadRequest) {
@@ -63,7 +76,9 @@ export async function runLoad(
   request: LoadRequest,
 ): Promise<LoadResult> {
   const share = Math.max(1, Math.floor(connections / ports.length));
+  const before = cpuTimes();
   const runs = await Promise.all(ports.map((port) => runOne(port, share, seconds, request)));
+  const after = cpuTimes();
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   return {
     rps: latencies.length / seconds,
@@ -71,5 +86,7 @@ export async function runLoad(
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    machineBusy:
+      after.total > before.total ? 1 - (after.idle - before.idle) / (after.total - before.total) : 0,
   };
 }

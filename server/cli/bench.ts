@@ -246,6 +246,7 @@ const body = renderReport({
   quick,
   date: new Date().toISOString(),
   machine: `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(databaseUrl).host}`,
+  cpus: cpus.length,
   seconds: SECONDS,
   wallets: WALLETS,
   cases,
