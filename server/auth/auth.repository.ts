@@ -1,4 +1,4 @@
-import type { DbOrTx } from '../db/client';
+import { type Db, type DbOrTx, driverPool } from '../db/client';
 
 export const publicUserSelect = { id: true, email: true, name: true, createdAt: true } as const;
 
@@ -20,15 +20,30 @@ export function createSession(db: DbOrTx, userId: string, expiresAt: Date) {
   return db.session.create({ data: { userId, expiresAt }, select: { id: true, expiresAt: true } });
 }
 
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
 /**
- * The live session's user, or null when the session was revoked or has expired. Asked from the user's
- * side (one query with EXISTS), since it runs on every signed-in request.
+ * The live session's user, or null when the session was revoked or has expired. It runs on every
+ * signed-in request, so it is one query on the driver (see driverPool).
  */
-export function findSessionUser(db: DbOrTx, sessionId: string, userId: string, now: Date) {
-  return db.user.findFirst({
-    where: { id: userId, sessions: { some: { id: sessionId, expiresAt: { gt: now } } } },
-    select: publicUserSelect,
-  });
+export async function findSessionUser(
+  db: Db,
+  sessionId: string,
+  userId: string,
+  now: Date,
+): Promise<SessionUser | null> {
+  const { rows } = await driverPool(db).query<SessionUser>(
+    `SELECT u.id, u.email, u.name, u.created_at AS "createdAt"
+       FROM users u JOIN session s ON s.user_id = u.id
+      WHERE s.id = $1 AND u.id = $2 AND s.expires_at > $3`,
+    [sessionId, userId, now],
+  );
+  return rows[0] ?? null;
 }
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {

@@ -20,7 +20,10 @@ describe('password hashing', () => {
 
 describe('session tokens', () => {
   const secret = 'a-secret-that-is-long-enough-for-hs256';
-  const claims = { userId: 'u1', sessionId: 's1' };
+  const claims = {
+    userId: '0b8e3c52-6f1a-4c1e-9d2b-3a4f5e6d7c8b',
+    sessionId: '5f2c7a10-1b3d-4e5f-8a9b-0c1d2e3f4a5b',
+  };
 
   it('round-trips and refuses another secret, tampering and expiry', async () => {
     const token = await signSessionToken(claims, new Date(Date.now() + 60_000), secret);
@@ -28,10 +31,21 @@ describe('session tokens', () => {
     expect(await verifySessionToken(token, `${secret}!`)).toBeNull();
     const [h, p, s] = token.split('.');
     const otherPayload = Buffer.from(
-      JSON.stringify({ sub: 'u2', sid: 's1', iss: 'course-payments' }),
+      JSON.stringify({
+        sub: '1c8e3c52-6f1a-4c1e-9d2b-3a4f5e6d7c8b',
+        sid: claims.sessionId,
+        iss: 'course-payments',
+      }),
     ).toString('base64url');
     expect(await verifySessionToken(`${h}.${otherPayload}.${s}`, secret)).toBeNull();
     expect(await verifySessionToken(`${h}.${p}.`, secret)).toBeNull();
+    // Signed with our secret but naming no real ids (a bug elsewhere, or a leaked secret): refused.
+    const odd = await signSessionToken(
+      { userId: 'u1', sessionId: 's1' },
+      new Date(Date.now() + 60_000),
+      secret,
+    );
+    expect(await verifySessionToken(odd, secret)).toBeNull();
     const expired = await signSessionToken(claims, new Date(Date.now() - 1_000), secret);
     expect(await verifySessionToken(expired, secret)).toBeNull();
   });

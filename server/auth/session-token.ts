@@ -7,6 +7,7 @@ import { jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'course-payments';
 const ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface SessionClaims {
   userId: string;
@@ -53,6 +54,7 @@ export async function verifySessionToken(token: string, secret: string): Promise
       algorithms: [ALGORITHM],
     });
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+    if (!UUID.test(payload.sub) || !UUID.test(payload.sid)) return null;
     return { userId: payload.sub, sessionId: payload.sid };
   } catch {
     return null;

@@ -1,4 +1,4 @@
-import type { Db, DbOrTx, Tx } from '../db/client';
+import { type Db, type DbOrTx, driverPool, type Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
 import { balanceStrategy } from './strategies';
 
@@ -84,13 +84,22 @@ export interface BalanceChangeOnceRow {
  * the key was claimed before, nothing changes and the earlier outcome comes back.
  */
 export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Promise<BalanceChangeOnceRow> {
-  const rows = await db.$queryRaw<BalanceChangeOnceRow[]>`
-    SELECT claimed, outcome::text AS outcome, request_hash AS "requestHash",
-           refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
-           type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
-      FROM wallet_change_once(${change.userId}::uuid, ${change.requestId}, ${change.operation},
-                              ${change.requestHash}, ${change.type}::wallet_transaction_type,
-                              ${change.amount}::int, ${change.refusal})`;
+  // On the driver, not Prisma: this runs for every charge (see driverPool).
+  const { rows } = await driverPool(db).query<BalanceChangeOnceRow>(
+    `SELECT claimed, outcome::text AS outcome, request_hash AS "requestHash",
+            refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
+            type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
+       FROM wallet_change_once($1::uuid, $2, $3, $4, $5::wallet_transaction_type, $6::int, $7)`,
+    [
+      change.userId,
+      change.requestId,
+      change.operation,
+      change.requestHash,
+      change.type,
+      change.amount,
+      change.refusal,
+    ],
+  );
   const row = rows[0];
   if (!row) throw new Error(`wallet_change_once returned nothing for ${change.requestId}`);
   return row;
