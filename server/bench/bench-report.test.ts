@@ -45,11 +45,17 @@ describe('targetVerdicts', () => {
       row({ strategy: 'for-update', load: 'hot', connections: 64, rps: 400, ceiling: 1000 }),
     ]);
     expect(verdicts).toEqual([
-      'missed: atomic spread at 64 connections reaches 45% of pgbench, 15 points short of 60%',
+      'missed: atomic spread at 64 connections reaches 45.0% of pgbench, 15.0 points short of 60%',
       'missed: atomic spread p99 at 64 connections is 250 ms, 2.5× the 100 ms target',
-      'met: atomic hot at 64 connections reaches 70% of pgbench (target 60%)',
+      'met: atomic hot at 64 connections reaches 70.0% of pgbench (target 60%)',
       'met: atomic hot p99 at 64 connections is 80 ms (target < 100 ms)',
       'met: atomic is 1.75× FOR UPDATE on the hot wallet at 64 connections (target 1.5×)',
+    ]);
+  });
+
+  it('never rounds a miss up to the target', () => {
+    expect(targetVerdicts([row({ load: 'hot', connections: 16, rps: 596, ceiling: 1000 })])).toEqual([
+      'missed: atomic hot at 16 connections reaches 59.6% of pgbench, 0.4 points short of 60%',
     ]);
   });
 

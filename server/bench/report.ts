@@ -57,8 +57,8 @@ export function targetVerdicts(cases: CaseRow[]): string[] {
     const ratio = r.ceiling ? r.rps / r.ceiling : 0;
     verdicts.push(
       ratio >= RATIO_TARGET
-        ? `met: atomic ${r.load} at ${r.connections} connections reaches ${pct(ratio)} of pgbench (target 60%)`
-        : `missed: atomic ${r.load} at ${r.connections} connections reaches ${pct(ratio)} of pgbench, ${Math.round((RATIO_TARGET - ratio) * 100)} points short of 60%`,
+        ? `met: atomic ${r.load} at ${r.connections} connections reaches ${(ratio * 100).toFixed(1)}% of pgbench (target 60%)`
+        : `missed: atomic ${r.load} at ${r.connections} connections reaches ${(ratio * 100).toFixed(1)}% of pgbench, ${((RATIO_TARGET - ratio) * 100).toFixed(1)} points short of 60%`,
     );
     if (r.connections === 64) {
       verdicts.push(
@@ -97,7 +97,7 @@ export function gapExplanation(report: Report): string[] {
   );
   if (busy?.rps) {
     lines.push(
-      `At 64 connections the load generator keeps 64 requests in flight, so at ${fmt(busy.rps)} req/s each takes ${Math.round((64 / busy.rps) * 1000)} ms on average (Little's law: requests in flight ÷ throughput). A p99 under 100 ms needs an average far below that, so a throughput far above 640 req/s from the app: the latency target falls with the throughput one.`,
+      `At 64 connections the load generator keeps 64 requests in flight, so at ${fmt(busy.rps)} req/s each takes ${Math.round((64 / busy.rps) * 1000)} ms on average (Little's law: requests in flight ÷ throughput). A p99 under 100 ms needs an average far below 100 ms, so a throughput far above 640 req/s from the app: the latency target falls with the throughput one.`,
     );
   }
   const one = report.cases.find(
