@@ -12,6 +12,13 @@ export interface AppInstances {
   stop(): Promise<void>;
 }
 
+/** Instances not stopped yet, so an interrupted bench (Ctrl-C) can stop them: see stopAllAppInstances. */
+const running = new Set<() => Promise<void>>();
+
+export async function stopAllAppInstances(): Promise<void> {
+  await Promise.all([...running].map((stop) => stop()));
+}
+
 const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 async function waitUntilHealthy(port: number, app: ChildProcess) {
@@ -29,15 +36,18 @@ async function waitUntilHealthy(port: number, app: ChildProcess) {
 
 function stopProcess(app: ChildProcess): Promise<void> {
   if (app.exitCode !== null || !app.pid) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => app.once('exit', () => resolve()));
-  process.kill(-app.pid, 'SIGTERM');
-  const timeout = new Promise<void>((resolve) =>
-    setTimeout(() => {
-      if (app.exitCode === null && app.pid) process.kill(-app.pid, 'SIGKILL');
+  const pid = app.pid;
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      if (app.exitCode === null) process.kill(-pid, 'SIGKILL');
       resolve();
-    }, 10_000),
-  );
-  return Promise.race([exited, timeout]);
+    }, 10_000);
+    app.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    process.kill(-pid, 'SIGTERM');
+  });
 }
 
 export async function startAppInstances(options: {
@@ -73,8 +83,10 @@ export async function startAppInstances(options: {
     ),
   );
   const stop = async () => {
+    running.delete(stop);
     await Promise.all(apps.map(stopProcess));
   };
+  running.add(stop);
   try {
     await Promise.all(options.ports.map((port, i) => waitUntilHealthy(port, apps[i] as ChildProcess)));
   } catch (error) {

@@ -33,6 +33,7 @@ function row(partial: Partial<CaseRow>): CaseRow {
     errors: 0,
     machineBusy: 0.9,
     ceiling: 1000,
+    appSql: 800,
     ...partial,
   };
 }

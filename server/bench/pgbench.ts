@@ -5,10 +5,14 @@ import path from 'node:path';
 
 /**
  * The ceiling: pgbench doing at the SQL level what a wallet charge does (the conditional UPDATE and
- * its ledger row, in one transaction), on the same database and client counts as the app.
+ * its ledger row, in one transaction), on the same database and client counts as the app. `app-sql`
+ * runs exactly the statement the app sends per charge instead (wallet_change_once, which also claims
+ * and records the idempotency key): what the app would reach if HTTP, auth and Node cost nothing.
  */
-const SCRIPT = (hot: boolean, wallets: number) => `
-\\set n ${hot ? '1' : `random(1, ${wallets})`}
+const WALLET = (hot: boolean, wallets: number) => `\\set n ${hot ? '1' : `random(1, ${wallets})`}`;
+const SCRIPTS = {
+  ceiling: (hot: boolean, wallets: number) => `
+${WALLET(hot, wallets)}
 WITH moved AS (
   UPDATE wallet w SET balance = w.balance + 1, updated_at = now()
     FROM bench_wallet b
@@ -16,7 +20,14 @@ WITH moved AS (
   RETURNING w.id, w.user_id, w.balance)
 INSERT INTO wallet_transaction (wallet_id, user_id, type, amount, balance_after, request_id)
 SELECT id, user_id, 'CHARGE', 1, balance, 'pgbench-' || gen_random_uuid() FROM moved;
-`;
+`,
+  'app-sql': (hot: boolean, wallets: number) => `
+${WALLET(hot, wallets)}
+SELECT * FROM wallet_change_once((SELECT user_id FROM bench_wallet WHERE n = :n), gen_random_uuid()::text,
+  'wallet.charge', 'pgbench', 'CHARGE', 1, 'BALANCE_LIMIT_EXCEEDED');
+`,
+};
+export type PgbenchScript = keyof typeof SCRIPTS;
 
 export interface PgbenchResult {
   tps: number;
@@ -26,10 +37,13 @@ export interface PgbenchResult {
 
 export async function runPgbench(
   databaseUrl: string,
-  options: { hot: boolean; wallets: number; clients: number; seconds: number },
+  options: { script: PgbenchScript; hot: boolean; wallets: number; clients: number; seconds: number },
 ): Promise<PgbenchResult> {
-  const file = path.join(tmpdir(), `wallet-${options.hot ? 'hot' : 'spread'}-${process.pid}.sql`);
-  await writeFile(file, SCRIPT(options.hot, options.wallets));
+  const file = path.join(
+    tmpdir(),
+    `wallet-${options.script}-${options.hot ? 'hot' : 'spread'}-${process.pid}.sql`,
+  );
+  await writeFile(file, SCRIPTS[options.script](options.hot, options.wallets));
   const url = new URL(databaseUrl);
   const args = [
     '-n',

@@ -9,13 +9,26 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 /** Repositories accept either, so a service decides where the transaction boundary is. */
 export type DbOrTx = Db | Tx;
 
-const pools = new WeakMap<Db, pg.Pool>();
+const globalForDb = globalThis as unknown as { paymentDb?: Db; paymentPools?: WeakMap<Db, pg.Pool> };
+// On globalThis like the client itself, so a Next.js dev reload still finds the pool of a kept client.
+globalForDb.paymentPools ??= new WeakMap();
+const pools = globalForDb.paymentPools;
 
 export function createDb(databaseUrl: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(db, pool);
-  return db;
+  // One pool for Prisma and for driverPool(). Waiting for a connection is bounded like Prisma's own
+  // transactions (maxWait 10 s); a connection the server drops while idle (restart, admin shutdown)
+  // is reported and replaced, never an unhandled 'error' event that would end the process.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 10_000 });
+  pool.on('error', (error) => console.error(`PostgreSQL dropped an idle connection: ${error.message}`));
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // $disconnect ends the pool whichever of Prisma and the driver used it; a client is not used after.
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
+  pools.set(client, pool);
+  return client;
 }
 
 /**
@@ -28,8 +41,6 @@ export function driverPool(db: Db): pg.Pool {
   if (!pool) throw new Error('this client was not made by createDb');
   return pool;
 }
-
-const globalForDb = globalThis as unknown as { paymentDb?: Db };
 
 /** The app's single client (kept on globalThis so Next.js dev reloads do not open new pools). */
 export function db(): Db {

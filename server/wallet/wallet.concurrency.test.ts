@@ -77,6 +77,19 @@ describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (s
     expect(await ledger(me.user.id)).toMatchObject({ count: 20, sum: 10_000 });
   });
 
+  it('first charges racing first wallet reads are never refused (40 new learners)', async () => {
+    const learners = await Promise.all(Array.from({ length: 40 }, () => learner()));
+    const results = await Promise.allSettled(
+      learners.flatMap((me) =>
+        Array.from({ length: 6 }, (_, i) =>
+          i % 2 ? me.on(i).wallet.get() : me.on(i).wallet.charge({ amount: 700, requestId: randomUUID() }),
+        ),
+      ),
+    );
+    expect(results.map(reasonOf).filter(Boolean)).toEqual([]);
+    for (const me of learners) expect((await me.caller.wallet.get()).balance).toBe(2_100);
+  });
+
   it('100 parallel charges of 1,000 end at exactly 100,000 with 100 ledger rows', async () => {
     const me = await learner();
     const results = await Promise.allSettled(

@@ -39,6 +39,10 @@ DECLARE
     v_entry uuid;
     v_created timestamptz;
 BEGIN
+    -- A charge never waits on a lock for long (the interactive path has Prisma's 20 s limit): past
+    -- this, the statement fails and rolls back whole, and the caller may retry with the same key.
+    PERFORM set_config('lock_timeout', '20s', true);
+
     INSERT INTO "idempotency_key" ("user_id", "request_id", "operation", "request_hash")
     VALUES (p_user_id, p_request_id, p_operation, p_request_hash)
     ON CONFLICT ("user_id", "request_id") DO NOTHING
@@ -60,8 +64,11 @@ BEGIN
          WHERE "user_id" = p_user_id
            AND "balance" + p_amount BETWEEN 0 AND 100000
         RETURNING "id", "balance" INTO v_wallet, v_balance;
-        -- The first change of a user who has no wallet yet creates it (empty) and tries once more.
-        EXIT WHEN v_wallet IS NOT NULL OR EXISTS (SELECT 1 FROM "wallet" WHERE "user_id" = p_user_id);
+        EXIT WHEN v_wallet IS NOT NULL OR attempt = 2;
+        -- No row matched: the change is out of bounds, or the user has no wallet yet, or another
+        -- transaction is creating it right now. Create it if missing; ON CONFLICT waits for a concurrent
+        -- creator to commit, so the second UPDATE (a fresh snapshot) sees the wallet whoever made it.
+        -- (Checking for the wallet instead would race: it can be committed between the two statements.)
         INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
     END LOOP;
 
