@@ -157,8 +157,8 @@ the one before):
 
 ${ladder}
 
-CPU profile of the app process during the atomic spread case (\`node --cpu-prof\`, time charged to
-the nearest owner on the stack):
+CPU profile of one app instance (atomic) over its whole life: start-up, warm-up and ${report.seconds} s of
+spread charges at 16 connections (\`node --cpu-prof\`; time charged to the nearest owner on the stack):
 
 ${profile}
 `;
