@@ -141,6 +141,8 @@ runs the wallet's SQL (conditional UPDATE + ledger row in one transaction) with 
 the issue's ceiling; "pgbench, app’s SQL" runs the very statement the app sends per charge
 (\`wallet_change_once\`, which also claims and records the idempotency key).
 Invariants (balance = ledger sum, 0..100,000, no duplicate requestId) were checked after every case.
+This machine is shared: the same case can differ by a third between runs (and within one), so read
+ratios side by side within one run rather than absolute numbers across runs.
 
 ${caseTable(report.cases)}
 
