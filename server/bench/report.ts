@@ -134,9 +134,9 @@ export function renderReport(report: Report): string {
   ].join('\n');
   return `Written by \`npm run bench${report.quick ? ' -- --quick' : ''}\` on ${report.date}.
 
-Machine: ${report.machine}. The app, the load generator (autocannon, in the bench process) and the
-database share it. ${report.seconds} s per case after a warm-up; ${fmt(report.wallets)} wallets; each
-request is one \`wallet.charge\` of 1 won with a fresh requestId over HTTP (tRPC, bearer token). pgbench
+Machine: ${report.machine}.
+The app, the load generator (autocannon, in the bench process) and the database share it.
+${report.seconds} s per case after a warm-up; ${fmt(report.wallets)} wallets; each request is one \`wallet.charge\` of 1 won with a fresh requestId over HTTP (tRPC, bearer token). pgbench
 runs the wallet's SQL (conditional UPDATE + ledger row in one transaction) with the same client count:
 the issue's ceiling; "pgbench, app’s SQL" runs the very statement the app sends per charge
 (\`wallet_change_once\`, which also claims and records the idempotency key).
