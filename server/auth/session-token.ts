@@ -14,42 +14,24 @@ export interface SessionClaims {
   sessionId: string;
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-
-/** The HMAC key, imported once per secret: importing it on every request costs more than verifying. */
-function key(secret: string): Promise<CryptoKey> {
-  let imported = keys.get(secret);
-  if (!imported) {
-    imported = crypto.subtle.importKey(
-      'raw',
-      new TextEncoder().encode(secret),
-      { name: 'HMAC', hash: 'SHA-256' },
-      false,
-      ['sign', 'verify'],
-    );
-    keys.set(secret, imported);
-  }
-  return imported;
+function key(secret: string) {
+  return new TextEncoder().encode(secret);
 }
 
-export async function signSessionToken(
-  claims: SessionClaims,
-  expiresAt: Date,
-  secret: string,
-): Promise<string> {
+export function signSessionToken(claims: SessionClaims, expiresAt: Date, secret: string): Promise<string> {
   return new SignJWT({ sid: claims.sessionId })
     .setProtectedHeader({ alg: ALGORITHM })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(await key(secret));
+    .sign(key(secret));
 }
 
 /** The token's claims, or null when it is malformed, forged, tampered with or expired. */
 export async function verifySessionToken(token: string, secret: string): Promise<SessionClaims | null> {
   try {
-    const { payload } = await jwtVerify(token, await key(secret), {
+    const { payload } = await jwtVerify(token, key(secret), {
       issuer: ISSUER,
       algorithms: [ALGORITHM],
     });

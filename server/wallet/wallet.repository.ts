@@ -66,7 +66,6 @@ export interface BalanceChangeOnce {
 
 /** The key's outcome, and the ledger entry when it succeeded (now or on an earlier call). */
 export interface BalanceChangeOnceRow {
-  claimed: boolean;
   outcome: 'SUCCEEDED' | 'REFUSED' | null;
   requestHash: string;
   refusalReason: string | null;
@@ -86,7 +85,7 @@ export interface BalanceChangeOnceRow {
 export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Promise<BalanceChangeOnceRow> {
   // On the driver, not Prisma: this runs for every charge (see driverPool).
   const { rows } = await driverPool(db).query<BalanceChangeOnceRow>(
-    `SELECT claimed, outcome::text AS outcome, request_hash AS "requestHash",
+    `SELECT outcome::text AS outcome, request_hash AS "requestHash",
             refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
             type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
        FROM wallet_change_once($1::uuid, $2, $3, $4, $5::wallet_transaction_type, $6::int, $7)`,
