@@ -39,6 +39,19 @@ async function courseByCard(who: Learner, price = 10_000) {
   return { course, order, session };
 }
 
+/** A course bought by card, then cancelled while the network drops Toss's answer to the cancel. */
+async function cancelWhoseAnswerIsLost() {
+  const me = await learner();
+  const { order, session } = await courseByCard(me);
+  await injectFault(server.sandboxUrl, {
+    match: { orderId: order.orderId },
+    action: 'drop-response',
+    times: 1,
+  });
+  const first = await me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' });
+  return { me, order, session, first };
+}
+
 async function tossPayment(paymentKey: string) {
   const payment = await server.toss().getPayment(paymentKey);
   if (payment.kind !== 'ok') throw new Error('lookup failed');
@@ -155,14 +168,7 @@ describe('card refunds', () => {
   });
 
   it('a cancel Toss does not answer stays IN_DOUBT and is retried once with the same key', async () => {
-    const me = await learner();
-    const { order, session } = await courseByCard(me);
-    await injectFault(server.sandboxUrl, {
-      match: { orderId: order.orderId },
-      action: 'drop-response',
-      times: 1,
-    });
-    const first = await me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' });
+    const { me, order, session, first } = await cancelWhoseAnswerIsLost();
     expect(first.refund.status).toBe('IN_DOUBT');
     expect(first.order.status).toBe('APPROVED');
     await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 });
@@ -173,14 +179,7 @@ describe('card refunds', () => {
 
 describe('refunds cut short', () => {
   it('a refund whose booking never happened (process died) is finished by the janitor', async () => {
-    const me = await learner();
-    const { order, session } = await courseByCard(me);
-    await injectFault(server.sandboxUrl, {
-      match: { orderId: order.orderId },
-      action: 'drop-response',
-      times: 1,
-    });
-    const first = await me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' });
+    const { me, order, session, first } = await cancelWhoseAnswerIsLost();
     await t.db
       .$executeRaw`UPDATE refund SET status = 'REQUESTED', updated_at = now() - interval '1 hour' WHERE id = ${first.refund.id}::uuid`;
     await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 }, { staleMs: 1_000 });
