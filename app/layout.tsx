@@ -1,7 +1,12 @@
 import type { Metadata } from 'next';
 import './globals.css';
+import { tossConfig } from '@/server/toss/toss-config';
 import { SiteHeader } from './_components/site-header';
 import { Providers } from './providers';
+
+// Every page is rendered per request: it carries the request's CSP nonce (server/http/security-headers.ts)
+// and the mode banner.
+export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
   title: '강의 결제',
@@ -12,6 +17,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
   return (
     <html lang="ko">
       <body>
+        {tossConfig().sandbox && (
+          <aside className="test-mode" role="note" aria-label="테스트 모드">
+            <strong>테스트 모드</strong> · 실제 돈이 오가지 않습니다. 카드 결제와 충전은 모두 연습용입니다.
+          </aside>
+        )}
         <Providers>
           <SiteHeader />
           <main>{children}</main>

@@ -27,7 +27,11 @@ function load() {
       PORT: z.coerce.number().int().min(1).max(65535).default(3000),
       /** Demo courses and learner: on by default only for the embedded demo database (see start.ts). */
       SEED_DEMO_DATA: z.enum(['true', 'false'], { error: "must be 'true' or 'false'" }).optional(),
-      // Toss Payments. Without keys the app uses the sandbox it ships (server/toss/sandbox).
+      // Toss Payments: real keys, or the offline sandbox it ships (server/toss/sandbox), never neither.
+      /** `on`: the offline sandbox (no real money moves). Default on only for the embedded demo and tests. */
+      TOSS_SANDBOX: z.enum(['on', 'off'], { error: "must be 'on' or 'off'" }).optional(),
+      /** Bearer secret for the sandbox's fault injection; without it fault injection is refused. */
+      TOSS_SANDBOX_CONTROL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
       TOSS_CLIENT_KEY: z
         .string()
         .regex(/^(test|live)_(gck|ck)_/, 'must be a Toss client key (test_gck_...)')
@@ -59,16 +63,13 @@ function load() {
         .default('atomic'),
       /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
       REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
-      /** Comma-separated emails of the users who may use admin procedures and pages. */
+      /** Gone: admins are granted with `npm run admin -- grant EMAIL`. Still set, the app refuses to start. */
       ADMIN_EMAILS: z
-        .string()
-        .default('')
-        .transform((v) =>
-          v
-            .split(',')
-            .map((e) => e.trim().toLowerCase())
-            .filter(Boolean),
-        ),
+        .undefined({
+          error:
+            'is no longer read: admins are granted, not listed. Unset it and run `npm run admin -- grant EMAIL` for each admin',
+        })
+        .optional(),
     },
     client: {},
     experimental__runtimeEnv: {},

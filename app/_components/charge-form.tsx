@@ -8,8 +8,11 @@ import { useTRPC } from '../_lib/trpc';
 import { useRequestId } from '../_lib/use-request-id';
 import { PayByCardButton } from './pay-by-card-button';
 
-/** The seed's test charge (no card). One submit is one intent with one requestId. */
-export function ChargeForm() {
+/**
+ * Charging the wallet: by card always, and in sandbox mode also the seed's test charge (no card), which
+ * a real deployment refuses. One submit is one intent with one requestId.
+ */
+export function ChargeForm({ testCharge }: { testCharge: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const requestId = useRequestId();
@@ -50,7 +53,7 @@ export function ChargeForm() {
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
-    if (inFlight.current) return;
+    if (!testCharge || inFlight.current) return;
     const value = Number(amount);
     if (!Number.isInteger(value) || value < 1 || value > 100_000) {
       setMessage({ kind: 'error', text: '충전 금액은 1원에서 100,000원 사이의 정수여야 합니다.' });
@@ -75,9 +78,11 @@ export function ChargeForm() {
           }}
           style={{ width: 160 }}
         />
-        <button type="submit" disabled={charge.isPending}>
-          {charge.isPending ? '충전 중…' : '충전하기'}
-        </button>
+        {testCharge && (
+          <button type="submit" disabled={charge.isPending}>
+            {charge.isPending ? '충전 중…' : '충전하기'}
+          </button>
+        )}
         <PayByCardButton order={() => cardOrder()} label="카드로 충전">
           카드로 충전
         </PayByCardButton>

@@ -8,7 +8,8 @@ import { ChargeForm } from './charge-form';
 import { CourseCatalogue } from './course-catalogue';
 import { WalletHistory } from './wallet-history';
 
-export function WalletOverview() {
+/** `testCharge`: sandbox mode, where the seed's test charge (no card) is offered beside the card. */
+export function WalletOverview({ testCharge }: { testCharge: boolean }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions());
   const wallet = useQuery({ ...trpc.wallet.get.queryOptions(), enabled: Boolean(me.data) });
@@ -32,7 +33,7 @@ export function WalletOverview() {
         <div className="muted">최대 100,000원까지 보유할 수 있습니다.</div>
       </section>
       <h2>충전</h2>
-      <ChargeForm />
+      <ChargeForm testCharge={testCharge} />
       <h2>잔액으로 강의 결제</h2>
       <CourseCatalogue />
       <h2>거래 내역</h2>

@@ -14,7 +14,7 @@ let admin: Awaited<ReturnType<typeof signedInCaller>>;
 beforeAll(async () => {
   t = await createTestDatabase();
   server = await startTestHttpServer(t.db);
-  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), email: 'admin@example.com' });
+  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), admin: true });
 });
 afterAll(async () => {
   await server.close();
@@ -35,13 +35,16 @@ async function cardCourse(price = 10_000) {
 }
 
 describe('admin procedures', () => {
-  it('are FORBIDDEN to everyone but ADMIN_EMAILS', async () => {
+  it('are FORBIDDEN to everyone not granted the admin role', async () => {
     const me = await learner();
     expect(await reasonOf(me.caller.admin.reconcile(range))).toBe('FORBIDDEN');
     expect(await reasonOf(me.caller.admin.invariants())).toBe('FORBIDDEN');
     expect(await reasonOf(me.caller.admin.settlement(range))).toBe('FORBIDDEN');
     expect(await reasonOf(me.caller.admin.alerts())).toBe('FORBIDDEN');
-    expect(TEST_AUTH.adminEmails).toContain('admin@example.com');
+    // Signing up with the demo admin's email claims nothing: the role is granted, never claimed.
+    const claimant = await signedInCaller(t.db, 'claimant', { email: 'admin@example.com' });
+    expect(await reasonOf(claimant.caller.admin.invariants())).toBe('FORBIDDEN');
+    expect(await claimant.caller.auth.me()).toMatchObject({ isAdmin: false });
     expect(await reasonOf(admin.caller.admin.invariants())).toBe('OK');
   });
 

@@ -1,6 +1,7 @@
 import { type Db, type DbOrTx, driverPool } from '../db/client';
+import type { RoleChangeAction, UserRole } from '../db/generated/client';
 
-export const publicUserSelect = { id: true, email: true, name: true, createdAt: true } as const;
+export const publicUserSelect = { id: true, email: true, name: true, role: true, createdAt: true } as const;
 
 export function findUserByEmail(db: DbOrTx, email: string) {
   return db.user.findUnique({ where: { email }, select: { ...publicUserSelect, passwordHash: true } });
@@ -24,6 +25,7 @@ export interface SessionUser {
   id: string;
   email: string;
   name: string;
+  role: UserRole;
   createdAt: Date;
 }
 
@@ -38,7 +40,7 @@ export async function findSessionUser(
   now: Date,
 ): Promise<SessionUser | null> {
   const { rows } = await driverPool(db).query<SessionUser>(
-    `SELECT u.id, u.email, u.name, u.created_at AS "createdAt"
+    `SELECT u.id, u.email, u.name, u.role, u.created_at AS "createdAt"
        FROM users u JOIN session s ON s.user_id = u.id
       WHERE s.id = $1 AND u.id = $2 AND s.expires_at > $3`,
     [sessionId, userId, now],
@@ -48,4 +50,42 @@ export async function findSessionUser(
 
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.session.deleteMany({ where: { id: sessionId } });
+}
+
+/**
+ * Sets a user's role and records the change, in one transaction; null when no account has the email.
+ * The audit row is written even when the role was already so: each command run is on the record.
+ */
+export function changeRole(
+  db: Db,
+  change: { email: string; role: UserRole; action: RoleChangeAction; reason: string; changedBy: string },
+) {
+  return db.$transaction(async (tx) => {
+    const updated = await tx.user.updateManyAndReturn({
+      where: { email: change.email },
+      data: { role: change.role },
+      select: { id: true, email: true, role: true },
+    });
+    const user = updated[0];
+    if (!user) return null;
+    await tx.roleChange.create({
+      data: {
+        userId: user.id,
+        action: change.action,
+        role: change.role,
+        reason: change.reason,
+        changedBy: change.changedBy,
+      },
+      select: { id: true },
+    });
+    return user;
+  });
+}
+
+export function listAdmins(db: Db) {
+  return db.user.findMany({
+    where: { role: 'ADMIN' },
+    select: { email: true, name: true, roleChanges: { orderBy: { createdAt: 'desc' }, take: 1 } },
+    orderBy: { email: 'asc' },
+  });
 }

@@ -32,5 +32,5 @@ export const authRouter = router({
   /** The signed-in user, or null for an anonymous caller. */
   me: publicProcedure
     .output(userOutput.extend({ isAdmin: z.boolean() }).nullable())
-    .query(({ ctx }) => (ctx.user ? { ...ctx.user, isAdmin: isAdmin(ctx.auth, ctx.user) } : null)),
+    .query(({ ctx }) => (ctx.user ? { ...ctx.user, isAdmin: isAdmin(ctx.user) } : null)),
 });

@@ -13,12 +13,11 @@ import { signSessionToken, verifySessionToken } from './session-token';
 export interface AuthConfig {
   sessionSecret: string;
   sessionTtlHours: number;
-  /** Lower-cased emails of the users allowed to use admin procedures (ADMIN_EMAILS). */
-  adminEmails?: string[];
 }
 
-export function isAdmin(config: AuthConfig, user: { email: string } | null): boolean {
-  return Boolean(user && config.adminEmails?.includes(user.email.toLowerCase()));
+/** Admin is a role granted with `npm run admin -- grant EMAIL`, read fresh with every session check. */
+export function isAdmin(user: { role: string } | null): boolean {
+  return user?.role === 'ADMIN';
 }
 
 export type AuthUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;

@@ -97,7 +97,7 @@ describe('auth', () => {
     expect(await authenticate(t.db, TEST_AUTH, 'garbage')).toBeNull();
 
     const caller = createCaller(
-      createInnerContext({ db: t.db, auth: TEST_AUTH, user, sessionId: session.sessionId }),
+      createInnerContext({ db: t.db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId }),
     );
     await caller.auth.signOut();
     expect(await authenticate(t.db, TEST_AUTH, token)).toBeNull();

@@ -40,12 +40,28 @@ export async function prepareDatabase(
   }
 }
 
-/** Without DATABASE_URL this is a local demo: a session secret is made once and kept in .data/. */
-export async function localSessionSecret(): Promise<string> {
-  const file = path.join(DATA_DIR, 'session-secret');
+/**
+ * Without DATABASE_URL this is a local demo: its secrets (the session secret, the sandbox's control
+ * secret) are made once and kept in .data/, readable by this user only.
+ */
+export async function localSecret(name: 'session-secret' | 'sandbox-control-secret'): Promise<string> {
+  const file = path.join(DATA_DIR, name);
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const secret = randomBytes(48).toString('base64url');
   await mkdir(DATA_DIR, { recursive: true });
   await writeFile(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/**
+ * The embedded-database demo's defaults, set before the environment is validated: the offline Toss
+ * sandbox (unless real keys are given) and secrets kept in .data/. With a real DATABASE_URL nothing is
+ * defaulted: sandbox mode and the secrets must be asked for.
+ */
+export async function applyDemoDefaults(): Promise<void> {
+  if (process.env.DATABASE_URL) return;
+  process.env.TOSS_SANDBOX ??= process.env.TOSS_SECRET_KEY ? 'off' : 'on';
+  process.env.SESSION_SECRET ||= await localSecret('session-secret');
+  if (process.env.TOSS_SANDBOX === 'on')
+    process.env.TOSS_SANDBOX_CONTROL_SECRET ||= await localSecret('sandbox-control-secret');
 }

@@ -8,7 +8,7 @@ import { createDb } from '../db/client';
 import { env } from '../env';
 import { createTossClient } from '../toss/toss-client';
 import { tossConfig } from '../toss/toss-config';
-import { localSessionSecret, resolveDatabase } from './prepare-database';
+import { applyDemoDefaults, resolveDatabase } from './prepare-database';
 
 const today = kstDay(new Date());
 const { values } = parseArgs({
@@ -20,10 +20,9 @@ if (!range.success) {
   process.exit(2);
 }
 
-const demoMode = !process.env.DATABASE_URL;
+await applyDemoDefaults();
 const database = await resolveDatabase((line) => console.error(line));
 process.env.DATABASE_URL = database.databaseUrl;
-if (demoMode && !process.env.SESSION_SECRET) process.env.SESSION_SECRET = await localSessionSecret();
 
 const db = createDb(env().DATABASE_URL, 2);
 let exitCode = 0;

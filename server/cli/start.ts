@@ -1,88 +1,87 @@
-// `npm start` (after `next build`) and `npm run dev`: prepares the database, then serves the app.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+// `npm start` (after `next build`) and `npm run dev`: prepares the database, then serves the whole app
+// from this one process: pages through Next.js, /api through our own layer, and the recovery janitor.
+import next from 'next';
 import { db } from '../db/client';
-import { DEMO_LEARNER } from '../db/seed';
+import { DEMO_ADMIN, DEMO_LEARNER } from '../db/seed';
 import { env } from '../env';
+import { createApiHandler } from '../http/api';
+import { apiDepsFromEnv, staleConfirmingMs } from '../http/app-deps';
+import { createAppServer } from '../http/app-server';
+import { closeServer, exitGracefullyOnSignal, listen } from '../http/lifecycle';
 import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-worker';
 import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
-import { tossConfig } from '../toss/toss-config';
-import { appTossClient } from '../toss/toss-gateway';
-import { localSessionSecret, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
+import { type TossConfig, tossConfig } from '../toss/toss-config';
+import { applyDemoDefaults, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
 
 const dev = process.argv.includes('--dev');
 const log = (line: string) => console.log(`[start] ${line}`);
 const demoMode = !process.env.DATABASE_URL;
+/** How long a stop waits for requests in flight and the janitor's current job. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
-const database = await resolveDatabase(log);
-process.env.DATABASE_URL = database.databaseUrl;
-if (demoMode && !process.env.SESSION_SECRET) process.env.SESSION_SECRET = await localSessionSecret();
-
-let config: ReturnType<typeof env>;
-let seedDemoData = false;
-try {
-  config = env();
-  tossConfig(); // both Toss keys or neither
-  // The demo learner has a published password: never seed it into a real database unless asked to.
-  seedDemoData = config.SEED_DEMO_DATA ? config.SEED_DEMO_DATA === 'true' : demoMode;
-  await prepareDatabase(config.DATABASE_URL, { seed: seedDemoData, log });
-} catch (error) {
-  console.error(`[start] cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  await database.stop();
+function refuseToStart(message: string): never {
+  console.error(`[start] cannot start: ${message}`);
   process.exit(1);
 }
 
-const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const app = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '--port', String(config.PORT)], {
-  cwd: PROJECT_ROOT,
-  stdio: 'inherit',
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+// A real database is configured on purpose: sandbox mode (payments without a card) must be asked for.
+// The two-command demo on the embedded database turns it on, with secrets of its own.
+await applyDemoDefaults();
+
+const database = await resolveDatabase(log);
+process.env.DATABASE_URL = database.databaseUrl;
+
+let config: ReturnType<typeof env>;
+let toss: TossConfig;
+let seedDemoData = false;
+try {
+  config = env();
+  toss = tossConfig(); // real keys, or TOSS_SANDBOX=on: never neither, never both
+  // The demo accounts have published passwords: never seed them into a real database unless asked to.
+  seedDemoData = config.SEED_DEMO_DATA ? config.SEED_DEMO_DATA === 'true' : demoMode;
+  await prepareDatabase(config.DATABASE_URL, { seed: seedDemoData, log });
+} catch (error) {
+  await database.stop();
+  refuseToStart(error instanceof Error ? error.message : String(error));
+}
+
+const pages = next({ dev, dir: PROJECT_ROOT, port: config.PORT });
+await pages.prepare();
+const server = createAppServer({
+  api: createApiHandler(apiDepsFromEnv(toss)),
+  pages: pages.getRequestHandler(),
+  upgrade: dev ? pages.getUpgradeHandler() : undefined,
+  policy: { sandbox: toss.sandbox, dev },
+});
+await listen(server, config.PORT);
+
+// The janitor settles payments whose outcome is unknown (see server/recovery).
+const recovery: RecoveryWorker = await startRecoveryWorker({
+  databaseUrl: config.DATABASE_URL,
+  db: db(),
+  toss: apiDepsFromEnv(toss).toss,
+  intervalMs: config.RECOVERY_INTERVAL_MS,
+  giveUpMs: config.RECOVERY_GIVE_UP_MS,
+  staleConfirmingMs: staleConfirmingMs(toss),
+  log,
+});
+const sender = toss.sandbox
+  ? startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale })
+  : null;
+
+exitGracefullyOnSignal(async () => {
+  await closeServer(server, SHUTDOWN_TIMEOUT_MS);
+  sender?.stop();
+  await recovery.stop();
+  await pages.close();
+  await db().$disconnect();
+  await database.stop();
 });
 
-let stopping = false;
-let recovery: RecoveryWorker | null = null;
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  await recovery?.stop().catch(() => {});
-  if (app.exitCode === null) app.kill('SIGTERM');
-  await database.stop();
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
-app.on('exit', (code) => void shutdown(code ?? 1));
-
-const url = `http://localhost:${config.PORT}`;
-for (let i = 0; i < 240 && !stopping; i++) {
-  const ok = await fetch(`${url}/api/health`)
-    .then((r) => r.ok)
-    .catch(() => false);
-  if (ok) {
-    // The janitor starts with the app: it settles payments whose outcome is unknown (see server/recovery).
-    const toss = tossConfig();
-    recovery = await startRecoveryWorker({
-      databaseUrl: config.DATABASE_URL,
-      db: db(),
-      toss: appTossClient(),
-      intervalMs: config.RECOVERY_INTERVAL_MS,
-      giveUpMs: config.RECOVERY_GIVE_UP_MS,
-      staleConfirmingMs: toss.readTimeoutMs + 15_000,
-      log,
-    });
-    if (toss.sandbox) {
-      const sender = startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale });
-      process.once('exit', () => sender.stop());
-    }
-    log(`ready: ${url}`);
-    if (seedDemoData) {
-      log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);
-    }
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+log(
+  `ready: http://localhost:${config.PORT}${toss.sandbox ? ' (테스트 모드: the offline Toss sandbox; no real money moves)' : ''}`,
+);
+if (seedDemoData) {
+  log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);
+  log(`demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
 }

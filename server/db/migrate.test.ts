@@ -83,4 +83,51 @@ describe('migrate', () => {
     await write('003_c', 'ALTER TABLE b ADD COLUMN name text;');
     expect((await migrate(url, { dir })).applied).toEqual(['002_b', '003_c']);
   });
+
+  it('refuses to run when an applied migration was edited, naming it, and applies nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    const write = async (name: string, sql: string) => {
+      await mkdir(path.join(dir, name), { recursive: true });
+      await writeFile(path.join(dir, name, 'migration.sql'), sql);
+    };
+    await write('001_a', 'CREATE TABLE a (id int);');
+    const url = await emptyDatabase();
+    await migrate(url, { dir });
+
+    await write('001_a', 'CREATE TABLE a (id int, extra text);');
+    await write('002_b', 'CREATE TABLE b (id int);');
+    await expect(migrate(url, { dir })).rejects.toThrow(/Migration 001_a was changed after it was applied/);
+    const tables = await queryOnce<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
+    expect(tables.map((r) => r.table_name)).toEqual(['_prisma_migrations', 'a']);
+  });
+
+  it('brings a database that applied the first wallet_change_once to the current one', async () => {
+    const url = await emptyDatabase();
+    const migrations = await readMigrations();
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    // The database as it was before 20261124010000 was edited: its first version, and nothing after.
+    const firstVersion = path.join(import.meta.dirname, 'test-data', 'wallet_change_once.v1.sql');
+    for (const m of migrations.filter((m) => m.name <= '20261124010000_wallet_change_once')) {
+      await mkdir(path.join(dir, m.name));
+      const sql =
+        m.name === '20261124010000_wallet_change_once' ? await readFile(firstVersion, 'utf8') : m.sql;
+      await writeFile(path.join(dir, m.name, 'migration.sql'), sql);
+    }
+    await migrate(url, { dir });
+    const source = async () =>
+      (
+        await queryOnce<{ src: string }>(
+          url,
+          "SELECT prosrc AS src FROM pg_proc WHERE proname = 'wallet_change_once'",
+        )
+      )[0]?.src;
+    expect(await source()).not.toContain('lock_timeout');
+
+    const result = await migrate(url);
+    expect(result.applied).toContain('20261201010000_wallet_change_once_again');
+    expect(await source()).toContain('lock_timeout');
+  });
 });

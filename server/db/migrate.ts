@@ -55,6 +55,22 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
+/**
+ * Earlier versions of migrations that were edited after release, each replaced in full by a later
+ * migration (named beside it), so a database that applied the earlier version converges anyway. Only
+ * these exact checksums are forgiven; any other edit of an applied migration stops the start.
+ */
+const SUPERSEDED_VERSIONS: Record<string, { checksums: string[]; replacedBy: string }> = {
+  '20261124010000_wallet_change_once': {
+    checksums: ['20d887c6b2e67ae0a1f9c88734d242b9ca53cea3d74da611c0ece6b7a2c0b279'],
+    replacedBy: '20261201010000_wallet_change_once_again',
+  },
+};
+
+function isSupersededVersion(name: string, checksum: string): boolean {
+  return SUPERSEDED_VERSIONS[name]?.checksums.includes(checksum) ?? false;
+}
+
 export async function migrate(
   databaseUrl: string,
   options: { dir?: string; log?: (line: string) => void } = {},
@@ -86,8 +102,11 @@ export async function migrate(
       for (const migration of migrations) {
         const done = finished.get(migration.name);
         if (done) {
-          if (done.checksum !== migration.checksum) {
-            log(`warning: ${migration.name} was edited after it was applied (checksum differs)`);
+          if (done.checksum !== migration.checksum && !isSupersededVersion(migration.name, done.checksum)) {
+            throw new Error(
+              `Migration ${migration.name} was changed after it was applied to this database (its checksum ` +
+                'differs). Applied migrations are history: restore the file as it was and put the change in a new migration.',
+            );
           }
           result.alreadyApplied.push(migration.name);
           continue;

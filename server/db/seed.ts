@@ -1,3 +1,4 @@
+import { setAdmin } from '../auth/admin-role';
 import { hashPassword } from '../auth/password';
 import { charge } from '../wallet/wallet.service';
 import type { Db } from './client';
@@ -8,6 +9,13 @@ export const DEMO_LEARNER = {
   email: 'learner@example.com',
   password: 'learner-pass-1234',
   name: '데모 학습자',
+};
+
+/** The demo's operator: its password is published too, so it exists only where demo data is seeded. */
+export const DEMO_ADMIN = {
+  email: 'admin@example.com',
+  password: 'admin-pass-1234',
+  name: '데모 관리자',
 };
 
 export const DEMO_COURSES = [
@@ -53,20 +61,23 @@ export async function seed(db: Db): Promise<void> {
   for (const course of DEMO_COURSES) {
     await db.course.upsert({ where: { id: course.id }, create: course, update: {}, select: { id: true } });
   }
-  let learner = await db.user.findUnique({ where: { email: DEMO_LEARNER.email }, select: { id: true } });
-  if (!learner) {
-    await db.user.createMany({
-      data: [
-        {
-          email: DEMO_LEARNER.email,
-          name: DEMO_LEARNER.name,
-          passwordHash: await hashPassword(DEMO_LEARNER.password),
-        },
-      ],
-      skipDuplicates: true,
-    });
-    learner = await db.user.findUniqueOrThrow({ where: { email: DEMO_LEARNER.email }, select: { id: true } });
-  }
+  const learner = await ensureAccount(db, DEMO_LEARNER);
   // A starting balance, through the real charge path; the fixed requestId makes it happen once.
   await charge(db, learner.id, { amount: 50_000, requestId: 'sys:seed-starting-balance' });
+  const admin = await ensureAccount(db, DEMO_ADMIN);
+  if (admin.role !== 'ADMIN') {
+    await setAdmin(db, { email: DEMO_ADMIN.email, admin: true, reason: 'demo seed', changedBy: 'db:seed' });
+  }
+}
+
+async function ensureAccount(db: Db, account: { email: string; name: string; password: string }) {
+  const select = { id: true, role: true } as const;
+  const found = await db.user.findUnique({ where: { email: account.email }, select });
+  if (found) return found;
+  const passwordHash = await hashPassword(account.password);
+  await db.user.createMany({
+    data: [{ email: account.email, name: account.name, passwordHash }],
+    skipDuplicates: true,
+  });
+  return db.user.findUniqueOrThrow({ where: { email: account.email }, select });
 }

@@ -21,6 +21,10 @@ export const DOMAIN_REASONS = {
     message: 'This charge would take the balance past the 100,000 won limit.',
   },
   FORBIDDEN: { code: 'FORBIDDEN', message: 'Only an admin may do this.' },
+  TEST_CHARGE_DISABLED: {
+    code: 'FORBIDDEN',
+    message: 'The test charge exists only in sandbox mode; charge the wallet by card.',
+  },
   ORDER_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such order.' },
   NOT_REFUNDABLE: { code: 'PRECONDITION_FAILED', message: 'This order cannot be refunded.' },
   REFUND_EXCEEDS_PAYMENT: {

@@ -39,7 +39,7 @@ export const paymentRouter = router({
           waitForConfirmMs: ctx.waitForConfirmMs,
           staleConfirmingMs: ctx.waitForConfirmMs + 10_000,
         },
-        { id: ctx.user.id, admin: isAdmin(ctx.auth, ctx.user) },
+        { id: ctx.user.id, admin: isAdmin(ctx.user) },
         input,
       ),
     ),

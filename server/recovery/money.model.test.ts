@@ -29,7 +29,7 @@ beforeAll(async () => {
   t = await createTestDatabase({ poolSize: 20 });
   server = await startTestHttpServer(t.db);
   courses = [await createCourse(t.db, 10_000, 'model A'), await createCourse(t.db, 20_000, 'model B')];
-  admin = await signedInCaller(t.db, 'model-admin', { toss: toss(), email: 'admin@example.com' });
+  admin = await signedInCaller(t.db, 'model-admin', { toss: toss(), admin: true });
 });
 afterAll(async () => {
   await server.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
+import { setAdmin } from '../auth/admin-role';
 import type { AuthConfig } from '../auth/auth.service';
 import { signUp } from '../auth/auth.service';
 import type { Db } from '../db/client';
@@ -9,7 +10,6 @@ import { createCaller } from '../trpc/router';
 export const TEST_AUTH: AuthConfig = {
   sessionSecret: 'test-secret-that-is-long-enough-for-hs256-signing',
   sessionTtlHours: 1,
-  adminEmails: ['admin@example.com'],
 };
 
 export function uniqueEmail(label = 'learner'): string {
@@ -20,21 +20,46 @@ export function uniqueEmail(label = 'learner'): string {
 export async function signedInCaller(
   db: Db,
   label = 'learner',
-  { email, ...extra }: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs'> & { email?: string } = {},
+  {
+    email,
+    admin,
+    ...extra
+  }: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs' | 'sandboxMode'> & {
+    email?: string;
+    /** Grant the admin role, as `npm run admin -- grant` does. */
+    admin?: boolean;
+  } = {},
 ) {
   const session = await signUp(db, TEST_AUTH, {
     email: email ?? uniqueEmail(label),
     password: 'password-1234',
     name: label,
   });
+  if (admin) {
+    const granted = await setAdmin(db, {
+      email: session.user.email,
+      admin: true,
+      reason: 'test',
+      changedBy: 'test',
+    });
+    if (!granted.ok) throw new Error(granted.message);
+    session.user.role = granted.role;
+  }
   const caller = createCaller(
-    createInnerContext({ db, auth: TEST_AUTH, user: session.user, sessionId: session.sessionId, ...extra }),
+    createInnerContext({
+      db,
+      auth: TEST_AUTH,
+      user: session.user,
+      sessionId: session.sessionId,
+      sandboxMode: true,
+      ...extra,
+    }),
   );
   return { caller, user: session.user, token: session.token };
 }
 
 export function anonymousCaller(db: Db) {
-  return createCaller(createInnerContext({ db, auth: TEST_AUTH }));
+  return createCaller(createInnerContext({ db, auth: TEST_AUTH, sandboxMode: true }));
 }
 
 export async function createCourse(db: Db, price: number, title = `course ${price}`) {

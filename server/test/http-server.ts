@@ -1,16 +1,16 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
+import type { AuthConfig } from '../auth/auth.service';
 import type { Db } from '../db/client';
+import { createApiHandler } from '../http/api';
+import { createAppServer } from '../http/app-server';
+import { closeServer, listen } from '../http/lifecycle';
 import { tossExchangeRecorder } from '../payment/payment.repository';
 import { startRecoveryWorker } from '../recovery/recovery-worker';
-import { handleSandboxRequest, SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
+import { SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
 import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { createTossClient } from '../toss/toss-client';
 import { DOCS_TEST_KEYS } from '../toss/toss-config';
-import { handleTrpcRequest } from '../trpc/http-handler';
-import { processDelivery, receiveTossWebhook } from '../webhook/toss-webhook';
 import { TEST_AUTH } from './fixtures';
+import { TEST_SANDBOX_CONTROL_SECRET } from './sandbox';
 
 export interface TestServerOptions {
   /** Listen on this port (default: any free one). */
@@ -25,12 +25,15 @@ export interface TestServerOptions {
   readTimeoutMs?: number;
   confirmWindowMs?: number;
   waitForConfirmMs?: number;
+  /** `false`: real mode (no sandbox paths, no test charge); the app's Toss client then needs tossBaseUrl. */
+  sandbox?: boolean;
+  auth?: AuthConfig;
 }
 
 /**
- * Serves the same handlers as the app (tRPC at /api/trpc, the Toss sandbox at /api/toss-sandbox) over
- * real HTTP on a random local port, against the test file's own database. The app's Toss client calls
- * the sandbox over that same HTTP, as `npm start` does.
+ * Serves the app's own HTTP edge (server/http: tRPC, webhooks, health and the Toss sandbox, with every
+ * limit and header) over real HTTP on a random local port, against the test file's own database, without
+ * Next.js's pages. The app's Toss client calls the sandbox over that same HTTP, as `npm start` does.
  */
 export async function startTestHttpServer(db: Db, options: TestServerOptions = {}) {
   let baseUrl = '';
@@ -42,65 +45,32 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       recorder: tossExchangeRecorder(db),
     });
 
-  const server = http.createServer(async (req, res) => {
-    try {
-      const request = incomingMessageToRequest(req, res, { maxBodySize: 1_000_000 });
-      const url = req.url ?? '';
-      const response = url.startsWith(SANDBOX_PREFIX)
-        ? await handleSandboxRequest(request, {
-            db,
-            secretKey: DOCS_TEST_KEYS.secretKey,
-            confirmWindowMs: options.confirmWindowMs ?? 600_000,
-            webhookUrl: options.webhooks
-              ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`)
-              : undefined,
-          })
-        : url.startsWith('/api/webhooks/toss')
-          ? await receiveWebhook(request)
-          : await handleTrpcRequest(request, {
+  const server = createAppServer({
+    api: createApiHandler({
+      db,
+      auth: options.auth ?? TEST_AUTH,
+      get toss() {
+        return toss();
+      },
+      waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
+      staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
+      sandbox:
+        options.sandbox === false
+          ? null
+          : {
               db,
-              auth: TEST_AUTH,
-              toss: toss(),
-              waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
-            });
-      let body: Buffer;
-      try {
-        body = Buffer.from(await response.arrayBuffer());
-      } catch {
-        res.destroy(); // the body failed mid-flight: the client sees its connection drop
-        return;
-      }
-      res.statusCode = response.status;
-      for (const [key, value] of response.headers) {
-        if (key !== 'set-cookie') res.setHeader(key, value);
-      }
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length) res.setHeader('set-cookie', cookies);
-      res.end(body);
-    } catch (error) {
-      res.statusCode = 500;
-      res.end(String(error));
-    }
+              secretKey: DOCS_TEST_KEYS.secretKey,
+              controlSecret: TEST_SANDBOX_CONTROL_SECRET,
+              confirmWindowMs: options.confirmWindowMs ?? 600_000,
+              webhookUrl: options.webhooks
+                ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`)
+                : undefined,
+            },
+    }),
+    policy: { sandbox: options.sandbox !== false, dev: false },
   });
-  /** The same steps as app/api/webhooks/toss: record, answer 200, then act in the background. */
-  async function receiveWebhook(request: Request) {
-    const received = await receiveTossWebhook(db, request);
-    if (received.status === 200 && received.deliveryId) {
-      void processDelivery(
-        {
-          db,
-          toss: toss(),
-          waitForConfirmMs: 0,
-          staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
-        },
-        received.deliveryId,
-      ).catch(() => {});
-    }
-    return Response.json(received.body, { status: received.status });
-  }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = `http://127.0.0.1:${await listen(server, options.port ?? 0, '127.0.0.1')}`;
   const recovery = options.recovery
     ? await startRecoveryWorker({
         databaseUrl: options.recovery.databaseUrl,
@@ -124,13 +94,12 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
     /** The app's Toss client for this server, for tRPC callers built in tests. */
     toss,
     recovery,
-    close: async () => {
+    server,
+    /** Stops the server; `graceMs` lets requests in flight finish first (the app's SIGTERM does 10 s). */
+    close: async (graceMs = 0) => {
       sender?.stop();
+      await closeServer(server, graceMs);
       await recovery?.stop();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
     },
   };
 }

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 /** What a shopper does in the sandbox widget, and fault injection, as tests call them over HTTP. */
 
+/** The fault-injection secret of every test server (server/test/http-server.ts). */
+export const TEST_SANDBOX_CONTROL_SECRET = 'test-sandbox-control-secret-0123456789abcdef';
+const control = { authorization: `Bearer ${TEST_SANDBOX_CONTROL_SECRET}` };
+
 export function testOrderId(): string {
   return `test-${randomBytes(8).toString('hex')}`;
 }
@@ -37,12 +41,12 @@ export async function injectFault(
 ) {
   const response = await fetch(`${sandboxUrl}/v1/sandbox/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...control },
     body: JSON.stringify(fault),
   });
   if (!response.ok) throw new Error(`sandbox refused the fault: ${await response.text()}`);
 }
 
 export async function clearFaults(sandboxUrl: string) {
-  await fetch(`${sandboxUrl}/v1/sandbox/faults`, { method: 'DELETE' });
+  await fetch(`${sandboxUrl}/v1/sandbox/faults`, { method: 'DELETE', headers: control });
 }

@@ -15,6 +15,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: {
       NODE_ENV: 'test',
+      // Tests run against the offline Toss sandbox; CLIs they spawn inherit it.
+      TOSS_SANDBOX: 'on',
     },
   },
 });

@@ -9,9 +9,10 @@ const base = {
 };
 
 describe('Toss configuration', () => {
-  it('uses the shipped sandbox with the docs test keys when no keys are set', () => {
-    expect(tossConfigFrom(base)).toEqual({
+  it('uses the shipped sandbox with the docs test keys when TOSS_SANDBOX=on', () => {
+    expect(tossConfigFrom({ ...base, TOSS_SANDBOX: 'on' })).toEqual({
       sandbox: true,
+      sandboxControlSecret: null,
       clientKey: DOCS_TEST_KEYS.clientKey,
       secretKey: DOCS_TEST_KEYS.secretKey,
       apiBase: 'http://127.0.0.1:3000/api/toss-sandbox',
@@ -31,6 +32,34 @@ describe('Toss configuration', () => {
     });
     expect(config).toMatchObject({ sandbox: false, apiBase: REAL_TOSS_API, widgetScriptUrl: undefined });
     expect(config.secretKey).toBe('live_gsk_abc');
+  });
+
+  it('refuses to start with neither keys nor TOSS_SANDBOX=on, naming what to set', () => {
+    for (const mode of [undefined, 'off'] as const) {
+      expect(() => tossConfigFrom({ ...base, TOSS_SANDBOX: mode })).toThrow(
+        /TOSS_CLIENT_KEY, TOSS_SECRET_KEY: are missing.*TOSS_SANDBOX=on/,
+      );
+    }
+  });
+
+  it('refuses real keys together with TOSS_SANDBOX=on: one mode at a time', () => {
+    expect(() =>
+      tossConfigFrom({
+        ...base,
+        TOSS_SANDBOX: 'on',
+        TOSS_CLIENT_KEY: 'live_gck_abc',
+        TOSS_SECRET_KEY: 'live_gsk_abc',
+      }),
+    ).toThrow(/TOSS_SANDBOX: must not be on/);
+  });
+
+  it('keeps the fault-injection secret only in sandbox mode', () => {
+    const secret = 'c'.repeat(40);
+    expect(
+      tossConfigFrom({ ...base, TOSS_SANDBOX: 'on', TOSS_SANDBOX_CONTROL_SECRET: secret }),
+    ).toMatchObject({
+      sandboxControlSecret: secret,
+    });
   });
 
   it('refuses one key without the other, naming the missing one', () => {

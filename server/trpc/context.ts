@@ -17,6 +17,8 @@ export interface Context {
   /** Toss (or the sandbox) for card payments, and how long a concurrent confirm waits for another. */
   toss: TossClient;
   waitForConfirmMs: number;
+  /** Sandbox mode (TOSS_SANDBOX=on): only then does the seed's test charge (balance without a card) exist. */
+  sandboxMode: boolean;
   user: AuthUser | null;
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
@@ -31,6 +33,8 @@ export interface InnerContextOptions {
   /** Tests that never reach Toss may leave it out: calls then fail as if Toss were unreachable. */
   toss?: TossClient;
   waitForConfirmMs?: number;
+  /** Off unless said: the test charge is refused (TEST_CHARGE_DISABLED) as in a real deployment. */
+  sandboxMode?: boolean;
   user?: AuthUser | null;
   sessionId?: string | null;
 }
@@ -41,6 +45,7 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     auth: opts.auth,
     toss: opts.toss ?? unreachableToss,
     waitForConfirmMs: opts.waitForConfirmMs ?? 65_000,
+    sandboxMode: opts.sandboxMode ?? false,
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,

@@ -1,19 +1,28 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { errorField, logger } from '../log';
 import { createRequestContext, type InnerContextOptions } from './context';
 import { appRouter } from './router';
 
 export const TRPC_ENDPOINT = '/api/trpc';
 
-/** Serves tRPC over HTTP. The Next.js route and the HTTP integration tests both use this function. */
-export function handleTrpcRequest(req: Request, deps: InnerContextOptions): Promise<Response> {
+/**
+ * Serves tRPC for one HTTP request (server/http/api.ts calls it). `maxBatchSize` caps the calls in one
+ * batch: more is BAD_REQUEST before any of them runs.
+ */
+export function handleTrpcRequest(
+  req: Request,
+  deps: InnerContextOptions & { maxBatchSize?: number },
+): Promise<Response> {
+  const { maxBatchSize, ...context } = deps;
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
-    createContext: ({ req, resHeaders }) => createRequestContext(deps, req, resHeaders),
+    maxBatchSize,
+    createContext: ({ req, resHeaders }) => createRequestContext(context, req, resHeaders),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
-        console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+        logger.error({ err: errorField(error.cause ?? error), procedure: path ?? '?' }, 'tRPC call failed');
       }
     },
   });

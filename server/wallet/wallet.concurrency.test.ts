@@ -30,7 +30,12 @@ afterAll(async () => {
 
 async function learner() {
   const first = await signedInCaller(t.db);
-  const ctx = createInnerContext({ db: secondInstance, auth: TEST_AUTH, user: first.user });
+  const ctx = createInnerContext({
+    db: secondInstance,
+    auth: TEST_AUTH,
+    user: first.user,
+    sandboxMode: true,
+  });
   const second = createCaller({ ...ctx, sessionId: 'unused' });
   const callers = [first.caller, second];
   return { ...first, on: (i: number) => callers[i % 2] ?? first.caller };

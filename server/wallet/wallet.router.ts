@@ -1,3 +1,4 @@
+import { DomainError } from '../errors/domain-error';
 import { protectedProcedure, router } from '../trpc/init';
 import {
   chargeInput,
@@ -18,10 +19,12 @@ function toTransaction<T extends { course: { title: string } | null }>({ course,
 export const walletRouter = router({
   get: protectedProcedure.output(walletOutput).query(({ ctx }) => getWallet(ctx.db, ctx.user.id)),
 
+  /** The seed's test charge (balance with no card): sandbox mode only, or it would give money away. */
   charge: protectedProcedure
     .input(chargeInput)
     .output(chargeOutput)
     .mutation(async ({ ctx, input }) => {
+      if (!ctx.sandboxMode) throw new DomainError('TEST_CHARGE_DISABLED');
       const result = await charge(ctx.db, ctx.user.id, input);
       return { ...result, transaction: toTransaction(result.transaction) };
     }),

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/client';
 import {
   cancelPayment,
@@ -23,6 +24,11 @@ export const SANDBOX_PREFIX = '/api/toss-sandbox';
 export interface SandboxDeps extends SandboxOptions {
   db: Db;
   secretKey: string;
+  /**
+   * Fault injection breaks other shoppers' payments, so it needs this secret as a bearer token (the
+   * test harness has it; browsers never do). Null: fault injection is refused to everyone.
+   */
+  controlSecret: string | null;
 }
 
 export async function handleSandboxRequest(req: Request, deps: SandboxDeps): Promise<Response> {
@@ -48,6 +54,13 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
     return shopperDecides(deps.db, input.data, deps);
   }
   if (path === '/v1/sandbox/faults') {
+    if (!holdsControlSecret(req.headers.get('authorization'), deps.controlSecret)) {
+      return tossError(
+        'FORBIDDEN_REQUEST',
+        '장애 주입에는 샌드박스 제어 비밀값(TOSS_SANDBOX_CONTROL_SECRET)이 필요합니다.',
+        403,
+      );
+    }
     if (method === 'DELETE') {
       await clearFaults(deps.db);
       return Response.json({ cleared: true });
@@ -126,6 +139,14 @@ function matchOperation(method: string, path: string): Operation | null {
     return paymentKey === null ? null : (db) => readPayment(db, { paymentKey });
   }
   return null;
+}
+
+function holdsControlSecret(header: string | null, secret: string | null): boolean {
+  const presented = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (!secret || !presented) return false;
+  const a = createHash('sha256').update(presented).digest();
+  const b = createHash('sha256').update(secret).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** Basic auth with the secret key as user name and an empty password: `base64("<secretKey>:")`. */

@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { AuthConfig } from '../auth/auth.service';
+import type { Db } from '../db/client';
+import { checkHealth } from '../health';
+import { errorField, logger } from '../log';
+import { handleSandboxRequest, SANDBOX_PREFIX, type SandboxDeps } from '../toss/sandbox/sandbox-handler';
+import type { TossClient } from '../toss/toss-client';
+import { SANDBOX_WIDGET_SCRIPT } from '../toss/toss-config';
+import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
+import { processDelivery, receiveTossWebhook } from '../webhook/toss-webhook';
+import { BodyRefused, checkJsonText, readBody } from './request-body';
+import { cameOverHttps } from './security-headers';
+
+/**
+ * Our own HTTP layer for everything under /api (and the sandbox widget's script): tRPC, Toss
+ * webhooks, health and, in sandbox mode only, the offline Toss. It calls the handlers directly rather
+ * than through Next.js's route runtime, which costs more than the work of most requests (see the
+ * README's benchmark), and it is where the limits live: bodies are read here, at most LIMITS bytes,
+ * and checked once before any handler parses them.
+ */
+
+export const LIMITS = {
+  /** Bytes of a tRPC request body (a batch of mutations is a few hundred bytes). */
+  trpcBody: 64 * 1024,
+  /** Bytes of a webhook delivery (Toss's payloads are a few KB). */
+  webhookBody: 256 * 1024,
+  sandboxBody: 64 * 1024,
+  /** Calls in one tRPC batch: more is 400 before any of them runs. */
+  trpcBatch: 10,
+} as const;
+
+export interface ApiDeps {
+  db: Db;
+  auth: AuthConfig;
+  /** The app's Toss client (the real API, or the sandbox over HTTP). */
+  toss: TossClient;
+  waitForConfirmMs: number;
+  /** A CONFIRMING order older than this is considered abandoned (webhook processing, the janitor). */
+  staleConfirmingMs: number;
+  /** The offline Toss, or null in real mode: then every sandbox path answers 404. */
+  sandbox: SandboxDeps | null;
+}
+
+const WIDGET_FILE = path.join(import.meta.dirname, '../toss/sandbox/payment-widget.js');
+
+/** True for the paths this layer answers; everything else is a page, for Next.js. */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith('/api/') || pathname === '/api' || pathname === SANDBOX_WIDGET_SCRIPT;
+}
+
+export function createApiHandler(deps: ApiDeps) {
+  return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      const response = await route(deps, req, url);
+      await sendResponse(res, response);
+    } catch (error) {
+      logger.error({ err: errorField(error), path: url.pathname }, 'API request failed');
+      if (!res.headersSent)
+        await sendResponse(res, json(500, { error: 'Something went wrong on our side.' }));
+      else res.destroy();
+    }
+  };
+}
+
+async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Response> {
+  const { pathname } = url;
+  if (pathname === '/api/health') {
+    const health = await checkHealth(deps.db);
+    return json(health.status === 'ok' ? 200 : 503, { ...health, mode: deps.sandbox ? 'sandbox' : 'live' });
+  }
+  if (pathname === TRPC_ENDPOINT || pathname.startsWith(`${TRPC_ENDPOINT}/`)) {
+    const calls = pathname.slice(TRPC_ENDPOINT.length + 1).split(',').length;
+    if (url.searchParams.get('batch') === '1' && calls > LIMITS.trpcBatch) {
+      return trpcRefusal(`A batch may hold at most ${LIMITS.trpcBatch} calls; this one has ${calls}.`);
+    }
+    const query = url.searchParams.get('input');
+    const problem = query === null ? null : checkJsonText(query);
+    if (problem) return trpcRefusal(problem);
+    const request = await toRequest(req, url, LIMITS.trpcBody);
+    if (request instanceof Response) return trpcRefusalFrom(request);
+    return handleTrpcRequest(request, {
+      ...deps,
+      sandboxMode: Boolean(deps.sandbox),
+      maxBatchSize: LIMITS.trpcBatch,
+    });
+  }
+  if (pathname === '/api/webhooks/toss') {
+    if (req.method !== 'POST') return json(405, { error: 'Use POST.' });
+    const request = await toRequest(req, url, LIMITS.webhookBody);
+    if (request instanceof Response) return request;
+    return receiveWebhook(deps, request);
+  }
+  if (pathname === SANDBOX_WIDGET_SCRIPT || pathname.startsWith(SANDBOX_PREFIX)) {
+    if (!deps.sandbox) return json(404, { error: 'Not found.' });
+    if (pathname === SANDBOX_WIDGET_SCRIPT) {
+      return new Response(await readFile(WIDGET_FILE), {
+        headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
+      });
+    }
+    const request = await toRequest(req, url, LIMITS.sandboxBody);
+    if (request instanceof Response) return request;
+    return handleSandboxRequest(request, deps.sandbox);
+  }
+  return json(404, { error: 'Not found.' });
+}
+
+/**
+ * Toss wants a 200 within seconds: the delivery is recorded and answered at once, then acted on in the
+ * background by re-reading Toss. A delivery whose processing is cut short is picked up by the janitor.
+ */
+async function receiveWebhook(deps: ApiDeps, request: Request): Promise<Response> {
+  const received = await receiveTossWebhook(deps.db, request);
+  if (received.status === 200 && received.deliveryId) {
+    const processing = {
+      db: deps.db,
+      toss: deps.toss,
+      waitForConfirmMs: 0,
+      staleConfirmingMs: deps.staleConfirmingMs,
+    };
+    void processDelivery(processing, received.deliveryId).catch((error) =>
+      logger.error(
+        { err: errorField(error), deliveryId: received.deliveryId },
+        'webhook processing failed; the janitor retries it',
+      ),
+    );
+  }
+  return json(received.status, received.body);
+}
+
+/** The request as a fetch Request with its body read (within `limit`) and checked; or the refusal. */
+async function toRequest(req: IncomingMessage, url: URL, limit: number): Promise<Request | Response> {
+  const method = req.method ?? 'GET';
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  let body: Buffer;
+  try {
+    body = await readBody(req, limit);
+  } catch (error) {
+    if (!(error instanceof BodyRefused)) throw error;
+    req.resume(); // drain what the client still sends, so it reads our answer instead of a reset
+    return json(error.status, { error: error.message }, { connection: 'close' });
+  }
+  const text = body.toString('utf8');
+  const problem = text ? checkJsonText(text) : null;
+  if (problem) return json(400, { error: problem });
+  headers.delete('content-length');
+  headers.delete('transfer-encoding');
+  return new Request(url, { method, headers, body: text });
+}
+
+/** The URL the client asked for; the Host header is only trusted to be a plain host name. */
+export function requestUrl(req: IncomingMessage): URL {
+  const host =
+    req.headers.host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : 'localhost';
+  const scheme = cameOverHttps(req) ? 'https' : 'http';
+  try {
+    return new URL(req.url ?? '/', `${scheme}://${host}`);
+  } catch {
+    return new URL('/', `${scheme}://localhost`);
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
+}
+
+/** A refusal shaped like tRPC's own errors, so typed clients read it as a TRPCClientError. */
+function trpcRefusal(message: string, status = 400): Response {
+  const tooLarge = status === 413;
+  return json(status, {
+    error: {
+      message,
+      code: tooLarge ? -32413 : -32600,
+      data: {
+        code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        httpStatus: status,
+        reason: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT',
+      },
+    },
+  });
+}
+
+async function trpcRefusalFrom(refusal: Response): Promise<Response> {
+  const { error } = (await refusal.json()) as { error: string };
+  return trpcRefusal(error, refusal.status);
+}
+
+/** Writes a fetch Response to Node's response; a body that fails mid-flight drops the connection. */
+export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+  let body: Buffer;
+  try {
+    body = Buffer.from(await response.arrayBuffer());
+  } catch {
+    res.destroy();
+    return;
+  }
+  res.statusCode = response.status;
+  for (const [key, value] of response.headers) {
+    if (key !== 'set-cookie') res.setHeader(key, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  res.end(body);
+}

@@ -1,0 +1,31 @@
+import { db } from '../db/client';
+import { env } from '../env';
+import type { TossConfig } from '../toss/toss-config';
+import { appTossClient } from '../toss/toss-gateway';
+import type { ApiDeps } from './api';
+
+/** The one place the API's dependencies are built from the validated environment. */
+export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
+  const config = env();
+  return {
+    db: db(),
+    auth: { sessionSecret: config.SESSION_SECRET, sessionTtlHours: config.SESSION_TTL_HOURS },
+    toss: appTossClient(),
+    waitForConfirmMs: toss.readTimeoutMs + 5_000,
+    staleConfirmingMs: staleConfirmingMs(toss),
+    sandbox: toss.sandbox
+      ? {
+          db: db(),
+          secretKey: toss.secretKey,
+          controlSecret: toss.sandboxControlSecret,
+          confirmWindowMs: toss.confirmWindowMs,
+          webhookUrl: toss.sandboxWebhookUrl,
+        }
+      : null,
+  };
+}
+
+/** A CONFIRMING order older than Toss's read timeout (plus margin) was abandoned by a crashed process. */
+export function staleConfirmingMs(toss: TossConfig): number {
+  return toss.readTimeoutMs + 15_000;
+}
