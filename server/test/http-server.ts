@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { incomingMessageToRequest } from '@trpc/server/adapters/node-http';
+import type { AuthConfig } from '../auth/auth.service';
 import type { Db } from '../db/client';
 import { tossExchangeRecorder } from '../payment/payment.repository';
 import { startRecoveryWorker } from '../recovery/recovery-worker';
@@ -25,6 +26,8 @@ export interface TestServerOptions {
   readTimeoutMs?: number;
   confirmWindowMs?: number;
   waitForConfirmMs?: number;
+  /** Auth settings (default TEST_AUTH), e.g. lower sign-in limits. */
+  auth?: AuthConfig;
 }
 
 /**
@@ -59,9 +62,10 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
           ? await receiveWebhook(request)
           : await handleTrpcRequest(request, {
               db,
-              auth: TEST_AUTH,
+              auth: options.auth ?? TEST_AUTH,
               toss: toss(),
               waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
+              clientAddress: req.socket.remoteAddress,
             });
       let body: Buffer;
       try {
