@@ -13,9 +13,13 @@ function handler(req: Request) {
       sessionSecret: env().SESSION_SECRET,
       sessionTtlHours: env().SESSION_TTL_HOURS,
       adminEmails: env().ADMIN_EMAILS,
+      rateLimitPerAccount: env().AUTH_RATE_LIMIT_PER_ACCOUNT,
+      rateLimitPerAddress: env().AUTH_RATE_LIMIT_PER_ADDRESS,
     },
     toss: appTossClient(),
     waitForConfirmMs: tossConfig().readTimeoutMs + 5_000,
+    // No clientAddress: a route handler cannot see the socket, and X-Forwarded-For can be forged, so
+    // only the per-account sign-in limit applies here.
   });
 }
 
