@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { newLearner, signUpInBrowser } from './helpers';
+import { signInInBrowser, signUpInBrowser } from './helpers';
 
 test('an admin sees reconciliation, the books check and settlement, and exports CSV', async ({ page }) => {
-  await signUpInBrowser(page, { ...newLearner(), email: 'admin@example.com', name: '관리자' });
+  // The demo admin that server/db/seed.ts creates and grants (the e2e server seeds demo data).
+  await signInInBrowser(page, { email: 'admin@example.com', password: 'admin-pass-1234' });
   await page.getByRole('link', { name: '관리자' }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { name: '대사 (토스 거래내역과 비교)' })).toBeVisible();

@@ -23,3 +23,12 @@ export async function chargeInBrowser(page: Page, amount: number) {
   await page.getByLabel('충전 금액 (원)').fill(String(amount));
   await page.getByRole('button', { name: '충전하기' }).click();
 }
+
+/** Signs in through the real form (e.g. as the seeded demo admin, granted by the seed, not claimed). */
+export async function signInInBrowser(page: Page, account: { email: string; password: string }) {
+  await page.goto('/sign-in');
+  await page.getByLabel('이메일').fill(account.email);
+  await page.getByLabel('비밀번호').fill(account.password);
+  await page.getByRole('button', { name: '로그인' }).click();
+  await expect(page).toHaveURL(/\/wallet$/);
+}

@@ -63,6 +63,12 @@ function load() {
         .default('atomic'),
       /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
       REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+      /**
+       * Sign-in limits per 15 minutes (server/auth/attempt-limits.ts): failed sign-ins per account, and
+       * sign-in plus sign-up attempts per client address (raise it behind a proxy or in a test harness).
+       */
+      AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(10),
+      AUTH_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(100),
       /** Gone: admins are granted with `npm run admin -- grant EMAIL`. Still set, the app refuses to start. */
       ADMIN_EMAILS: z
         .undefined({

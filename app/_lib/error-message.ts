@@ -23,6 +23,10 @@ export function errorMessage(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const reason = (error.data as { reason?: string } | undefined)?.reason;
     if (reason && MESSAGES[reason]) return MESSAGES[reason];
+    if (reason === 'TOO_MANY_ATTEMPTS') {
+      const seconds = (error.data as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 900;
+      return `시도가 너무 많습니다. ${Math.ceil(seconds / 60)}분 후에 다시 시도해 주세요.`;
+    }
     if (reason === 'INVALID_INPUT') return `입력값을 확인해 주세요. (${error.message})`;
   }
   return '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.';

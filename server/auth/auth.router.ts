@@ -8,7 +8,7 @@ export const authRouter = router({
     .input(signUpInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const session = await signUp(ctx.db, ctx.auth, input);
+      const session = await signUp(ctx.db, ctx.auth, input, ctx.clientAddress);
       ctx.setSessionCookie(session.token, session.expiresAt);
       return { user: session.user, token: session.token };
     }),
@@ -17,7 +17,7 @@ export const authRouter = router({
     .input(signInInput)
     .output(sessionOutput)
     .mutation(async ({ ctx, input }) => {
-      const session = await signIn(ctx.db, ctx.auth, input);
+      const session = await signIn(ctx.db, ctx.auth, input, ctx.clientAddress);
       ctx.setSessionCookie(session.token, session.expiresAt);
       return { user: session.user, token: session.token };
     }),

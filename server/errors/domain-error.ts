@@ -9,6 +9,8 @@ export const DOMAIN_REASONS = {
     message: 'Sign in first (the session is missing, expired or invalid).',
   },
   INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'The email or password is wrong.' },
+  /** Sign-in or sign-up over its limit (server/auth/attempt-limits.ts); carries retryAfterSeconds. */
+  TOO_MANY_ATTEMPTS: { code: 'TOO_MANY_REQUESTS', message: 'Too many attempts; try again later.' },
   EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists.' },
   NOT_FOUND: { code: 'NOT_FOUND', message: 'No such course.' },
   ALREADY_PURCHASED: { code: 'CONFLICT', message: 'You already own this course.' },
@@ -60,11 +62,18 @@ export function isDomainReason(value: string): value is DomainReason {
 
 export class DomainError extends Error {
   readonly reason: DomainReason;
+  /** When the caller may try again: sent as the `Retry-After` header and `error.data.retryAfterSeconds`. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(reason: DomainReason, message: string = DOMAIN_REASONS[reason].message) {
+  constructor(
+    reason: DomainReason,
+    message: string = DOMAIN_REASONS[reason].message,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'DomainError';
     this.reason = reason;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get code() {

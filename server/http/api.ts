@@ -83,6 +83,7 @@ async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Res
     return handleTrpcRequest(request, {
       ...deps,
       sandboxMode: Boolean(deps.sandbox),
+      clientAddress: req.socket.remoteAddress ?? null,
       maxBatchSize: LIMITS.trpcBatch,
     });
   }

@@ -9,7 +9,12 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
   const config = env();
   return {
     db: db(),
-    auth: { sessionSecret: config.SESSION_SECRET, sessionTtlHours: config.SESSION_TTL_HOURS },
+    auth: {
+      sessionSecret: config.SESSION_SECRET,
+      sessionTtlHours: config.SESSION_TTL_HOURS,
+      rateLimitPerAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+      rateLimitPerAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
+    },
     toss: appTossClient(),
     waitForConfirmMs: toss.readTimeoutMs + 5_000,
     staleConfirmingMs: staleConfirmingMs(toss),

@@ -27,7 +27,10 @@ process.env.DATABASE_URL = databaseUrl;
 process.env.SESSION_SECRET = randomBytes(32).toString('base64url');
 process.env.PORT = process.env.E2E_PORT ?? '3210';
 process.env.SEED_DEMO_DATA = 'true';
-process.env.ADMIN_EMAILS = 'admin@example.com';
+process.env.TOSS_SANDBOX = 'on';
+process.env.TOSS_SANDBOX_CONTROL_SECRET = randomBytes(32).toString('base64url');
+// Every browser test signs up from this one machine.
+process.env.AUTH_RATE_LIMIT_PER_ADDRESS = '100000';
 process.env.RECOVERY_INTERVAL_MS = '1000';
 process.on('exit', () => void server.stop());
 

@@ -27,6 +27,7 @@ export interface TestServerOptions {
   waitForConfirmMs?: number;
   /** `false`: real mode (no sandbox paths, no test charge); the app's Toss client then needs tossBaseUrl. */
   sandbox?: boolean;
+  /** Auth settings (default TEST_AUTH), e.g. lower sign-in limits. */
   auth?: AuthConfig;
 }
 

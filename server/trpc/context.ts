@@ -23,8 +23,12 @@ export interface Context {
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
   invalidBearer: boolean;
+  /** Who is calling, as the HTTP server's socket saw it; null when unknown (a direct caller). */
+  clientAddress: string | null;
   setSessionCookie: (token: string, expiresAt: Date) => void;
   clearSessionCookie: () => void;
+  /** Sets a header on the HTTP response (e.g. Retry-After); does nothing without one. */
+  setResponseHeader: (name: string, value: string) => void;
 }
 
 export interface InnerContextOptions {
@@ -37,6 +41,12 @@ export interface InnerContextOptions {
   sandboxMode?: boolean;
   user?: AuthUser | null;
   sessionId?: string | null;
+  /**
+   * The peer's address from the socket (`req.socket.remoteAddress`), per request, passed by the HTTP
+   * server. Never a forwarded header such as X-Forwarded-For: any client can write those. Without it
+   * only the per-account sign-in limit applies.
+   */
+  clientAddress?: string | null;
 }
 
 export function createInnerContext(opts: InnerContextOptions): Context {
@@ -49,8 +59,10 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,
+    clientAddress: opts.clientAddress ?? null,
     setSessionCookie: () => {},
     clearSessionCookie: () => {},
+    setResponseHeader: () => {},
   };
 }
 
@@ -108,5 +120,6 @@ export async function createRequestContext(
       );
     },
     clearSessionCookie: () => resHeaders.append('Set-Cookie', clearCookie),
+    setResponseHeader: (name, value) => resHeaders.set(name, value),
   };
 }

@@ -7,7 +7,8 @@ import type { Context } from './context';
 
 /**
  * The one place tRPC is initialised and errors are mapped:
- * - DomainError → its tRPC code, with `data.reason` naming the refusal;
+ * - DomainError → its tRPC code, with `data.reason` naming the refusal (and `data.retryAfterSeconds`
+ *   when it says when to try again);
  * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field;
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
@@ -27,7 +28,9 @@ const t = initTRPC.context<Context>().create({
       };
     }
     if (cause instanceof DomainError) {
-      return { ...shape, data: { ...shape.data, reason: cause.reason } };
+      const retry =
+        cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds };
+      return { ...shape, data: { ...shape.data, reason: cause.reason, ...retry } };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       return {
@@ -40,11 +43,17 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-/** Turns a DomainError thrown below into a TRPCError with the right code, once, for every procedure. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
+/**
+ * Turns a DomainError thrown below into a TRPCError with the right code, once, for every procedure,
+ * and tells an HTTP caller when to come back if the refusal says.
+ */
+const mapDomainErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
+    if (cause.retryAfterSeconds !== undefined) {
+      ctx.setResponseHeader('Retry-After', String(cause.retryAfterSeconds));
+    }
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
   }
   return result;
