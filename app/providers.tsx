@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { useState } from 'react';
 import superjson from 'superjson';
+import { MAX_BATCH_CALLS } from '@/server/trpc/batch-limit';
 import type { AppRouter } from '@/server/trpc/router';
 import { TRPCProvider } from './_lib/trpc';
 
@@ -21,7 +22,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
+      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: MAX_BATCH_CALLS })],
     }),
   );
   return (

@@ -27,4 +27,37 @@ describe('start-up configuration', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/SESSION_SECRET: must be at least 32 characters/);
   });
+
+  const realDatabase = {
+    DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x',
+    SESSION_SECRET: 's'.repeat(40),
+  };
+
+  it('refuses a real database with no Toss keys and no TOSS_SANDBOX=on, naming what to set', () => {
+    for (const mode of [{}, { TOSS_SANDBOX: 'off' }] as Record<string, string>[]) {
+      const result = start({ ...realDatabase, ...mode });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/TOSS_CLIENT_KEY, TOSS_SECRET_KEY: are missing/);
+      expect(result.stderr).toMatch(/TOSS_SANDBOX=on/);
+    }
+  });
+
+  it('refuses real Toss keys together with TOSS_SANDBOX=on', () => {
+    const result = start({
+      ...realDatabase,
+      TOSS_SANDBOX: 'on',
+      TOSS_CLIENT_KEY: 'live_gck_abc',
+      TOSS_SECRET_KEY: 'live_gsk_abc',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /TOSS_SANDBOX: must not be on while TOSS_CLIENT_KEY and TOSS_SECRET_KEY are set/,
+    );
+  });
+
+  it('refuses ADMIN_EMAILS and says how admins are made now', () => {
+    const result = start({ ...realDatabase, TOSS_SANDBOX: 'on', ADMIN_EMAILS: 'boss@example.com' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/ADMIN_EMAILS: is no longer read.*npm run admin -- grant EMAIL/);
+  });
 });

@@ -8,6 +8,7 @@ import { errorField, logger } from '../log';
 import { handleSandboxRequest, SANDBOX_PREFIX, type SandboxDeps } from '../toss/sandbox/sandbox-handler';
 import type { TossClient } from '../toss/toss-client';
 import { SANDBOX_WIDGET_SCRIPT } from '../toss/toss-config';
+import { MAX_BATCH_CALLS } from '../trpc/batch-limit';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
 import { processDelivery, receiveTossWebhook } from '../webhook/toss-webhook';
 import { BodyRefused, checkJsonText, readBody } from './request-body';
@@ -28,7 +29,7 @@ export const LIMITS = {
   webhookBody: 256 * 1024,
   sandboxBody: 64 * 1024,
   /** Calls in one tRPC batch: more is 400 before any of them runs. */
-  trpcBatch: 10,
+  trpcBatch: MAX_BATCH_CALLS,
 } as const;
 
 export interface ApiDeps {
@@ -71,15 +72,21 @@ async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Res
     return json(health.status === 'ok' ? 200 : 503, { ...health, mode: deps.sandbox ? 'sandbox' : 'live' });
   }
   if (pathname === TRPC_ENDPOINT || pathname.startsWith(`${TRPC_ENDPOINT}/`)) {
-    const calls = pathname.slice(TRPC_ENDPOINT.length + 1).split(',').length;
-    if (url.searchParams.get('batch') === '1' && calls > LIMITS.trpcBatch) {
-      return trpcRefusal(`A batch may hold at most ${LIMITS.trpcBatch} calls; this one has ${calls}.`);
+    const batch = url.searchParams.get('batch') === '1';
+    const calls = batch ? pathname.slice(TRPC_ENDPOINT.length + 1).split(',').length : 1;
+    if (calls > LIMITS.trpcBatch) {
+      return trpcRefusal(
+        `A batch may hold at most ${LIMITS.trpcBatch} calls; this one has ${calls}.`,
+        400,
+        1,
+      );
     }
     const query = url.searchParams.get('input');
     const problem = query === null ? null : checkJsonText(query);
-    if (problem) return trpcRefusal(problem);
+    const answers = batch ? calls : null;
+    if (problem) return trpcRefusal(problem, 400, answers);
     const request = await toRequest(req, url, LIMITS.trpcBody);
-    if (request instanceof Response) return trpcRefusalFrom(request);
+    if (request instanceof Response) return trpcRefusalFrom(request, answers);
     return handleTrpcRequest(request, {
       ...deps,
       sandboxMode: Boolean(deps.sandbox),
@@ -171,25 +178,29 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } });
 }
 
-/** A refusal shaped like tRPC's own errors, so typed clients read it as a TRPCClientError. */
-function trpcRefusal(message: string, status = 400): Response {
+/**
+ * A refusal shaped like tRPC's own errors, so typed clients read it as a TRPCClientError with a reason:
+ * one error per call of a batch (`batchSize`), or a single one.
+ */
+function trpcRefusal(message: string, status = 400, batchSize: number | null = null): Response {
   const tooLarge = status === 413;
-  return json(status, {
-    error: {
-      message,
-      code: tooLarge ? -32413 : -32600,
-      data: {
-        code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
-        httpStatus: status,
-        reason: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT',
-      },
+  const shape = {
+    message,
+    code: tooLarge ? -32413 : -32600,
+    data: {
+      code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+      httpStatus: status,
+      reason: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_INPUT',
     },
-  });
+  };
+  // Serialized as tRPC serializes its own errors with this router's transformer (superjson).
+  const answer = { error: { json: shape } };
+  return json(status, batchSize === null ? answer : Array(batchSize).fill(answer));
 }
 
-async function trpcRefusalFrom(refusal: Response): Promise<Response> {
+async function trpcRefusalFrom(refusal: Response, batchSize: number | null): Promise<Response> {
   const { error } = (await refusal.json()) as { error: string };
-  return trpcRefusal(error, refusal.status);
+  return trpcRefusal(error, refusal.status, batchSize);
 }
 
 /** Writes a fetch Response to Node's response; a body that fails mid-flight drops the connection. */

@@ -55,18 +55,17 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       },
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
-      sandbox:
-        options.sandbox === false
-          ? null
-          : {
-              db,
-              secretKey: DOCS_TEST_KEYS.secretKey,
-              controlSecret: TEST_SANDBOX_CONTROL_SECRET,
-              confirmWindowMs: options.confirmWindowMs ?? 600_000,
-              webhookUrl: options.webhooks
-                ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`)
-                : undefined,
-            },
+      // Read per request: the webhook URL is known only once the server listens.
+      get sandbox() {
+        if (options.sandbox === false) return null;
+        return {
+          db,
+          secretKey: DOCS_TEST_KEYS.secretKey,
+          controlSecret: TEST_SANDBOX_CONTROL_SECRET,
+          confirmWindowMs: options.confirmWindowMs ?? 600_000,
+          webhookUrl: options.webhooks ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`) : undefined,
+        };
+      },
     }),
     policy: { sandbox: options.sandbox !== false, dev: false },
   });

@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
+import { MAX_BATCH_CALLS } from './batch-limit';
 import type { AppRouter } from './router';
 
 /**
@@ -19,6 +20,7 @@ export function createPaymentClient(options: {
       httpBatchLink({
         url: `${options.baseUrl.replace(/\/$/, '')}/api/trpc`,
         transformer: superjson,
+        maxItems: MAX_BATCH_CALLS,
         headers: () => {
           const token = typeof options.token === 'function' ? options.token() : options.token;
           return token ? { authorization: `Bearer ${token}` } : {};

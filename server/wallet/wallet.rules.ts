@@ -19,6 +19,8 @@ export const requestIdSchema = z
   .min(1, 'requestId must not be empty')
   .max(128, 'requestId must be at most 128 characters')
   .regex(/^[^\p{Cc}]+$/u, 'requestId must not contain control characters')
+  // A lone UTF-16 surrogate would be stored as U+FFFD, so two different ids could become one key.
+  .regex(/^\P{Cs}+$/u, 'requestId must be well-formed Unicode (no lone surrogates)')
   .refine((id) => !id.startsWith('sys:'), 'requestIds starting with "sys:" are reserved for the system');
 
 /** Whether a balance may move by `delta`: the same rule as the conditional UPDATE's WHERE clause. */
