@@ -29,10 +29,11 @@ test('the typed client charges and pays over HTTP with a bearer token', async ({
   await expect(anonymous.wallet.get.query()).rejects.toThrow();
 });
 
-test('health answers 200 with the database state', async ({ request }) => {
+test('health answers 200 with the database state and the mode', async ({ request }) => {
   const response = await request.get('/api/health');
   expect(response.status()).toBe(200);
-  expect(await response.json()).toEqual({ status: 'ok', database: 'up' });
+  expect(await response.json()).toEqual({ status: 'ok', database: 'up', mode: 'sandbox' });
+  expect(response.headers()['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test('unknown pages and bad API calls never show a stack trace', async ({ page, request }) => {

@@ -24,7 +24,14 @@ async function orderStatus(page: Page, orderId: string): Promise<string> {
 test('buys a course by card through the widget and lands on a success page that shows it', async ({
   page,
 }) => {
+  // The pages' Content-Security-Policy must let the whole flow run: any script or frame it blocks is a bug.
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
   await signUpInBrowser(page);
+  // Sandbox mode says so on every page, where anyone can see it.
+  await expect(page.getByRole('note', { name: '테스트 모드' })).toContainText('실제 돈이 오가지 않습니다');
   await page.goto('/');
   await page.getByRole('button', { name: `${CARD_ONLY_COURSE} 카드로 결제` }).click();
   await expect(page.getByText('결제 금액 180,000원').first()).toBeVisible();
@@ -36,6 +43,7 @@ test('buys a course by card through the widget and lands on a success page that 
   await expect(result).toContainText(CARD_ONLY_COURSE);
   await page.goto('/');
   await expect(page.getByRole('listitem', { name: CARD_ONLY_COURSE }).getByText('수강 중')).toBeVisible();
+  expect(blocked).toEqual([]);
 });
 
 test('charges the wallet by card; opening the success URL twice charges once', async ({ page, context }) => {
