@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from '../db/client';
+import type { Db } from '../db/client';
 import { findOrder, type OrderRow, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { cancelAtToss, settleFromToss } from '../payment/toss-outcome';
@@ -62,9 +62,4 @@ async function claimForRecovery(deps: RecoveryDeps, order: OrderRow) {
       OR: [{ status: 'IN_DOUBT' }, { updatedAt: { lt: new Date(Date.now() - deps.staleConfirmingMs) } }],
     },
   );
-}
-
-/** Puts an order before a person once the janitor has tried for long enough; one alert per kind. */
-export async function raiseAlert(db: DbOrTx, orderId: string, kind: string, message: string) {
-  await db.operatorAlert.createMany({ data: [{ orderId, kind, message }], skipDuplicates: true });
 }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db, Tx } from '../db/client';
 import type { Refund } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
 import { findOrder, type OrderRow } from '../order/order.repository';
 import { toOrderView } from '../order/order.service';
 import type { PaymentDeps } from '../payment/confirm.service';
-import { raiseAlert, recoverOrder } from '../recovery/recovery.service';
+import { recoverOrder } from '../recovery/recovery.service';
 import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
 
 /**

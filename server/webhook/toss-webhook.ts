@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db } from '../db/client';
 import { findOrder, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { applyTossPayment } from '../payment/toss-outcome';
-import { type RecoveryDeps, raiseAlert, recoverOrder } from '../recovery/recovery.service';
+import { type RecoveryDeps, recoverOrder } from '../recovery/recovery.service';
 
 /**
  * Toss webhooks (POST /api/webhooks/toss): PAYMENT_STATUS_CHANGED and DEPOSIT_CALLBACK.
