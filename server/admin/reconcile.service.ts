@@ -1,4 +1,6 @@
 import type { Db } from '../db/client';
+import type { PaymentDeps } from '../payment/confirm.service';
+import { settleCancelsMadeAtToss } from '../refund/external-cancel';
 import type { TossClient } from '../toss/toss-client';
 import { type DayRange, instantsOf } from './report-range';
 
@@ -10,6 +12,10 @@ import { type DayRange, instantsOf } from './report-range';
  * - MISSING_AT_TOSS: we recorded a card payment Toss does not list;
  * - AMOUNT_MISMATCH: both have it, with different approved amounts;
  * - STATUS_MISMATCH: the cancelled (refunded) amounts differ, e.g. cancelled at Toss only.
+ *
+ * The report says what it found. Where Toss cancelled more than we did, settleCancelsFoundAtToss then
+ * re-reads those payments and books the cancels made at Toss (`npm run reconcile` does; the admin page's
+ * report is a query and changes nothing).
  */
 
 export type DifferenceKind = 'MISSING_LOCAL' | 'MISSING_AT_TOSS' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH';
@@ -119,4 +125,19 @@ export async function reconcile(deps: { db: Db; toss: TossClient }, range: DayRa
       differences.push({ kind: 'STATUS_MISMATCH', ...base });
   }
   return differences.sort((a, b) => a.kind.localeCompare(b.kind) || a.paymentKey.localeCompare(b.paymentKey));
+}
+
+/**
+ * Books the cancels made at Toss behind the STATUS_MISMATCH differences where Toss cancelled more than
+ * we did, by re-reading each payment (refund/external-cancel.ts: once, whoever else re-reads it).
+ * Returns the orders for which something was booked.
+ */
+export async function settleCancelsFoundAtToss(deps: PaymentDeps, differences: Difference[]) {
+  const booked: string[] = [];
+  for (const d of differences) {
+    if (d.kind !== 'STATUS_MISMATCH' || !d.orderId) continue;
+    if ((d.toss?.canceled ?? 0) <= (d.ours?.canceled ?? 0)) continue;
+    if ((await settleCancelsMadeAtToss(deps, d.orderId)) === 'booked') booked.push(d.orderId);
+  }
+  return booked;
 }

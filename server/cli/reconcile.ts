@@ -1,11 +1,13 @@
 // `npm run reconcile -- --from YYYY-MM-DD --to YYYY-MM-DD`: compares our card payments with Toss's
 // transactions and checks the books' invariants. Exits 1 when anything differs, 2 when it cannot run.
+// Cancels made at Toss but not here (STATUS_MISMATCH) are then booked, as a webhook would have.
 import { parseArgs } from 'node:util';
 import { checkInvariants } from '../admin/invariants.service';
-import { reconcile } from '../admin/reconcile.service';
+import { reconcile, settleCancelsFoundAtToss } from '../admin/reconcile.service';
 import { dayRangeSchema, kstDay } from '../admin/report-range';
 import { createDb } from '../db/client';
 import { env } from '../env';
+import { tossExchangeRecorder } from '../payment/payment.repository';
 import { createTossClient } from '../toss/toss-client';
 import { tossConfig } from '../toss/toss-config';
 import { applyDemoDefaults, resolveDatabase } from './prepare-database';
@@ -32,8 +34,11 @@ try {
     baseUrl: config.apiBase,
     secretKey: config.secretKey,
     readTimeoutMs: config.readTimeoutMs,
+    recorder: tossExchangeRecorder(db),
   });
   const differences = await reconcile({ db, toss }, range.data);
+  // Reported as found; then what was cancelled at Toss and not here is booked (once).
+  const booked = await settleCancelsFoundAtToss({ db, toss, waitForConfirmMs: 0 }, differences);
   const violations = await checkInvariants(db);
   console.log(`reconciliation ${range.data.from}..${range.data.to}: ${differences.length} difference(s)`);
   for (const d of differences) {
@@ -41,6 +46,8 @@ try {
       `  ${d.kind}\torder ${d.orderId ?? '-'}\tpayment ${d.paymentKey}\tours ${JSON.stringify(d.ours)}\ttoss ${JSON.stringify(d.toss)}`,
     );
   }
+  if (booked.length)
+    console.log(`cancels made at Toss booked for ${booked.length} order(s): ${booked.join(', ')}`);
   console.log(`invariants: ${violations.length} violation(s)`);
   for (const v of violations) console.log(`  ${v.rule}\t${v.subject}\t${v.detail}`);
   exitCode = differences.length + violations.length > 0 ? 1 : 0;

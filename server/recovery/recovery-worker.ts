@@ -1,11 +1,12 @@
 import PgBoss from 'pg-boss';
 import { checkInvariants } from '../admin/invariants.service';
+import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db } from '../db/client';
 import { findOrder } from '../order/order.repository';
 import { retryRefundsInDoubt } from '../refund/refund.service';
 import type { TossClient } from '../toss/toss-client';
 import { processPendingDeliveries } from '../webhook/toss-webhook';
-import { ordersNeedingRecovery, raiseAlert, recoverOrder } from './recovery.service';
+import { ordersNeedingRecovery, recoverOrder } from './recovery.service';
 
 /**
  * Runs the janitor as a durable job queue in PostgreSQL (pg-boss): one `recover-order` job per order

@@ -1,7 +1,8 @@
-import type { Db, DbOrTx } from '../db/client';
+import type { Db } from '../db/client';
 import { findOrder, type OrderRow, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { cancelAtToss, settleFromToss } from '../payment/toss-outcome';
+import { settleCancelsMadeAtToss } from '../refund/external-cancel';
 
 /**
  * The janitor: settles orders whose outcome we do not know, by asking Toss for the truth and feeding
@@ -11,6 +12,10 @@ import { cancelAtToss, settleFromToss } from '../payment/toss-outcome';
  * what we could not deliver; our cancel is owed), or CONFIRMING for longer than a confirm can take
  * (the process confirming it died). Claiming is a conditional UPDATE, so concurrent janitors (several
  * app instances) and a confirm in flight never settle one order twice.
+ *
+ * An order already (partly) approved is settled too, but Toss may have cancelled some of it since
+ * without us (its merchant console): asked about one (a webhook, a job), the janitor re-reads the
+ * payment and books those cancels once (refund/external-cancel.ts).
  */
 
 export interface RecoveryDeps extends PaymentDeps {
@@ -38,6 +43,9 @@ export async function ordersNeedingRecovery(db: Db, staleConfirmingMs: number, l
 export async function recoverOrder(deps: RecoveryDeps, orderId: string): Promise<RecoveryOutcome> {
   const order = await findOrder(deps.db, orderId);
   if (!order) return 'not-needed';
+  if (order.status === 'APPROVED' || order.status === 'PARTIALLY_CANCELED') {
+    return (await settleCancelsMadeAtToss(deps, order.id)) === 'booked' ? 'settled' : 'not-needed';
+  }
   if (order.status === 'CANCEL_PENDING') {
     const after = await cancelAtToss(deps, order);
     return after.status === 'CANCELED' ? 'settled' : 'still-unknown';
@@ -62,9 +70,4 @@ async function claimForRecovery(deps: RecoveryDeps, order: OrderRow) {
       OR: [{ status: 'IN_DOUBT' }, { updatedAt: { lt: new Date(Date.now() - deps.staleConfirmingMs) } }],
     },
   );
-}
-
-/** Puts an order before a person once the janitor has tried for long enough; one alert per kind. */
-export async function raiseAlert(db: DbOrTx, orderId: string, kind: string, message: string) {
-  await db.operatorAlert.createMany({ data: [{ orderId, kind, message }], skipDuplicates: true });
 }

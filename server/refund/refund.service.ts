@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db, Tx } from '../db/client';
 import type { Refund } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
 import { findOrder, type OrderRow } from '../order/order.repository';
 import { toOrderView } from '../order/order.service';
 import type { PaymentDeps } from '../payment/confirm.service';
-import { raiseAlert, recoverOrder } from '../recovery/recovery.service';
+import { recoverOrder } from '../recovery/recovery.service';
 import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
+import { settleCancelsMadeAtToss } from './external-cancel';
+import { bookRefundDone, reserveRefund } from './refund.repository';
+import { keyOfAnsweredCancel } from './toss-cancels';
 
 /**
  * Refunds and cancels (payment.cancel).
@@ -85,11 +89,7 @@ async function reserve(
   reason: string,
 ) {
   return db.$transaction(async (tx) => {
-    const reserved = await tx.$executeRaw`
-      UPDATE orders SET refunded_amount = refunded_amount + ${amount}, updated_at = now()
-       WHERE id = ${order.id} AND status IN ('APPROVED', 'PARTIALLY_CANCELED')
-         AND refunded_amount + ${amount} <= amount`;
-    if (reserved !== 1) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
+    if (!(await reserveRefund(tx, order.id, amount))) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
     const method = order.method ?? 'CARD';
 
     if (method === 'BALANCE') {
@@ -119,7 +119,7 @@ async function reserve(
           },
         });
       }
-      await finishRefund(tx, order, refund, 'DONE');
+      await bookRefundDone(tx, order, refund.id);
       return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
     }
 
@@ -157,7 +157,11 @@ async function reserve(
   });
 }
 
-/** Asks Toss to cancel (same key on every retry) and books the answer. */
+/**
+ * Asks Toss to cancel (same key on every retry) and books the answer, with the transactionKey Toss gave
+ * the cancel. Cancels made at Toss meanwhile could not be told from this one while it was unanswered,
+ * so once it is settled the payment is re-read and they are booked (external-cancel.ts).
+ */
 export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: Refund): Promise<Refund> {
   // Always the exact amount: "everything left" could mean more than this refund if others are pending.
   const answer = await deps.toss.cancel(
@@ -166,14 +170,14 @@ export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: R
     `refund-${refund.id}`,
     order.id,
   );
-  return deps.db.$transaction(async (tx) => {
+  const booked = await deps.db.$transaction(async (tx) => {
     // One booking per refund, however many janitors got an answer: the row is locked, then re-read.
     await tx.$queryRaw`SELECT 1 FROM refund WHERE id = ${refund.id}::uuid FOR UPDATE`;
     const current = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
-    if (current.status === 'DONE' || current.status === 'FAILED') return current;
+    if (current.status === 'DONE' || current.status === 'FAILED') return { refund: current, settled: false };
     const latest = (await findOrder(tx, order.id)) ?? order;
     if (answer.kind === 'ok') {
-      await finishRefund(tx, latest, current, 'DONE');
+      await bookRefundDone(tx, latest, current.id, keyOfAnsweredCancel(answer.body, current.amount));
     } else if (answer.kind === 'refused') {
       await undoReservation(tx, latest, current);
       await tx.refund.update({
@@ -186,29 +190,16 @@ export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: R
         data: { status: 'IN_DOUBT', failureCode: answer.code ?? 'NO_ANSWER', failureMessage: answer.reason },
       });
     }
-    return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+    const after = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+    return { refund: after, settled: after.status === 'DONE' || after.status === 'FAILED' };
   });
-}
-
-/** Marks the refund done and the order (partially) cancelled; a full cancel of a course ends it. */
-async function finishRefund(tx: Tx, order: OrderRow, refund: Refund, status: 'DONE') {
-  await tx.refund.update({ where: { id: refund.id }, data: { status } });
-  // Fully cancelled only when the refunds actually done add up to the payment; a reserved refund still
-  // waiting for Toss's answer does not count yet.
-  const done = await tx.refund.aggregate({
-    where: { orderId: order.id, status: 'DONE' },
-    _sum: { amount: true },
-  });
-  const fully = (done._sum.amount ?? 0) >= order.amount;
-  await tx.order.update({
-    where: { id: order.id },
-    data: { status: fully ? 'CANCELED' : 'PARTIALLY_CANCELED' },
-    select: { id: true },
-  });
-  if (fully) {
-    await tx.payment.updateMany({ where: { orderId: order.id }, data: { canceledAt: new Date() } });
-    if (order.type === 'COURSE') await tx.enrollment.deleteMany({ where: { orderId: order.id } });
+  if (booked.settled) {
+    // Our refund is booked whatever comes of this; a failure here leaves it to the next re-read.
+    await settleCancelsMadeAtToss(deps, order.id).catch((error: unknown) => {
+      console.error(`re-reading order ${order.id} for cancels made at Toss failed:`, error);
+    });
   }
+  return booked.refund;
 }
 
 /** Toss refused the cancel: the reservation is released, and a card charge's won return to the wallet. */

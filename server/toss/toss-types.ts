@@ -21,10 +21,32 @@ export const tossPaymentSchema = z
     balanceAmount: z.number(),
     approvedAt: z.string().nullable().optional(),
     failure: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
+    /** The latest approval or cancel; an answer to our cancel names that cancel here. */
+    lastTransactionKey: z.string().nullable().optional(),
+    /** Every cancel, ours or not; read element by element with tossCancelSchema (refund/toss-cancels.ts). */
+    cancels: z.array(z.unknown()).nullable().optional(),
   })
   .passthrough();
 
 export type TossPayment = z.infer<typeof tossPaymentSchema>;
+
+/**
+ * One element of a Payment's `cancels[]`: each cancel, ours or made elsewhere (the merchant console),
+ * with its own unique `transactionKey`. Read apart from the Payment, so a cancel we cannot read never
+ * makes a confirm's answer unreadable.
+ */
+export const tossCancelSchema = z
+  .object({
+    transactionKey: z.string().min(1),
+    cancelAmount: z.number().int().positive(),
+    cancelReason: z.string().nullable().optional(),
+    canceledAt: z.string().nullable().optional(),
+    /** DONE for domestic cards; overseas easy-pay cancels pass through IN_PROGRESS (and may be ABORTED). */
+    cancelStatus: z.string().nullable().optional(),
+  })
+  .passthrough();
+
+export type TossCancel = z.infer<typeof tossCancelSchema>;
 
 export const tossErrorSchema = z.object({ code: z.string(), message: z.string() });
 

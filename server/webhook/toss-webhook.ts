@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db } from '../db/client';
 import { findOrder, transitionOrder } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { applyTossPayment } from '../payment/toss-outcome';
-import { type RecoveryDeps, raiseAlert, recoverOrder } from '../recovery/recovery.service';
+import { type RecoveryDeps, recoverOrder } from '../recovery/recovery.service';
+import { settleCancelsMadeAtToss } from '../refund/external-cancel';
 
 /**
  * Toss webhooks (POST /api/webhooks/toss): PAYMENT_STATUS_CHANGED and DEPOSIT_CALLBACK.
@@ -64,6 +66,9 @@ export async function receiveTossWebhook(db: Db, req: Request) {
   return { status: 200, body: { received: true, duplicate: !delivery }, deliveryId: delivery?.id } as const;
 }
 
+/** How long a delivery whose payment Toss would not show is retried by the janitor's sweep. */
+const REREAD_RETRY_WINDOW_MS = 3_600_000;
+
 /** Acts on one recorded delivery: re-reads the order's payment from Toss and settles it once. */
 export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
   const delivery = await deps.db.webhookDelivery.findUnique({ where: { id: deliveryId } });
@@ -71,7 +76,12 @@ export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
   const order = delivery.orderId ? await findOrder(deps.db, delivery.orderId) : null;
   if (order?.status === 'CREATED') await settleUnconfirmed(deps, order.id);
   else if (order?.status === 'FAILED') await cancelLateApproval(deps, order.id);
-  else if (order) await recoverOrder(deps, order.id);
+  else if (order?.status === 'APPROVED' || order?.status === 'PARTIALLY_CANCELED') {
+    // Toss may have cancelled (part of) it without us. If Toss cannot be asked now, the delivery is
+    // left unprocessed for a while, so the janitor's sweep (processPendingDeliveries) asks again.
+    const cancels = await settleCancelsMadeAtToss(deps, order.id);
+    if (cancels === 'unknown' && Date.now() - delivery.receivedAt.getTime() < REREAD_RETRY_WINDOW_MS) return;
+  } else if (order) await recoverOrder(deps, order.id);
   // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries.
   await deps.db.webhookDelivery.update({ where: { id: deliveryId }, data: { processedAt: new Date() } });
 }
