@@ -23,7 +23,7 @@ let admin: Awaited<ReturnType<typeof signedInCaller>>;
 beforeAll(async () => {
   t = await createTestDatabase({ poolSize: 30 });
   server = await startTestHttpServer(t.db, { webhooks: { timeScale: 0.0001, intervalMs: 100 } });
-  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), email: 'admin@example.com' });
+  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), admin: true });
 });
 afterEach(async () => {
   await clearFaults(server.sandboxUrl);
