@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 
 /**
- * The production build (`next start`) as separate processes on their own ports, all against one
- * database. The bench prepares that database itself, so the app is started without `npm start`'s
- * janitor: only the request path is measured.
+ * The app as `npm start` runs it after the build (server/cli/start.ts: our /api edge, Next.js for pages,
+ * the janitor), as separate processes on their own ports, all against one database. The bench prepares
+ * that database itself; the janitor finds nothing in doubt, so only the request path does work.
  */
 
 export interface AppInstances {
@@ -18,8 +17,6 @@ const running = new Set<() => Promise<void>>();
 export async function stopAllAppInstances(): Promise<void> {
   await Promise.all([...running].map((stop) => stop()));
 }
-
-const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
 
 async function waitUntilHealthy(port: number, app: ChildProcess) {
   for (let i = 0; i < 120; i++) {
@@ -69,14 +66,19 @@ export async function startAppInstances(options: {
       process.execPath,
       [
         ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-        nextBin,
-        'start',
-        '--port',
-        String(port),
+        '--import',
+        'tsx',
+        'server/cli/start.ts',
       ],
       {
         cwd: options.cwd,
-        env: { ...process.env, ...options.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+        env: {
+          ...process.env,
+          ...options.env,
+          PORT: String(port),
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
         stdio: 'ignore',
         detached: true,
       },

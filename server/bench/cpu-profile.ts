@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
  * Where an app process spends its CPU: a V8 profile (`node --cpu-prof`) summed by owner. Each sample is
  * charged to the nearest frame on its stack that belongs to a known owner, so time spent in Node's own
  * internals (streams, sockets, promises) counts for whoever called them: a socket write issued by the
- * PostgreSQL driver is the driver's, a web stream read by Next.js is Next.js's.
+ * PostgreSQL driver is the driver's, a body read by our HTTP edge is our code's.
  */
 
 interface ProfileNode {
@@ -27,8 +27,11 @@ export interface OwnerShare {
 const OWNERS: [RegExp, string][] = [
   [/node_modules\/(pg|pg-pool|pg-protocol|pg-types)\//, 'PostgreSQL driver (pg)'],
   [/node_modules\/@prisma\//, 'Prisma client'],
-  [/node_modules\/next\//, 'Next.js server'],
-  [/\.next\/server\//, 'app bundle: our code, tRPC, zod, superjson, jose, Next route runtime'],
+  [/node_modules\/@trpc\//, 'tRPC'],
+  [/node_modules\/(superjson|zod|jose|pino|sonic-boom)\//, 'zod, superjson, jose, pino'],
+  [/node_modules\/next\//, 'Next.js server (pages)'],
+  [/\.next\/server\//, 'Next.js page bundle'],
+  [/\/server\/[^/]+\/[^/]+\.ts/, 'our code (server/)'],
 ];
 
 function ownerOf(url: string): string | null {

@@ -15,7 +15,7 @@ export interface CaseRow extends LoadResult {
 }
 
 export interface LadderRow extends LoadResult {
-  /** `framework` marks the request that does no database work: Next.js and tRPC alone. */
+  /** `framework` marks the request that does no database work: our HTTP edge and tRPC alone. */
   key: 'health' | 'framework' | 'signed-in' | 'charge';
   step: string;
 }
@@ -103,7 +103,7 @@ export function gapExplanation(report: Report): string[] {
   const spread = findCase(report.cases, 'atomic', 'spread', 16);
   if (framework && spread?.ceiling) {
     lines.push(
-      `A request that only passes through Next.js and tRPC, with no database work at all, reaches ${fmt(framework.rps)} req/s: ${pct(framework.rps / spread.ceiling)} of the spread ceiling. On this machine the framework alone keeps any endpoint below 60% of pgbench, whatever the payment code does; the app process is the bottleneck (one Node.js thread at full load while PostgreSQL has room), as the profile shows.`,
+      `A request that only passes through our HTTP edge and tRPC, with no database work at all, reaches ${fmt(framework.rps)} req/s: ${pct(framework.rps / spread.ceiling)} of the spread ceiling. No endpoint can be faster than that floor, whatever the payment code does; where it is below the ceiling, the app process is the bottleneck (one Node.js thread at full load while PostgreSQL has room), as the profile shows.`,
     );
   }
   const busy = [

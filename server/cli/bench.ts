@@ -58,6 +58,8 @@ function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
       SESSION_SECRET: sessionSecret,
       BALANCE_STRATEGY: strategy,
       DATABASE_POOL_SIZE: '20',
+      // The bench's learners charge with the test charge, which exists only in sandbox mode.
+      TOSS_SANDBOX: 'on',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     },
   });
@@ -187,12 +189,12 @@ async function measureLadder() {
   const steps: [LadderRow['key'], string, LoadRequest][] = [
     [
       'health',
-      'GET /api/health (Next.js, one SELECT 1)',
+      'GET /api/health (our edge, one SELECT 1)',
       { method: 'GET', path: '/api/health', build: none },
     ],
     [
       'framework',
-      'auth.me, anonymous (Next.js, tRPC, no database)',
+      'auth.me, anonymous (our edge, tRPC, no database)',
       { method: 'GET', path: '/api/trpc/auth.me', build: none },
     ],
     [
