@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { env } from '../env';
+import { logger } from '../log';
 import { PrismaClient } from './generated/client';
 
 export type Db = PrismaClient;
@@ -19,7 +20,7 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   // transactions (maxWait 10 s); a connection the server drops while idle (restart, admin shutdown)
   // is reported and replaced, never an unhandled 'error' event that would end the process.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 10_000 });
-  pool.on('error', (error) => console.error(`PostgreSQL dropped an idle connection: ${error.message}`));
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'PostgreSQL dropped an idle connection'));
   const client = new PrismaClient({ adapter: new PrismaPg(pool) });
   // $disconnect ends the pool whichever of Prisma and the driver used it; a client is not used after.
   const disconnect = client.$disconnect.bind(client);

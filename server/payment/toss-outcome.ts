@@ -1,6 +1,7 @@
 import { enrollOnce } from '../course/course.repository';
 import type { Db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
+import { errorField, logger } from '../log';
 import { findOrder, type OrderRow, transitionOrder } from '../order/order.repository';
 import type { TossPayment } from '../toss/toss-types';
 import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
@@ -129,7 +130,10 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
     if (error instanceof EffectImpossible) return cancelApproval(deps, order, error.message);
     // Toss approved but we could not record it (database trouble): leave it to the janitor, which asks
     // Toss again and applies the approval once. The order is never failed while Toss holds the money.
-    console.error(`approval of order ${order.id} could not be recorded:`, error);
+    logger.error(
+      { err: errorField(error), orderId: order.id },
+      'an approval could not be recorded; the janitor retries it',
+    );
     return markInDoubt(deps.db, order, 'APPROVAL_NOT_RECORDED', 'Toss approved; recording it failed').catch(
       () => {
         throw error;

@@ -3,6 +3,7 @@ import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db, Tx } from '../db/client';
 import type { Refund } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
+import { errorField, logger } from '../log';
 import { findOrder, type OrderRow } from '../order/order.repository';
 import { toOrderView } from '../order/order.service';
 import type { PaymentDeps } from '../payment/confirm.service';
@@ -196,7 +197,10 @@ export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: R
   if (booked.settled) {
     // Our refund is booked whatever comes of this; a failure here leaves it to the next re-read.
     await settleCancelsMadeAtToss(deps, order.id).catch((error: unknown) => {
-      console.error(`re-reading order ${order.id} for cancels made at Toss failed:`, error);
+      logger.error(
+        { err: errorField(error), orderId: order.id },
+        're-reading the order for cancels made at Toss failed',
+      );
     });
   }
   return booked.refund;

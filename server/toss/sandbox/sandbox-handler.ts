@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/client';
+import { errorField, logger } from '../../log';
 import {
   cancelPayment,
   confirmPayment,
@@ -35,7 +36,7 @@ export async function handleSandboxRequest(req: Request, deps: SandboxDeps): Pro
   try {
     return await route(req, deps);
   } catch (error) {
-    console.error('toss sandbox failed:', error);
+    logger.error({ err: errorField(error) }, 'toss sandbox failed');
     return tossError('FAILED_INTERNAL_SYSTEM_PROCESSING');
   }
 }
@@ -101,7 +102,7 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
 
   // Toss replays the first answer to a key, errors included; a crash of ours is recorded the same way.
   const response = await operation(deps.db, body, url.searchParams, deps).catch((error: unknown) => {
-    console.error('toss sandbox operation failed:', error);
+    logger.error({ err: errorField(error) }, 'toss sandbox operation failed');
     return tossError('FAILED_INTERNAL_SYSTEM_PROCESSING');
   });
   if (claimId)
