@@ -46,14 +46,19 @@ try {
 }
 
 const pages = next({ dev, dir: PROJECT_ROOT, port: config.PORT });
-await pages.prepare();
 const server = createAppServer({
   api: createApiHandler(apiDepsFromEnv(toss)),
   pages: pages.getRequestHandler(),
   upgrade: dev ? pages.getUpgradeHandler() : undefined,
   policy: { sandbox: toss.sandbox, dev },
 });
-await listen(server, config.PORT);
+try {
+  await pages.prepare();
+  await listen(server, config.PORT);
+} catch (error) {
+  await database.stop();
+  refuseToStart(error instanceof Error ? error.message : String(error)); // e.g. no build, or the port is taken
+}
 
 // The janitor settles payments whose outcome is unknown (see server/recovery).
 const recovery: RecoveryWorker = await startRecoveryWorker({

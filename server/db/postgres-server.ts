@@ -70,9 +70,11 @@ export async function startEmbeddedPostgres(
 
 /**
  * Loaded only when needed. The package registers async-exit-hook, whose 'beforeExit' handler calls
- * process.exit(0), erasing a failing exit code (a test run with failures would exit 0), and whose
- * 'exit' handler crashes (it calls a callback it was not given). We stop our clusters ourselves, so
- * both are removed; its signal handlers, which stop clusters on Ctrl-C, stay.
+ * process.exit(0), erasing a failing exit code (a test run with failures would exit 0), whose 'exit'
+ * handler crashes (it calls a callback it was not given), and whose SIGINT/SIGTERM handlers stop the
+ * cluster at once, under the requests a graceful stop is still finishing. We stop our clusters ourselves
+ * (`npm start` last of all, after its server; a CLI when it is done; on Ctrl-C in a terminal PostgreSQL
+ * gets the signal too), so all four are removed.
  */
 /**
  * As root, PostgreSQL runs as the OS user `postgres`, which must be able to walk down to its binaries
@@ -108,8 +110,7 @@ async function loadEmbeddedPostgres() {
     const exitHook = createRequire(import.meta.url)('async-exit-hook') as {
       unhookEvent(event: string): void;
     };
-    exitHook.unhookEvent('beforeExit');
-    exitHook.unhookEvent('exit');
+    for (const event of ['beforeExit', 'exit', 'SIGINT', 'SIGTERM']) exitHook.unhookEvent(event);
     exitHooksRemoved = true;
   }
   return EmbeddedPostgres;
