@@ -1,5 +1,6 @@
 // `npm start` (after `next build`) and `npm run dev`: prepares the database, then serves the whole app
 // from this one process: pages through Next.js, /api through our own layer, and the recovery janitor.
+import type { Server } from 'node:http';
 import next from 'next';
 import { db } from '../db/client';
 import { DEMO_ADMIN, DEMO_LEARNER } from '../db/seed';
@@ -46,14 +47,15 @@ try {
 }
 
 const pages = next({ dev, dir: PROJECT_ROOT, port: config.PORT });
-const server = createAppServer({
-  api: createApiHandler(apiDepsFromEnv(toss)),
-  pages: pages.getRequestHandler(),
-  upgrade: dev ? pages.getUpgradeHandler() : undefined,
-  policy: { sandbox: toss.sandbox, dev },
-});
+let server: Server;
 try {
   await pages.prepare();
+  server = createAppServer({
+    api: createApiHandler(apiDepsFromEnv(toss)),
+    pages: pages.getRequestHandler(),
+    upgrade: dev ? pages.getUpgradeHandler() : undefined,
+    policy: { sandbox: toss.sandbox, dev },
+  });
   await listen(server, config.PORT);
 } catch (error) {
   await database.stop();
