@@ -229,6 +229,34 @@ describe('a card refund, retried', () => {
     ]);
   });
 
+  it('a purchase paid from the wallet, retried after a card charge in it was cancelled: its first answer', async () => {
+    const { me, orderId } = await chargeByCard(20_000);
+    await me.caller.wallet.charge({ amount: 10_000, requestId: randomUUID() });
+    const purchase = { courseId: (await createCourse(t.db, 5_000)).id, requestId: randomUUID() };
+    const paid = await me.caller.wallet.pay(purchase);
+    await me.caller.payment.cancel({ orderId, reason: '충전 취소' });
+    const before = await books(me.user.id, orderId);
+    expect(await me.caller.wallet.pay(purchase)).toEqual(paid);
+    expect(await books(me.user.id, orderId)).toEqual(before);
+    expect(before.balance).toBe(5_000);
+  });
+
+  it('a charge cancel refused for the balance records nothing: retried once the wallet holds it, it goes through once', async () => {
+    const { me, orderId } = await chargeByCard(20_000);
+    await me.caller.wallet.pay({ courseId: (await createCourse(t.db, 15_000)).id, requestId: randomUUID() });
+    const input = { orderId, reason: '충전 취소', requestId: randomUUID() };
+    expect(await reasonOf(me.caller.payment.cancel(input))).toBe('INSUFFICIENT_BALANCE');
+    expect((await books(me.user.id, orderId)).refunds).toEqual([]);
+    await me.caller.wallet.charge({ amount: 15_000, requestId: randomUUID() });
+
+    const first = await me.caller.payment.cancel(input);
+    expect(first.order.status).toBe('CANCELED');
+    await expectSameRefund(await replay(me, input), first);
+    const after = await books(me.user.id, orderId);
+    expect(after.ledger.filter((e) => e.type === 'CHARGE_CANCEL')).toHaveLength(1);
+    expect(after.balance).toBe(0);
+  });
+
   it('left in doubt, after the janitor settled it: the same refund, now DONE', async () => {
     const { me, orderId } = await courseByCard(10_000);
     await injectFault(server.sandboxUrl, { match: { orderId }, action: 'drop-response', times: 1 });

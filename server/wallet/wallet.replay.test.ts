@@ -32,7 +32,7 @@ type Learner = Awaited<ReturnType<typeof learner>>;
 /** What a replay must leave as it found: the balance, the ledger, enrollments, orders and refunds. */
 async function books(who: Learner) {
   const userId = who.user.id;
-  const [wallet, ledger, enrollments, orders, refunds] = await Promise.all([
+  const [wallet, ledger, enrollments, ended, orders, refunds] = await Promise.all([
     t.db.wallet.findUnique({ where: { userId }, select: { balance: true } }),
     t.db.walletTransaction.findMany({
       where: { userId },
@@ -40,10 +40,11 @@ async function books(who: Learner) {
       select: { id: true, type: true, amount: true, balanceAfter: true },
     }),
     t.db.enrollment.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } }),
+    t.db.endedEnrollment.findMany({ where: { userId }, orderBy: { endedAt: 'asc' } }),
     t.db.order.findMany({ where: { userId }, orderBy: { id: 'asc' } }),
     t.db.refund.findMany({ where: { order: { userId } }, orderBy: { createdAt: 'asc' } }),
   ]);
-  return { balance: wallet?.balance ?? 0, ledger, enrollments, orders, refunds };
+  return { balance: wallet?.balance ?? 0, ledger, enrollments, ended, orders, refunds };
 }
 
 /** Replays `call` and checks it changed nothing; returns its answer or refusal. */
@@ -163,6 +164,9 @@ describe.each(BALANCE_STRATEGY_NAMES)('replays under BALANCE_STRATEGY=%s', (stra
       expect(await t.db.endedEnrollment.findMany({ where: { orderId: first.orderId } })).toEqual([
         { ...first.enrollment, endedAt: expect.any(Date) },
       ]);
+      await expect(t.db.endedEnrollment.deleteMany({ where: { orderId: first.orderId } })).rejects.toThrow(
+        /append-only/,
+      );
     });
 
     it('answers the first purchase after two partial refunds ended it', async () => {
@@ -204,9 +208,13 @@ describe.each(BALANCE_STRATEGY_NAMES)('replays under BALANCE_STRATEGY=%s', (stra
       expect((await books(me)).balance).toBe(100_000);
     });
 
-    it('answers the first purchase after the course’s price changed', async () => {
-      const { course, first, replay } = await purchase();
+    it('answers the first purchase after the course’s price changed; the course cannot be deleted', async () => {
+      const { me, course, first, replay } = await purchase();
       await t.db.course.update({ where: { id: course.id }, data: { price: 45_000 } });
+      expect(await replay()).toEqual({ reason: 'OK', answer: first });
+      await me.caller.payment.cancel({ orderId: first.orderId, reason: 'x' });
+      // Its ledger entry, order and ended enrollment all hold on to it.
+      await expect(t.db.course.delete({ where: { id: course.id } })).rejects.toThrow();
       expect(await replay()).toEqual({ reason: 'OK', answer: first });
     });
 
