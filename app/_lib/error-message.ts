@@ -4,6 +4,7 @@ const MESSAGES: Record<string, string> = {
   INSUFFICIENT_BALANCE: '잔액이 부족합니다. 먼저 충전해 주세요.',
   BALANCE_LIMIT_EXCEEDED: '잔액은 최대 100,000원까지 보유할 수 있습니다.',
   ALREADY_PURCHASED: '이미 구매한 강의입니다.',
+  PURCHASE_REFUNDED: '이 구매는 완료된 뒤 환불되었습니다. 주문 내역을 확인해 주세요.',
   NOT_FOUND: '강의를 찾을 수 없습니다.',
   IDEMPOTENCY_KEY_REUSED: '같은 요청 번호가 다른 요청에 이미 쓰였습니다. 다시 시도해 주세요.',
   EMAIL_TAKEN: '이미 가입된 이메일입니다.',

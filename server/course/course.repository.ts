@@ -44,6 +44,27 @@ export async function removeEnrollment(tx: Tx, enrollmentId: string): Promise<vo
   await tx.enrollment.delete({ where: { id: enrollmentId }, select: { id: true } });
 }
 
+/**
+ * Ends the enrollment an order granted (its full refund), moving it as it was into ended_enrollment
+ * (append-only) in the same statement, so what the purchase granted can still be told.
+ */
+export async function endEnrollmentsOf(tx: Tx, orderId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH ended AS (
+      DELETE FROM enrollment WHERE order_id = ${orderId}
+      RETURNING id, user_id, course_id, order_id, created_at)
+    INSERT INTO ended_enrollment (id, user_id, course_id, order_id, created_at)
+    SELECT id, user_id, course_id, order_id, created_at FROM ended`;
+}
+
+/** The enrollment an order granted, exactly as granted: still current, or ended by a refund since. */
+export async function findEnrollmentGrantedBy(db: DbOrTx, orderId: string) {
+  return (
+    (await db.enrollment.findFirst({ where: { orderId }, select: enrollmentSelect })) ??
+    (await db.endedEnrollment.findFirst({ where: { orderId }, select: enrollmentSelect }))
+  );
+}
+
 export function findEnrollment(db: DbOrTx, userId: string, courseId: string) {
   return db.enrollment.findUnique({
     where: { userId_courseId: { userId, courseId } },

@@ -14,6 +14,11 @@ export const DOMAIN_REASONS = {
   EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists.' },
   NOT_FOUND: { code: 'NOT_FOUND', message: 'No such course.' },
   ALREADY_PURCHASED: { code: 'CONFLICT', message: 'You already own this course.' },
+  /** A retried wallet.pay whose first answer can no longer be rebuilt: its enrollment ended long ago. */
+  PURCHASE_REFUNDED: {
+    code: 'CONFLICT',
+    message: 'This purchase went through and was refunded since; see the order.',
+  },
   INSUFFICIENT_BALANCE: {
     code: 'PRECONDITION_FAILED',
     message: 'The wallet balance is too low for this payment.',

@@ -1,3 +1,4 @@
+import { endEnrollmentsOf } from '../course/course.repository';
 import type { DbOrTx, Tx } from '../db/client';
 import type { OrderRow } from '../order/order.repository';
 
@@ -14,6 +15,20 @@ export async function reserveRefund(tx: Tx, orderId: string, amount: number): Pr
      WHERE id = ${orderId} AND status IN ('APPROVED', 'PARTIALLY_CANCELED')
        AND refunded_amount + ${amount} <= amount`;
   return reserved === 1;
+}
+
+/** The refund an order's requestId made, if any. */
+export function findRefundByRequestId(db: DbOrTx, orderId: string, requestId: string) {
+  return db.refund.findUnique({ where: { orderId_requestId: { orderId, requestId } } });
+}
+
+/**
+ * Locks the order's row for the rest of `tx`, then looks for the refund `requestId` made: a concurrent
+ * call with the same requestId waits here until the first one's transaction ends, then sees its refund.
+ */
+export async function lockOrderAndFindRefund(tx: Tx, orderId: string, requestId: string) {
+  await tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${orderId} FOR UPDATE`;
+  return findRefundByRequestId(tx, orderId, requestId);
 }
 
 /**
@@ -46,7 +61,7 @@ export async function bookRefundDone(
   });
   if (fully) {
     await tx.payment.updateMany({ where: { orderId: order.id }, data: { canceledAt: new Date() } });
-    if (order.type === 'COURSE') await tx.enrollment.deleteMany({ where: { orderId: order.id } });
+    if (order.type === 'COURSE') await endEnrollmentsOf(tx, order.id);
   }
 }
 

@@ -3,6 +3,7 @@ import { raiseAlert } from '../alert/operator-alert.repository';
 import type { Db, Tx } from '../db/client';
 import type { Refund } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
+import { requestHash } from '../idempotency/request-hash';
 import { errorField, logger } from '../log';
 import { findOrder, type OrderRow } from '../order/order.repository';
 import { toOrderView } from '../order/order.service';
@@ -10,7 +11,12 @@ import type { PaymentDeps } from '../payment/confirm.service';
 import { recoverOrder } from '../recovery/recovery.service';
 import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
 import { settleCancelsMadeAtToss } from './external-cancel';
-import { bookRefundDone, reserveRefund } from './refund.repository';
+import {
+  bookRefundDone,
+  findRefundByRequestId,
+  lockOrderAndFindRefund,
+  reserveRefund,
+} from './refund.repository';
 import { keyOfAnsweredCancel } from './toss-cancels';
 
 /**
@@ -50,11 +56,19 @@ export async function cancelOrder(
   let order = await findOrder(deps.db, input.orderId);
   if (!order || (!actor.admin && order.userId !== actor.id)) throw new DomainError('ORDER_NOT_FOUND');
 
-  const requestId = input.requestId ?? randomUUID();
-  const earlier = await deps.db.refund.findUnique({
-    where: { orderId_requestId: { orderId: order.id, requestId } },
-  });
-  if (earlier) return answer(deps.db, earlier);
+  const request: RefundRequest = {
+    requestedBy: actor.id,
+    requestId: input.requestId ?? randomUUID(),
+    requestHash: requestHash('payment.cancel', {
+      orderId: order.id,
+      requestedBy: actor.id,
+      reason: input.reason,
+      amount: input.amount,
+    }),
+    reason: input.reason,
+  };
+  const earlier = await findRefundByRequestId(deps.db, order.id, request.requestId);
+  if (earlier) return replay(deps.db, earlier, request);
 
   // Settle any doubt about the payment before touching it.
   if (order.status === 'IN_DOUBT' || order.status === 'CONFIRMING' || order.status === 'CANCEL_PENDING') {
@@ -75,21 +89,58 @@ export async function cancelOrder(
   }
   if (amount < 1 || amount > remaining) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
 
-  const refund = await reserve(deps.db, order, actor.id, requestId, amount, input.reason);
+  const reserved = await reserve(deps.db, order, request, amount);
+  if ('earlier' in reserved) return replay(deps.db, reserved.earlier, request);
+  const { refund } = reserved;
   if (refund.destination !== 'CARD') return answer(deps.db, refund);
   return answer(deps.db, await cancelAtToss(deps, order, refund));
 }
 
-/** Reserves the amount on the order and records the refund; balance refunds complete right here. */
+/** Who asks for a refund, with which requestId, and the fingerprint of the request (its payload). */
+interface RefundRequest {
+  requestedBy: string;
+  requestId: string;
+  requestHash: string;
+  reason: string;
+}
+
+/**
+ * A requestId this order has seen: the same request gets its refund again, as it now stands (or its
+ * refusal by Toss); any other request is refused. Refunds recorded without a fingerprint (before it was
+ * kept) match their requester.
+ */
+function replay(db: Db, earlier: Refund, request: RefundRequest) {
+  const same =
+    earlier.requestHash === null
+      ? earlier.requestedBy === request.requestedBy
+      : earlier.requestHash === request.requestHash;
+  if (!same) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+  return answer(db, earlier);
+}
+
+/**
+ * Reserves the amount on the order and records the refund; balance refunds complete right here. A call
+ * with a requestId already used (a duplicate sent at the same moment) gets the earlier refund instead.
+ */
 async function reserve(
   db: Db,
   order: OrderRow,
-  actorId: string,
-  requestId: string,
+  request: RefundRequest,
   amount: number,
-  reason: string,
-) {
+): Promise<{ refund: Refund } | { earlier: Refund }> {
+  const { requestId, reason } = request;
+  const recorded = {
+    orderId: order.id,
+    requestedBy: request.requestedBy,
+    requestId,
+    requestHash: request.requestHash,
+    amount,
+    reason,
+  };
   return db.$transaction(async (tx) => {
+    // Duplicates queue on the order's row here, and the later ones find the first one's refund.
+    const earlier = await lockOrderAndFindRefund(tx, order.id, requestId);
+    if (earlier) return { earlier };
     if (!(await reserveRefund(tx, order.id, amount))) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
     const method = order.method ?? 'CARD';
 
@@ -97,9 +148,7 @@ async function reserve(
       const wallet = await ensureWallet(tx, order.userId);
       const balance = await applyBalanceChange(tx, wallet.id, amount);
       const destination = balance === null ? 'BANK_TRANSFER' : 'WALLET';
-      const refund = await tx.refund.create({
-        data: { orderId: order.id, requestedBy: actorId, requestId, amount, reason, method, destination },
-      });
+      const refund = await tx.refund.create({ data: { ...recorded, method, destination } });
       if (balance !== null) {
         await insertLedgerEntry(tx, {
           walletId: wallet.id,
@@ -121,7 +170,7 @@ async function reserve(
         });
       }
       await bookRefundDone(tx, order, refund.id);
-      return tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
+      return { refund: await tx.refund.findUniqueOrThrow({ where: { id: refund.id } }) };
     }
 
     if (order.type === 'CHARGE') {
@@ -144,17 +193,7 @@ async function reserve(
         orderId: order.id,
       });
     }
-    return tx.refund.create({
-      data: {
-        orderId: order.id,
-        requestedBy: actorId,
-        requestId,
-        amount,
-        reason,
-        method,
-        destination: 'CARD',
-      },
-    });
+    return { refund: await tx.refund.create({ data: { ...recorded, method, destination: 'CARD' } }) };
   });
 }
 

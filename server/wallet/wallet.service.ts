@@ -1,7 +1,7 @@
 import {
   enrollOnce,
   findCourse,
-  findEnrollment,
+  findEnrollmentGrantedBy,
   linkEnrollmentToOrder,
   removeEnrollment,
 } from '../course/course.repository';
@@ -157,13 +157,20 @@ export async function pay(db: Db, userId: string, input: { courseId: string; req
         };
       },
       async (tx, transactionId) => {
+        // The first answer, from what never changes: the ledger entry and the enrollment as the purchase
+        // granted it, even if a refund has ended it since or the course was bought again.
         const transaction = await findLedgerEntry(tx, transactionId);
-        const enrollment = transaction.courseId
-          ? await findEnrollment(tx, userId, transaction.courseId)
-          : null;
-        if (!enrollment || !transaction.orderId)
-          throw new Error(`payment ${transactionId} has no enrollment`);
-        return { transaction, balance: transaction.balanceAfter, enrollment, orderId: transaction.orderId };
+        const { orderId } = transaction;
+        if (!orderId) throw new Error(`payment ${transactionId} has no order`);
+        const enrollment = await findEnrollmentGrantedBy(tx, orderId);
+        if (!enrollment) {
+          // Ended before ended enrollments were kept (an older database): that answer is gone.
+          throw new DomainError(
+            'PURCHASE_REFUNDED',
+            `This purchase (order ${orderId}) went through and was refunded since; see the order.`,
+          );
+        }
+        return { transaction, balance: transaction.balanceAfter, enrollment, orderId };
       },
     ),
   );
