@@ -76,7 +76,8 @@ export function findCardRefunds(db: DbOrTx, orderId: string) {
 
 export type CardRefundRow = Awaited<ReturnType<typeof findCardRefunds>>[number];
 
-export const cancelMadeAtTossRequestId = (transactionKey: string) => `toss-cancel:${transactionKey}`;
+// Under "sys:", which callers may not use (requestIdSchema), so no request can take a cancel's key first.
+export const cancelMadeAtTossRequestId = (transactionKey: string) => `sys:toss-cancel:${transactionKey}`;
 
 /**
  * Claims a cancel made at Toss by recording it as a refund with its transactionKey (`INSERT ... ON
