@@ -102,7 +102,7 @@ describe('summariseCpuProfile', () => {
         { id: 3, callFrame: frame('writev', 'node:net'), children: [4] },
         { id: 4, callFrame: frame('toString', 'node:internal/streams') },
         { id: 5, callFrame: frame('(garbage collector)') },
-        { id: 6, callFrame: frame('render', 'file:///app/.next/server/chunks/a.js') },
+        { id: 6, callFrame: frame('route', 'file:///app/server/http/api.ts') },
         { id: 7, callFrame: frame('tick', 'node:internal/timers') },
       ],
       samples: [3, 4, 5, 6, 7],
@@ -110,10 +110,7 @@ describe('summariseCpuProfile', () => {
     };
     expect(summariseCpuProfile(profile)).toEqual([
       { owner: 'PostgreSQL driver (pg)', share: 0.4 },
-      {
-        owner: 'app bundle: our code, tRPC, zod, superjson, jose, Next route runtime',
-        share: 0.3,
-      },
+      { owner: 'our code (server/)', share: 0.3 },
       { owner: 'garbage collection', share: 0.2 },
       { owner: 'Node.js internals, no caller of ours', share: 0.1 },
     ]);
