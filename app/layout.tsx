@@ -13,15 +13,25 @@ export const metadata: Metadata = {
   description: '강의를 잔액으로 결제하는 온라인 강의 플랫폼의 결제 서비스',
 };
 
+/** Any mode but live says so on every page: payments there move no real money. */
+function TestModeBanner() {
+  const { mode } = tossConfig();
+  if (mode === 'live') return null;
+  return (
+    <aside className="test-mode" role="note" aria-label="테스트 모드">
+      <strong>테스트 모드</strong> · 실제 돈이 오가지 않습니다.{' '}
+      {mode === 'sandbox'
+        ? '카드 결제와 충전은 모두 연습용입니다.'
+        : '토스페이먼츠 테스트 키로 연결되어 있어 테스트 카드로만 결제됩니다.'}
+    </aside>
+  );
+}
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="ko">
       <body>
-        {tossConfig().sandbox && (
-          <aside className="test-mode" role="note" aria-label="테스트 모드">
-            <strong>테스트 모드</strong> · 실제 돈이 오가지 않습니다. 카드 결제와 충전은 모두 연습용입니다.
-          </aside>
-        )}
+        <TestModeBanner />
         <Providers>
           <SiteHeader />
           <main>{children}</main>

@@ -6,6 +6,7 @@ import { createDb } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../db/postgres-server';
 import { seed } from '../db/seed';
+import type { TossMode } from '../toss/toss-config';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 export const DATA_DIR = path.join(PROJECT_ROOT, '.data');
@@ -64,4 +65,23 @@ export async function applyDemoDefaults(): Promise<void> {
   process.env.SESSION_SECRET ||= await localSecret('session-secret');
   if (process.env.TOSS_SANDBOX === 'on')
     process.env.TOSS_SANDBOX_CONTROL_SECRET ||= await localSecret('sandbox-control-secret');
+}
+
+/**
+ * Whether to seed the demo: its accounts' passwords are published and its learner's balance comes from
+ * the test charge, so by default only the embedded sandbox demo gets it; asked for (SEED_DEMO_DATA=true)
+ * it is allowed in any test mode, and refused with live Toss keys.
+ */
+export function shouldSeedDemoData(
+  given: 'true' | 'false' | undefined,
+  mode: TossMode,
+  demo: boolean,
+): boolean {
+  if (given === 'true' && mode === 'live') {
+    throw new Error(
+      'Invalid environment configuration:\n  - SEED_DEMO_DATA: must not be true with live Toss keys ' +
+        '(the demo accounts have published passwords and a balance no card paid for)',
+    );
+  }
+  return given ? given === 'true' : demo && mode === 'sandbox';
 }

@@ -60,4 +60,15 @@ describe('start-up configuration', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/ADMIN_EMAILS: is no longer read.*npm run admin -- grant EMAIL/);
   });
+
+  it('refuses the demo seed (published passwords) with live Toss keys', () => {
+    const result = start({
+      ...realDatabase,
+      SEED_DEMO_DATA: 'true',
+      TOSS_CLIENT_KEY: 'live_gck_abc',
+      TOSS_SECRET_KEY: 'live_gsk_abc',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/SEED_DEMO_DATA: must not be true with live Toss keys/);
+  });
 });

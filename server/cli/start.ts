@@ -12,7 +12,13 @@ import { closeServer, exitGracefullyOnSignal, listen } from '../http/lifecycle';
 import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-worker';
 import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { type TossConfig, tossConfig } from '../toss/toss-config';
-import { applyDemoDefaults, PROJECT_ROOT, prepareDatabase, resolveDatabase } from './prepare-database';
+import {
+  applyDemoDefaults,
+  PROJECT_ROOT,
+  prepareDatabase,
+  resolveDatabase,
+  shouldSeedDemoData,
+} from './prepare-database';
 
 const dev = process.argv.includes('--dev');
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -38,8 +44,7 @@ let seedDemoData = false;
 try {
   config = env();
   toss = tossConfig(); // real keys, or TOSS_SANDBOX=on: never neither, never both
-  // The demo accounts have published passwords: never seed them into a real database unless asked to.
-  seedDemoData = config.SEED_DEMO_DATA ? config.SEED_DEMO_DATA === 'true' : demoMode;
+  seedDemoData = shouldSeedDemoData(config.SEED_DEMO_DATA, toss.mode, demoMode);
   await prepareDatabase(config.DATABASE_URL, { seed: seedDemoData, log });
 } catch (error) {
   await database.stop();

@@ -7,7 +7,7 @@ import { checkHealth } from '../health';
 import { errorField, logger } from '../log';
 import { handleSandboxRequest, SANDBOX_PREFIX, type SandboxDeps } from '../toss/sandbox/sandbox-handler';
 import type { TossClient } from '../toss/toss-client';
-import { SANDBOX_WIDGET_SCRIPT } from '../toss/toss-config';
+import { SANDBOX_WIDGET_SCRIPT, type TossMode } from '../toss/toss-config';
 import { MAX_BATCH_CALLS } from '../trpc/batch-limit';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
 import { processDelivery, receiveTossWebhook } from '../webhook/toss-webhook';
@@ -42,6 +42,8 @@ export interface ApiDeps {
   staleConfirmingMs: number;
   /** The offline Toss, or null in real mode: then every sandbox path answers 404. */
   sandbox: SandboxDeps | null;
+  /** Reported by /api/health. */
+  mode: TossMode;
 }
 
 const WIDGET_FILE = path.join(import.meta.dirname, '../toss/sandbox/payment-widget.js');
@@ -69,7 +71,7 @@ async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Res
   const { pathname } = url;
   if (pathname === '/api/health') {
     const health = await checkHealth(deps.db);
-    return json(health.status === 'ok' ? 200 : 503, { ...health, mode: deps.sandbox ? 'sandbox' : 'live' });
+    return json(health.status === 'ok' ? 200 : 503, { ...health, mode: deps.mode });
   }
   if (pathname === TRPC_ENDPOINT || pathname.startsWith(`${TRPC_ENDPOINT}/`)) {
     const batch = url.searchParams.get('batch') === '1';

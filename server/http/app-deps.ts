@@ -16,6 +16,7 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
       rateLimitPerAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
     },
     toss: appTossClient(),
+    mode: toss.mode,
     waitForConfirmMs: toss.readTimeoutMs + 5_000,
     staleConfirmingMs: staleConfirmingMs(toss),
     sandbox: toss.sandbox

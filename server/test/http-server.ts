@@ -53,6 +53,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       get toss() {
         return toss();
       },
+      mode: options.sandbox === false ? 'live' : 'sandbox',
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
       // Read per request: the webhook URL is known only once the server listens.

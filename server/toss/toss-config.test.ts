@@ -11,6 +11,7 @@ const base = {
 describe('Toss configuration', () => {
   it('uses the shipped sandbox with the docs test keys when TOSS_SANDBOX=on', () => {
     expect(tossConfigFrom({ ...base, TOSS_SANDBOX: 'on' })).toEqual({
+      mode: 'sandbox',
       sandbox: true,
       sandboxControlSecret: null,
       clientKey: DOCS_TEST_KEYS.clientKey,
@@ -30,8 +31,22 @@ describe('Toss configuration', () => {
       TOSS_CLIENT_KEY: 'live_gck_abc',
       TOSS_SECRET_KEY: 'live_gsk_abc',
     });
-    expect(config).toMatchObject({ sandbox: false, apiBase: REAL_TOSS_API, widgetScriptUrl: undefined });
+    expect(config).toMatchObject({
+      mode: 'live',
+      sandbox: false,
+      apiBase: REAL_TOSS_API,
+      widgetScriptUrl: undefined,
+    });
     expect(config.secretKey).toBe('live_gsk_abc');
+  });
+
+  it("says so when Toss's own test keys are set (no money moves), and refuses a test key with a live one", () => {
+    expect(
+      tossConfigFrom({ ...base, TOSS_CLIENT_KEY: 'test_gck_abc', TOSS_SECRET_KEY: 'test_gsk_abc' }),
+    ).toMatchObject({ mode: 'toss-test', sandbox: false, apiBase: REAL_TOSS_API });
+    expect(() =>
+      tossConfigFrom({ ...base, TOSS_CLIENT_KEY: 'test_gck_abc', TOSS_SECRET_KEY: 'live_gsk_abc' }),
+    ).toThrow(/one is a test key and the other a live key/);
   });
 
   it('refuses to start with neither keys nor TOSS_SANDBOX=on, naming what to set', () => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { env } from '../env';
 
 /** Toss's public docs test keys: the sandbox accepts exactly these, like a test-mode merchant. */
@@ -9,7 +10,14 @@ export const DOCS_TEST_KEYS = {
 export const REAL_TOSS_API = 'https://api.tosspayments.com';
 export const SANDBOX_WIDGET_SCRIPT = '/toss-sandbox/payment-widget.js';
 
+/**
+ * Where payments go: `sandbox`, the project's offline Toss (TOSS_SANDBOX=on); `toss-test`, Toss itself
+ * with test keys (`test_…`: Toss approves test cards, no money moves); `live`, Toss with live keys.
+ */
+export type TossMode = 'sandbox' | 'toss-test' | 'live';
+
 export interface TossConfig {
+  mode: TossMode;
   /** Sandbox mode (TOSS_SANDBOX=on): the app talks to its own offline Toss over HTTP; no real money moves. */
   sandbox: boolean;
   /** Bearer secret for the sandbox's fault injection; null: fault injection is refused. */
@@ -44,6 +52,17 @@ export function tossConfig(): TossConfig {
   return tossConfigFrom(env());
 }
 
+/**
+ * The secret key the sandbox's REST API demands, as Toss demands the merchant's. With a control secret
+ * (the demo makes one) it is derived from it, so it is this installation's own: the docs test key is
+ * public, and anyone holding it could read every sandbox payment and cancel other learners' payments
+ * (which the janitor would then book as cancels made at Toss). Without one, the docs key (tests).
+ */
+function sandboxSecretKey(controlSecret: string | undefined): string {
+  if (!controlSecret) return DOCS_TEST_KEYS.secretKey;
+  return `test_gsk_sandbox_${createHmac('sha256', controlSecret).update('toss-sandbox-secret-key').digest('base64url')}`;
+}
+
 function refuse(line: string): never {
   throw new Error(`Invalid environment configuration:\n  - ${line}`);
 }
@@ -70,12 +89,19 @@ export function tossConfigFrom(e: TossEnv): TossConfig {
         'TOSS_SANDBOX=on to run the offline sandbox (no real money moves; anyone can pay without a card)',
     );
   }
+  const testKeys = [e.TOSS_CLIENT_KEY, e.TOSS_SECRET_KEY].map((key) => key?.startsWith('test_'));
+  if (keys && testKeys[0] !== testKeys[1]) {
+    refuse(
+      'TOSS_CLIENT_KEY, TOSS_SECRET_KEY: one is a test key and the other a live key; use a matching pair',
+    );
+  }
   const sandbox = !keys;
   return {
+    mode: sandbox ? 'sandbox' : testKeys[0] ? 'toss-test' : 'live',
     sandbox,
     sandboxControlSecret: sandbox ? (e.TOSS_SANDBOX_CONTROL_SECRET ?? null) : null,
     clientKey: e.TOSS_CLIENT_KEY ?? DOCS_TEST_KEYS.clientKey,
-    secretKey: e.TOSS_SECRET_KEY ?? DOCS_TEST_KEYS.secretKey,
+    secretKey: e.TOSS_SECRET_KEY ?? sandboxSecretKey(e.TOSS_SANDBOX_CONTROL_SECRET),
     apiBase: e.TOSS_API_BASE ?? (sandbox ? `http://127.0.0.1:${e.PORT}/api/toss-sandbox` : REAL_TOSS_API),
     readTimeoutMs: e.TOSS_READ_TIMEOUT_MS,
     confirmWindowMs: e.TOSS_SANDBOX_CONFIRM_WINDOW_MS,
