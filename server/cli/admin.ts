@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { listAdmins, setAdmin } from '../auth/admin-role';
 import { createDb } from '../db/client';
-import { applyDemoDefaults, resolveDatabase } from './prepare-database';
+import { prepareEnvironment, resolveDatabase } from './prepare-database';
 
 const USAGE = `usage:
   npm run admin -- grant EMAIL --reason "why"   make an existing account an admin
@@ -22,7 +22,7 @@ if (!(command === 'list' || ((command === 'grant' || command === 'revoke') && em
   process.exit(2);
 }
 
-await applyDemoDefaults();
+await prepareEnvironment();
 const database = await resolveDatabase((line) => console.error(line));
 const db = createDb(database.databaseUrl, 2);
 try {

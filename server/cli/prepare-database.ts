@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadEnvConfig } from '@next/env';
 import { createDb } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../db/postgres-server';
@@ -55,11 +56,13 @@ export async function localSecret(name: 'session-secret' | 'sandbox-control-secr
 }
 
 /**
- * The embedded-database demo's defaults, set before the environment is validated: the offline Toss
+ * The environment as the app will see it: first the `.env*` files, loaded as Next.js loads them (so the
+ * checks below and the pages agree), then the embedded-database demo's defaults: the offline Toss
  * sandbox (unless real keys are given) and secrets kept in .data/. With a real DATABASE_URL nothing is
  * defaulted: sandbox mode and the secrets must be asked for.
  */
-export async function applyDemoDefaults(): Promise<void> {
+export async function prepareEnvironment(options: { dev?: boolean } = {}): Promise<void> {
+  loadEnvConfig(PROJECT_ROOT, options.dev ?? false, { info: () => {}, error: console.error });
   if (process.env.DATABASE_URL) return;
   process.env.TOSS_SANDBOX ??= process.env.TOSS_SECRET_KEY ? 'off' : 'on';
   process.env.SESSION_SECRET ||= await localSecret('session-secret');

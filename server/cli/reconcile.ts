@@ -10,7 +10,7 @@ import { env } from '../env';
 import { tossExchangeRecorder } from '../payment/payment.repository';
 import { createTossClient } from '../toss/toss-client';
 import { tossConfig } from '../toss/toss-config';
-import { applyDemoDefaults, resolveDatabase } from './prepare-database';
+import { prepareEnvironment, resolveDatabase } from './prepare-database';
 
 const today = kstDay(new Date());
 const { values } = parseArgs({
@@ -22,7 +22,7 @@ if (!range.success) {
   process.exit(2);
 }
 
-await applyDemoDefaults();
+await prepareEnvironment();
 const database = await resolveDatabase((line) => console.error(line));
 process.env.DATABASE_URL = database.databaseUrl;
 

@@ -13,9 +13,9 @@ import { type RecoveryWorker, startRecoveryWorker } from '../recovery/recovery-w
 import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
 import { type TossConfig, tossConfig } from '../toss/toss-config';
 import {
-  applyDemoDefaults,
   PROJECT_ROOT,
   prepareDatabase,
+  prepareEnvironment,
   resolveDatabase,
   shouldSeedDemoData,
 } from './prepare-database';
@@ -33,7 +33,7 @@ function refuseToStart(message: string): never {
 
 // A real database is configured on purpose: sandbox mode (payments without a card) must be asked for.
 // The two-command demo on the embedded database turns it on, with secrets of its own.
-await applyDemoDefaults();
+await prepareEnvironment({ dev });
 
 const database = await resolveDatabase(log);
 process.env.DATABASE_URL = database.databaseUrl;
@@ -67,31 +67,45 @@ try {
   refuseToStart(error instanceof Error ? error.message : String(error)); // e.g. no build, or the port is taken
 }
 
-// The janitor settles payments whose outcome is unknown (see server/recovery).
-const recovery: RecoveryWorker = await startRecoveryWorker({
-  databaseUrl: config.DATABASE_URL,
-  db: db(),
-  toss: apiDepsFromEnv(toss).toss,
-  intervalMs: config.RECOVERY_INTERVAL_MS,
-  giveUpMs: config.RECOVERY_GIVE_UP_MS,
-  staleConfirmingMs: staleConfirmingMs(toss),
-  log,
-});
-const sender = toss.sandbox
-  ? startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale })
-  : null;
-
-exitGracefullyOnSignal(async () => {
+// Installed before the janitor's first sweep (which may call Toss for a while): a stop signal from
+// now on is graceful.
+let recovery: RecoveryWorker | null = null;
+let sender: { stop(): void } | null = null;
+async function stop() {
   await closeServer(server, SHUTDOWN_TIMEOUT_MS);
   sender?.stop();
-  await recovery.stop();
+  await recovery?.stop();
   await pages.close();
   await db().$disconnect();
   await database.stop();
-});
+}
+exitGracefullyOnSignal(stop);
+
+try {
+  // The janitor settles payments whose outcome is unknown (see server/recovery).
+  recovery = await startRecoveryWorker({
+    databaseUrl: config.DATABASE_URL,
+    db: db(),
+    toss: apiDepsFromEnv(toss).toss,
+    intervalMs: config.RECOVERY_INTERVAL_MS,
+    giveUpMs: config.RECOVERY_GIVE_UP_MS,
+    staleConfirmingMs: staleConfirmingMs(toss),
+    log,
+  });
+} catch (error) {
+  // Serving without the janitor would leave payments in doubt unsettled: stop, and let the
+  // supervisor start us again.
+  console.error(
+    `[start] the recovery janitor could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  await stop().catch(() => {});
+  process.exit(1);
+}
+if (toss.sandbox)
+  sender = startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale });
 
 log(
-  `ready: http://localhost:${config.PORT}${toss.sandbox ? ' (테스트 모드: the offline Toss sandbox; no real money moves)' : ''}`,
+  `ready: http://localhost:${config.PORT}${toss.mode === 'live' ? '' : ` (테스트 모드, ${toss.mode}: no real money moves)`}`,
 );
 if (seedDemoData) {
   log(`demo login: ${DEMO_LEARNER.email} / ${DEMO_LEARNER.password}`);

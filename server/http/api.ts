@@ -55,8 +55,13 @@ export function isApiPath(pathname: string): boolean {
 
 export function createApiHandler(deps: ApiDeps) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    // Read now: a client that resets after sending its body leaves the socket without an address.
+    // A request with none is limited as one shared unknown address, never not at all.
+    const clientAddress = req.socket.remoteAddress ?? 'unknown';
     try {
-      const response = await route(deps, req, url);
+      const response = await route(deps, req, url, clientAddress);
+      // Answers about a learner's money are never kept by a browser or a proxy.
+      if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
       await sendResponse(res, response);
     } catch (error) {
       logger.error({ err: errorField(error), path: url.pathname }, 'API request failed');
@@ -67,7 +72,12 @@ export function createApiHandler(deps: ApiDeps) {
   };
 }
 
-async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Response> {
+async function route(
+  deps: ApiDeps,
+  req: IncomingMessage,
+  url: URL,
+  clientAddress: string,
+): Promise<Response> {
   const { pathname } = url;
   if (pathname === '/api/health') {
     const health = await checkHealth(deps.db);
@@ -92,7 +102,7 @@ async function route(deps: ApiDeps, req: IncomingMessage, url: URL): Promise<Res
     return handleTrpcRequest(request, {
       ...deps,
       sandboxMode: Boolean(deps.sandbox),
-      clientAddress: req.socket.remoteAddress ?? null,
+      clientAddress,
       maxBatchSize: LIMITS.trpcBatch,
     });
   }
@@ -156,13 +166,21 @@ async function toRequest(req: IncomingMessage, url: URL, limit: number): Promise
     req.resume(); // drain what the client still sends, so it reads our answer instead of a reset
     return json(error.status, { error: error.message }, { connection: 'close' });
   }
-  const text = body.toString('utf8');
+  // Invalid UTF-8 is refused, not decoded to U+FFFD: two different request ids must never become one.
+  let text: string;
+  try {
+    text = strictUtf8.decode(body);
+  } catch {
+    return json(400, { error: 'The request body is not valid UTF-8.' });
+  }
   const problem = text ? checkJsonText(text) : null;
   if (problem) return json(400, { error: problem });
   headers.delete('content-length');
   headers.delete('transfer-encoding');
   return new Request(url, { method, headers, body: text });
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The URL the client asked for; the Host header is only trusted to be a plain host name. */
 export function requestUrl(req: IncomingMessage): URL {

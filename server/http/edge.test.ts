@@ -125,6 +125,22 @@ describe('the edge limits', () => {
     expect(await userCount()).toBe(before);
   });
 
+  it('refuses a body that is not valid UTF-8 instead of decoding it to replacement characters', async () => {
+    const before = await userCount();
+    const body = Buffer.concat([
+      Buffer.from('{"0":{"json":{"email":"a@example.com","password":"password-1234","name":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}}'),
+    ]);
+    const response = await rawRequest(`${sandbox.baseUrl}/api/trpc/auth.signUp?batch=1`, {
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+      body,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatch(/not valid UTF-8/);
+    expect(await userCount()).toBe(before);
+  });
+
   it('treats request ids that differ only by a lone surrogate as different, or refuses them', async () => {
     const anonymous = createPaymentClient({ baseUrl: sandbox.baseUrl });
     const { token } = await anonymous.auth.signUp.mutate({
@@ -160,6 +176,15 @@ describe('request ids and headers', () => {
       headers: { 'x-request-id': 'a b c d e f' },
     });
     expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('keeps every API answer out of caches', async () => {
+    for (const path of ['/api/health', '/api/trpc/auth.me', '/api/trpc/wallet.get', '/api/nothing-here']) {
+      expect([path, (await fetch(`${sandbox.baseUrl}${path}`)).headers.get('cache-control')]).toEqual([
+        path,
+        'no-store',
+      ]);
+    }
   });
 
   it('sends the security headers on API answers and pages alike; HSTS only over https', async () => {
