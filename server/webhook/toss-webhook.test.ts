@@ -247,4 +247,27 @@ describe('the sandbox’s webhook retries', () => {
       receiver.close();
     }
   });
+
+  it('a burst of deliveries for one order asks Toss a few times, not once per delivery, and all are processed', async () => {
+    const { me, order, session } = await chargeOrder();
+    await me.caller.payment.confirm({ ...session, amount: order.amount });
+    await until(
+      async () =>
+        (await t.db.webhookDelivery.count({ where: { orderId: order.orderId, processedAt: null } })) === 0,
+    );
+    const lookups = () => t.db.tossExchange.count({ where: { orderId: order.orderId, operation: 'get' } });
+    const before = await lookups();
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, () => sendWebhook(statusChanged(order.orderId, 'DONE'))),
+    );
+    expect(sent.every((r) => r.status === 200)).toBe(true);
+    await until(
+      async () =>
+        (await t.db.webhookDelivery.count({ where: { orderId: order.orderId, processedAt: null } })) === 0,
+    );
+    // Twenty deliveries, one after another in this process: the first re-read covers those that came
+    // before it, one more covers the rest.
+    expect(await lookups()).toBeLessThanOrEqual(before + 4);
+    expect(await credits(me.user.id)).toBe(1);
+  });
 });

@@ -69,11 +69,41 @@ export async function receiveTossWebhook(db: Db, req: Request) {
 /** How long a delivery whose payment Toss would not show is retried by the janitor's sweep. */
 const REREAD_RETRY_WINDOW_MS = 3_600_000;
 
+/**
+ * Deliveries naming one order are acted on one at a time in this process, each after the one before.
+ * Webhooks are unsigned: a burst of deliveries for one order (Toss's retries, or someone replaying them)
+ * then asks Toss about twice, not once each, so nobody can spend the merchant key's quota through us.
+ */
+const queues = new Map<string, Promise<void>>();
+
+function oneAtATime(orderId: string, act: () => Promise<void>): Promise<void> {
+  const run = (queues.get(orderId) ?? Promise.resolve()).then(act);
+  const tail = run.catch(() => {});
+  queues.set(orderId, tail);
+  void tail.then(() => {
+    if (queues.get(orderId) === tail) queues.delete(orderId);
+  });
+  return run;
+}
+
 /** Acts on one recorded delivery: re-reads the order's payment from Toss and settles it once. */
 export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
+  const first = await deps.db.webhookDelivery.findUnique({
+    where: { id: deliveryId },
+    select: { orderId: true },
+  });
+  if (!first) return;
+  const act = () => actOnDelivery(deps, deliveryId);
+  return first.orderId ? oneAtATime(first.orderId, act) : act();
+}
+
+async function actOnDelivery(deps: RecoveryDeps, deliveryId: string) {
+  // Read again in turn: the delivery before it may have covered it.
   const delivery = await deps.db.webhookDelivery.findUnique({ where: { id: deliveryId } });
   if (!delivery || delivery.processedAt) return;
-  const order = delivery.orderId ? await findOrder(deps.db, delivery.orderId) : null;
+  const orderId = delivery.orderId;
+  const askedAt = new Date();
+  const order = orderId ? await findOrder(deps.db, orderId) : null;
   if (order?.status === 'CREATED') await settleUnconfirmed(deps, order.id);
   else if (order?.status === 'FAILED') await cancelLateApproval(deps, order.id);
   else if (order?.status === 'APPROVED' || order?.status === 'PARTIALLY_CANCELED') {
@@ -82,8 +112,14 @@ export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
     const cancels = await settleCancelsMadeAtToss(deps, order.id);
     if (cancels === 'unknown' && Date.now() - delivery.receivedAt.getTime() < REREAD_RETRY_WINDOW_MS) return;
   } else if (order) await recoverOrder(deps, order.id);
-  // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries.
-  await deps.db.webhookDelivery.update({ where: { id: deliveryId }, data: { processedAt: new Date() } });
+  // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries. What
+  // Toss just said covers every delivery for this order received before we asked.
+  await deps.db.webhookDelivery.updateMany({
+    where: orderId
+      ? { orderId, processedAt: null, receivedAt: { lte: askedAt } }
+      : { id: deliveryId, processedAt: null },
+    data: { processedAt: new Date() },
+  });
 }
 
 /**
