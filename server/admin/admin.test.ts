@@ -48,6 +48,15 @@ describe('admin procedures', () => {
     expect(await reasonOf(admin.caller.admin.invariants())).toBe('OK');
   });
 
+  it.each([
+    ['year 0000', { from: '0000-01-01', to: '0000-12-31' }],
+    ['year 1999', { from: '1999-12-31', to: '2000-01-01' }],
+    ['year 9999', { from: '9999-12-01', to: '9999-12-31' }],
+  ])('refuses days outside 2000-2099 (%s) as INVALID_INPUT, never a 500', async (_label, days) => {
+    expect(await reasonOf(admin.caller.admin.settlement(days))).toBe('INVALID_INPUT');
+    expect(await reasonOf(admin.caller.admin.reconcile(days))).toBe('INVALID_INPUT');
+  });
+
   it('refuses a backwards range with a clear message', async () => {
     expect(await reasonOf(admin.caller.admin.reconcile({ from: '2026-11-30', to: '2026-11-01' }))).toBe(
       'INVALID_INPUT',

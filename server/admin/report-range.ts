@@ -1,11 +1,23 @@
 import { z } from 'zod';
 
+/**
+ * The days a report can be about. Any ISO date is not: a day of year 0000 starts in year -1 (UTC),
+ * which the database driver cannot write (it was a 500), and no payment here predates 2000.
+ */
+const FIRST_DAY = '2000-01-01';
+const LAST_DAY = '2099-12-31';
+
+const day = (field: 'from' | 'to', example: string) =>
+  z.iso
+    .date({ error: `${field} must be a date like ${example}` })
+    .refine(
+      (d) => d >= FIRST_DAY && d <= LAST_DAY,
+      `${field} must be a day from ${FIRST_DAY} to ${LAST_DAY}`,
+    );
+
 /** A range of Korean calendar days (Toss's and our reports count days in Asia/Seoul), inclusive. */
 export const dayRangeSchema = z
-  .object({
-    from: z.iso.date({ error: 'from must be a date like 2026-11-01' }),
-    to: z.iso.date({ error: 'to must be a date like 2026-11-30' }),
-  })
+  .object({ from: day('from', '2026-11-01'), to: day('to', '2026-11-30') })
   .refine((r) => r.from <= r.to, { error: 'from must not be after to', path: ['to'] })
   .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 <= 366, {
     error: 'the range may span at most one year',

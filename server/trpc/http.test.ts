@@ -196,3 +196,58 @@ describe('hostile input never yields a 500', () => {
     expect(text).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack trace
   });
 });
+
+describe('input tRPC cannot read is a plain 400, never the parser’s own words', () => {
+  let token: string;
+  beforeAll(async () => {
+    ({ token } = await signUp());
+  });
+
+  it.each([
+    ['malformed JSON', 'POST', 'wallet.charge', '{"json":'],
+    ['JSON that the parser would quote back', 'POST', 'wallet.charge', '{"json":NaN}'],
+    ['malformed JSON in ?input=', 'GET', 'wallet.transactions', '{"json":{"limit":'],
+    [
+      'a superjson class nobody registered (superjson overflows its stack)',
+      'POST',
+      'wallet.charge',
+      '{"json":{"amount":1,"requestId":"r"},"meta":{"values":{"amount":["class","Nope"]}}}',
+    ],
+    [
+      'a bigint that is no number',
+      'POST',
+      'wallet.charge',
+      '{"json":{"amount":"x","requestId":"r"},"meta":{"values":{"amount":["bigint"]}}}',
+    ],
+    [
+      'a map that is a number',
+      'POST',
+      'wallet.pay',
+      '{"json":{"courseId":1},"meta":{"values":{"courseId":["map"]}}}',
+    ],
+    [
+      'an unknown superjson type',
+      'POST',
+      'order.create',
+      '{"json":{"type":1},"meta":{"values":{"type":[1]}}}',
+    ],
+    [
+      'references to nonsense',
+      'POST',
+      'payment.cancel',
+      '{"json":{"orderId":"x"},"meta":{"referentialEqualities":{"orderId":"reason"}}}',
+    ],
+    ['a __proto__ path', 'GET', 'order.get', '{"json":{},"meta":{"values":{"__proto__.x":["Date"]}}}'],
+  ])('%s', async (_label, method, path, input) => {
+    const response =
+      method === 'GET'
+        ? await fetch(`${server.baseUrl}/api/trpc/${path}?input=${encodeURIComponent(input)}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        : await post(path, input, { authorization: `Bearer ${token}` });
+    expect(response.status).toBe(400);
+    const { error } = await response.json();
+    expect(error.json.message).toMatch(/^The input could not be read: send JSON/);
+    expect(error.json.data.reason).toBe('INVALID_INPUT');
+  });
+});

@@ -5,11 +5,15 @@ import { isAdmin } from '../auth/auth.service';
 import { DomainError } from '../errors/domain-error';
 import type { Context } from './context';
 
+const UNREADABLE_INPUT =
+  'The input could not be read: send JSON in the superjson envelope a tRPC client sends ({ "json": ... }).';
+
 /**
  * The one place tRPC is initialised and errors are mapped:
  * - DomainError → its tRPC code, with `data.reason` naming the refusal (and `data.retryAfterSeconds`
  *   when it says when to try again);
  * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field;
+ * - input tRPC could not even read (JSON text, the superjson envelope) → the same, with a plain message;
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
 const t = initTRPC.context<Context>().create({
@@ -31,6 +35,16 @@ const t = initTRPC.context<Context>().create({
       const retry =
         cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds };
       return { ...shape, data: { ...shape.data, reason: cause.reason, ...retry } };
+    }
+    // tRPC refuses input that JSON.parse or superjson throws on with the thrower's own message ("Unexpected
+    // token ...", "Maximum call stack size exceeded", "identicalPaths.map is not a function"): internal
+    // text, sometimes echoing the input. tRPC's own refusals (unknown path, wrong method) word their own.
+    if (cause && error.code !== 'INTERNAL_SERVER_ERROR' && error.message === cause.message) {
+      return {
+        ...shape,
+        message: UNREADABLE_INPUT,
+        data: { ...shape.data, reason: error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : error.code },
+      };
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       return {

@@ -218,6 +218,21 @@ describe('Toss webhooks', () => {
     expect(response.status).toBe(400);
     expect((await sendWebhook({ eventType: 'PAYMENT_STATUS_CHANGED', x: '\u0000' })).status).toBe(400);
   });
+
+  it('records a payload with `__proto__` keys (even null ones, which Prisma cannot store) without them', async () => {
+    const transmissionId = randomUUID();
+    const response = await fetch(`${server.baseUrl}/api/webhooks/toss`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'tosspayments-webhook-transmission-id': transmissionId },
+      body: '{"__proto__":null,"eventType":"PAYMENT_STATUS_CHANGED","data":{"orderId":"nobody-123456","__proto__":null,"x":[{"__proto__":null}]}}',
+    });
+    expect(response.status).toBe(200);
+    const delivery = await t.db.webhookDelivery.findUniqueOrThrow({ where: { transmissionId } });
+    expect(delivery.payload).toEqual({
+      eventType: 'PAYMENT_STATUS_CHANGED',
+      data: { orderId: 'nobody-123456', x: [{}] },
+    });
+  });
 });
 
 describe('the sandbox’s webhook retries', () => {
