@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadEnvConfig } from '@next/env';
+import nextEnv from '@next/env';
 import { createDb } from '../db/client';
 import { migrate } from '../db/migrate';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../db/postgres-server';
@@ -62,7 +62,7 @@ export async function localSecret(name: 'session-secret' | 'sandbox-control-secr
  * defaulted: sandbox mode and the secrets must be asked for.
  */
 export async function prepareEnvironment(options: { dev?: boolean } = {}): Promise<void> {
-  loadEnvConfig(PROJECT_ROOT, options.dev ?? false, { info: () => {}, error: console.error });
+  nextEnv.loadEnvConfig(PROJECT_ROOT, options.dev ?? false, { info: () => {}, error: console.error });
   if (process.env.DATABASE_URL) return;
   process.env.TOSS_SANDBOX ??= process.env.TOSS_SECRET_KEY ? 'off' : 'on';
   process.env.SESSION_SECRET ||= await localSecret('session-secret');

@@ -12,11 +12,18 @@ export const confirmInput = z.object({
     .regex(noControlCharacters, 'paymentKey must not contain control characters'),
   orderId: orderIdSchema,
   /** What the success URL says was paid; it must equal the order's amount. Toss sends it as a string. */
-  amount: z.coerce
-    .number({ error: 'amount must be a number' })
-    .int('amount must be a whole number of won')
-    .min(1, 'amount must be at least 1 won')
-    .max(100_000_000, 'amount is too large'),
+  amount: z
+    .union([z.number(), z.string().regex(/^\d{1,12}$/, 'amount must be a number')], {
+      error: 'amount must be a number',
+    })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int('amount must be a whole number of won')
+        .min(1, 'amount must be at least 1 won')
+        .max(100_000_000, 'amount is too large'),
+    ),
 });
 
 export const confirmOutput = z.object({ order: orderOutput, balance: z.number().int() });
