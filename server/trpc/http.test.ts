@@ -197,6 +197,14 @@ describe('hostile input never yields a 500', () => {
   });
 });
 
+describe('superjson metadata a typed client sends', () => {
+  it('still works: an undefined field travels as meta and is read', async () => {
+    const { client } = await signUp();
+    const page = await client.wallet.transactions.query({ limit: 5, cursor: undefined });
+    expect(page.items).toEqual([]);
+  });
+});
+
 describe('input tRPC cannot read is a plain 400, never the parser’s own words', () => {
   let token: string;
   beforeAll(async () => {
@@ -238,6 +246,12 @@ describe('input tRPC cannot read is a plain 400, never the parser’s own words'
       '{"json":{"orderId":"x"},"meta":{"referentialEqualities":{"orderId":"reason"}}}',
     ],
     ['a __proto__ path', 'GET', 'order.get', '{"json":{},"meta":{"values":{"__proto__.x":["Date"]}}}'],
+    [
+      'a string where superjson expects a tree (it would recurse until the stack overflows)',
+      'POST',
+      'wallet.charge',
+      '{"json":{"amount":1,"requestId":"r"},"meta":{"values":"x"}}',
+    ],
   ])('%s', async (_label, method, path, input) => {
     const response =
       method === 'GET'

@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { isAdmin } from '../auth/auth.service';
 import { DomainError } from '../errors/domain-error';
 import type { Context } from './context';
+import { transformer } from './transformer';
 
 const UNREADABLE_INPUT =
   'The input could not be read: send JSON in the superjson envelope a tRPC client sends ({ "json": ... }).';
@@ -17,7 +17,7 @@ const UNREADABLE_INPUT =
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
