@@ -11,6 +11,7 @@ if (!existsSync(chromium)) {
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://localhost:${port}`;
+const realPort = Number(process.env.E2E_REAL_PORT ?? 3211);
 
 /**
  * End-to-end tests in a real Chromium (Debian's package: Playwright's own browser download cannot work
@@ -41,13 +42,25 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'npx tsx server/test/e2e-server.ts',
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 180_000,
-    env: { E2E_PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'npx tsx server/test/e2e-server.ts',
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      env: { E2E_PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // The same build outside sandbox mode (Toss's test keys): e2e/real-mode.spec.ts.
+      command: 'npx tsx server/test/e2e-server.ts',
+      url: `http://localhost:${realPort}/api/health`,
+      reuseExistingServer: false,
+      timeout: 180_000,
+      env: { E2E_MODE: 'toss-test', E2E_REAL_PORT: String(realPort), NEXT_TELEMETRY_DISABLED: '1' },
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });
