@@ -22,7 +22,6 @@ import {
 
 const dev = process.argv.includes('--dev');
 const log = (line: string) => console.log(`[start] ${line}`);
-const demoMode = !process.env.DATABASE_URL;
 /** How long a stop waits for requests in flight and the janitor's current job. */
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -34,6 +33,7 @@ function refuseToStart(message: string): never {
 // A real database is configured on purpose: sandbox mode (payments without a card) must be asked for.
 // The two-command demo on the embedded database turns it on, with secrets of its own.
 await prepareEnvironment({ dev });
+const demoMode = !process.env.DATABASE_URL; // after .env files are read: they may name the database
 
 const database = await resolveDatabase(log);
 process.env.DATABASE_URL = database.databaseUrl;
@@ -51,12 +51,13 @@ try {
   refuseToStart(error instanceof Error ? error.message : String(error));
 }
 
+const apiDeps = apiDepsFromEnv(toss);
 const pages = next({ dev, dir: PROJECT_ROOT, port: config.PORT });
 let server: Server;
 try {
   await pages.prepare();
   server = createAppServer({
-    api: createApiHandler(apiDepsFromEnv(toss)),
+    api: createApiHandler(apiDeps),
     pages: pages.getRequestHandler(),
     upgrade: dev ? pages.getUpgradeHandler() : undefined,
     policy: { sandbox: toss.sandbox, dev },
@@ -86,7 +87,7 @@ try {
   recovery = await startRecoveryWorker({
     databaseUrl: config.DATABASE_URL,
     db: db(),
-    toss: apiDepsFromEnv(toss).toss,
+    toss: apiDeps.toss,
     intervalMs: config.RECOVERY_INTERVAL_MS,
     giveUpMs: config.RECOVERY_GIVE_UP_MS,
     staleConfirmingMs: staleConfirmingMs(toss),
