@@ -68,6 +68,12 @@ function load() {
        * sign-in plus sign-up attempts per client address (raise it behind a proxy or in a test harness).
        */
       AUTH_RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000).default(10),
+      /**
+       * How many proxies of ours stand in front of the app. 0: the socket's peer is the client and
+       * X-Forwarded-For is ignored; N: the client is the Nth address from the right of X-Forwarded-For
+       * (each of our proxies appends the address it saw), as Express's "trust proxy" hop count.
+       */
+      TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
       AUTH_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(100),
       /** Gone: admins are granted with `npm run admin -- grant EMAIL`. Still set, the app refuses to start. */
       ADMIN_EMAILS: z

@@ -43,11 +43,17 @@ interface Answer {
 }
 
 /** One tRPC mutation over real HTTP, from the given local address (what the server sees as the client). */
-function call(base: TestServer, procedure: string, input: unknown, from: string): Promise<Answer> {
+function call(
+  base: TestServer,
+  procedure: string,
+  input: unknown,
+  from: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${base.baseUrl}/api/trpc/${procedure}`,
-      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json' } },
+      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', ...headers } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -193,6 +199,45 @@ describe('limit per client address', () => {
         await reasonOf(caller.auth.signUp({ email: uniqueEmail(), password: PASSWORD, name: 'direct' })),
       ).toBe('OK');
     }
+  });
+});
+
+describe('behind our own proxy (TRUST_PROXY_HOPS)', () => {
+  it('limits the address the proxy saw, not the proxy, and never trusts what the client wrote', async () => {
+    const proxied = await startTestHttpServer(t.db, { auth: LOW_ADDRESS_LIMIT, trustProxyHops: 1 });
+    try {
+      const proxy = newAddress(); // every request reaches the app from the proxy's address
+      const as = (client: string, claimed = '') => ({ 'x-forwarded-for': `${claimed}${client}` });
+      const attempt = (headers: Record<string, string>) =>
+        call(proxied, 'auth.signIn', { email: uniqueEmail('p'), password: 'wrong' }, proxy, headers);
+      for (let i = 0; i < 5; i++) expect((await attempt(as('203.0.113.7'))).status).toBe(401);
+      expect(await attempt(as('203.0.113.7'))).toMatchObject({ status: 429, reason: 'TOO_MANY_ATTEMPTS' });
+      // Another client behind the same proxy is not blocked...
+      expect((await attempt(as('203.0.113.8'))).status).toBe(401);
+      // ...and the blocked one cannot escape by writing another address in front of the proxy's entry.
+      expect((await attempt(as('203.0.113.7', '198.51.100.1, '))).status).toBe(429);
+    } finally {
+      await proxied.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For without it: a client cannot pick its own address', async () => {
+    const from = newAddress();
+    for (let i = 0; i < 5; i++) {
+      await call(lowLimitServer, 'auth.signIn', { email: uniqueEmail('p'), password: 'x' }, from, {
+        'x-forwarded-for': `198.51.100.${i}`,
+      });
+    }
+    const answer = await call(
+      lowLimitServer,
+      'auth.signIn',
+      { email: uniqueEmail('p'), password: 'x' },
+      from,
+      {
+        'x-forwarded-for': '198.51.100.99',
+      },
+    );
+    expect(answer).toMatchObject({ status: 429, reason: 'TOO_MANY_ATTEMPTS' });
   });
 });
 

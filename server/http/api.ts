@@ -44,6 +44,8 @@ export interface ApiDeps {
   sandbox: SandboxDeps | null;
   /** Reported by /api/health. */
   mode: TossMode;
+  /** Proxies of ours in front of the app (TRUST_PROXY_HOPS): where the client address is read. */
+  trustProxyHops?: number;
 }
 
 const WIDGET_FILE = path.join(import.meta.dirname, '../toss/sandbox/payment-widget.js');
@@ -57,7 +59,7 @@ export function createApiHandler(deps: ApiDeps) {
   return async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     // Read now: a client that resets after sending its body leaves the socket without an address.
     // A request with none is limited as one shared unknown address, never not at all.
-    const clientAddress = req.socket.remoteAddress ?? 'unknown';
+    const clientAddress = clientAddressOf(req, deps.trustProxyHops ?? 0);
     try {
       const response = await route(deps, req, url, clientAddress);
       // Answers about a learner's money are never kept by a browser or a proxy.
@@ -178,6 +180,23 @@ async function toRequest(req: IncomingMessage, url: URL, limit: number): Promise
   headers.delete('content-length');
   headers.delete('transfer-encoding');
   return new Request(url, { method, headers, body: text });
+}
+
+/**
+ * The client's address: the socket's peer, or behind `hops` proxies of ours the address the outermost
+ * of them saw (the hops-th entry from the right of X-Forwarded-For; entries left of it are the client's
+ * own say and are never trusted). Never missing: a request without one shares the key `unknown`.
+ */
+export function clientAddressOf(req: IncomingMessage, hops: number): string {
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (hops === 0) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (forwarded.length === 0) return socket;
+  return forwarded[Math.max(0, forwarded.length - hops)] ?? socket;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -17,6 +17,7 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
     },
     toss: appTossClient(),
     mode: toss.mode,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
     waitForConfirmMs: toss.readTimeoutMs + 5_000,
     staleConfirmingMs: staleConfirmingMs(toss),
     sandbox: toss.sandbox

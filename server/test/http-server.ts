@@ -29,6 +29,8 @@ export interface TestServerOptions {
   sandbox?: boolean;
   /** Auth settings (default TEST_AUTH), e.g. lower sign-in limits. */
   auth?: AuthConfig;
+  /** Proxies in front (TRUST_PROXY_HOPS): the client address comes from X-Forwarded-For. */
+  trustProxyHops?: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
         return toss();
       },
       mode: options.sandbox === false ? 'live' : 'sandbox',
+      trustProxyHops: options.trustProxyHops ?? 0,
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
       // Read per request: the webhook URL is known only once the server listens.
