@@ -4,7 +4,8 @@ import { findOrder, type OrderRow } from '../order/order.repository';
 import type { PaymentDeps } from '../payment/confirm.service';
 import type { TossCancel, TossPayment } from '../toss/toss-types';
 import { balanceStrategy } from '../wallet/strategies';
-import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
+import { ensureWallet } from '../wallet/wallet.repository';
+import { takeChargeBack } from './charge-back';
 import { bookRefundDone, claimCancelMadeAtToss, findCardRefunds, reserveRefund } from './refund.repository';
 import { cancelsMadeElsewhere, doneCancelsOf } from './toss-cancels';
 
@@ -115,23 +116,6 @@ async function bookInTransaction(tx: Tx, order: OrderRow, cancel: TossCancel): P
     );
   }
   return true;
-}
-
-/** The cancelled won leave the wallet if it still holds them all; else the balance is left alone. */
-async function takeChargeBack(tx: Tx, order: OrderRow, refundRequestId: string, amount: number) {
-  const wallet = await ensureWallet(tx, order.userId);
-  const balance = await applyBalanceChange(tx, wallet.id, -amount);
-  if (balance === null) return { owed: true, balance: wallet.balance };
-  await insertLedgerEntry(tx, {
-    walletId: wallet.id,
-    userId: order.userId,
-    type: 'CHARGE_CANCEL',
-    amount: -amount,
-    balanceAfter: balance,
-    requestId: `sys:charge-cancel:${order.id}:${refundRequestId}`,
-    orderId: order.id,
-  });
-  return { owed: false, balance };
 }
 
 const won = (amount: number) => `${amount.toLocaleString('en-US')} won`;

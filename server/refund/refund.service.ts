@@ -10,6 +10,7 @@ import { toOrderView } from '../order/order.service';
 import type { PaymentDeps } from '../payment/confirm.service';
 import { recoverOrder } from '../recovery/recovery.service';
 import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../wallet/wallet.repository';
+import { takeChargeBack } from './charge-back';
 import { settleCancelsMadeAtToss } from './external-cancel';
 import {
   bookRefundDone,
@@ -175,23 +176,13 @@ async function reserve(
 
     if (order.type === 'CHARGE') {
       // The charged won must leave the wallet before Toss gives them back to the card.
-      const wallet = await ensureWallet(tx, order.userId);
-      const balance = await applyBalanceChange(tx, wallet.id, -amount);
-      if (balance === null) {
+      const { owed } = await takeChargeBack(tx, order, requestId, amount);
+      if (owed) {
         throw new DomainError(
           'INSUFFICIENT_BALANCE',
           'The wallet no longer holds the charged amount to give back.',
         );
       }
-      await insertLedgerEntry(tx, {
-        walletId: wallet.id,
-        userId: order.userId,
-        type: 'CHARGE_CANCEL',
-        amount: -amount,
-        balanceAfter: balance,
-        requestId: `sys:charge-cancel:${order.id}:${requestId}`,
-        orderId: order.id,
-      });
     }
     return { refund: await tx.refund.create({ data: { ...recorded, method, destination: 'CARD' } }) };
   });
