@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../admin/invariants.service';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { settleCancelsMadeAtToss } from '../refund/external-cancel';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { type CardSuite, cardSuite } from '../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../test/fixtures';
-import { startTestHttpServer } from '../test/http-server';
-import { cancelInMerchantConsole, clearFaults, shopperApproves } from '../test/sandbox';
+import { cancelInMerchantConsole, shopperApproves } from '../test/sandbox';
 
 /**
  * payment.confirm is idempotent by order: confirming again after later events (the order refunded in
@@ -14,21 +12,12 @@ import { cancelInMerchantConsole, clearFaults, shopperApproves } from '../test/s
  * payment and approval) as it now stands, with the wallet's balance now, or a refusal that says why.
  */
 
-let t: TestDatabase;
-let server: Awaited<ReturnType<typeof startTestHttpServer>>;
-let admin: Awaited<ReturnType<typeof signedInCaller>>;
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 30 });
-  server = await startTestHttpServer(t.db);
-  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), admin: true });
-});
-afterEach(async () => {
-  await clearFaults(server.sandboxUrl);
-  expect(await checkInvariants(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await server.close();
-  await t.drop();
+const suite = cardSuite({ checkBooks: true });
+let t: CardSuite['t'];
+let server: CardSuite['server'];
+let admin: CardSuite['admin'];
+beforeAll(() => {
+  ({ t, server, admin } = suite);
 });
 
 const learner = () =>

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkInvariants } from '../admin/invariants.service';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { reconcile, settleCancelsFoundAtToss } from '../admin/reconcile.service';
 import { kstDay } from '../admin/report-range';
 import { recoverOrder } from '../recovery/recovery.service';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { type CardSuite, cardSuite } from '../test/card-suite';
 import { createCourse, signedInCaller } from '../test/fixtures';
 import { startTestHttpServer } from '../test/http-server';
-import { cancelInMerchantConsole, clearFaults, injectFault, shopperApproves } from '../test/sandbox';
+import { cancelInMerchantConsole, injectFault, shopperApproves } from '../test/sandbox';
 import { processPendingDeliveries } from '../webhook/toss-webhook';
 import { retryRefundsInDoubt } from './refund.service';
 
@@ -17,21 +16,12 @@ import { retryRefundsInDoubt } from './refund.service';
  * reconciliation gets there first, and our own refunds are never booked a second time.
  */
 
-let t: TestDatabase;
-let server: Awaited<ReturnType<typeof startTestHttpServer>>;
-let admin: Awaited<ReturnType<typeof signedInCaller>>;
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 30 });
-  server = await startTestHttpServer(t.db, { webhooks: { timeScale: 0.0001, intervalMs: 100 } });
-  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), admin: true });
-});
-afterEach(async () => {
-  await clearFaults(server.sandboxUrl);
-  expect(await checkInvariants(t.db)).toEqual([]);
-});
-afterAll(async () => {
-  await server.close();
-  await t.drop();
+const suite = cardSuite({ server: { webhooks: { timeScale: 0.0001, intervalMs: 100 } }, checkBooks: true });
+let t: CardSuite['t'];
+let server: CardSuite['server'];
+let admin: CardSuite['admin'];
+beforeAll(() => {
+  ({ t, server, admin } = suite);
 });
 
 const learner = () => signedInCaller(t.db, 'console', { toss: server.toss(), waitForConfirmMs: 5_000 });

@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../test/database';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CardSuite, cardSuite } from '../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../test/fixtures';
-import { startTestHttpServer } from '../test/http-server';
-import { clearFaults, injectFault, shopperApproves } from '../test/sandbox';
+import { injectFault, shopperApproves } from '../test/sandbox';
 import { retryRefundsInDoubt } from './refund.service';
 
-let t: TestDatabase;
-let server: Awaited<ReturnType<typeof startTestHttpServer>>;
-let admin: Awaited<ReturnType<typeof signedInCaller>>;
-beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 30 });
-  server = await startTestHttpServer(t.db);
-  admin = await signedInCaller(t.db, 'admin', { toss: server.toss(), admin: true });
-});
-afterEach(async () => {
-  await clearFaults(server.sandboxUrl);
-});
-afterAll(async () => {
-  await server.close();
-  await t.drop();
+const suite = cardSuite();
+let t: CardSuite['t'];
+let server: CardSuite['server'];
+let admin: CardSuite['admin'];
+beforeAll(() => {
+  ({ t, server, admin } = suite);
 });
 
 const learner = () => signedInCaller(t.db, 'refund', { toss: server.toss(), waitForConfirmMs: 5_000 });
