@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import './globals.css';
-import { tossConfig } from '@/server/toss/toss-config';
+import { tossConfig } from '@/server/building-blocks/toss/toss-config';
 import { SiteHeader } from './_components/site-header';
 import { Providers } from './providers';
 
-// Every page is rendered per request: it carries the request's CSP nonce (server/http/security-headers.ts)
+// Every page is rendered per request: it carries the request's CSP nonce (server/entry-points/http/security-headers.ts)
 // and the mode banner.
 export const dynamic = 'force-dynamic';
 

@@ -4,8 +4,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { useState } from 'react';
 import superjson from 'superjson';
-import { MAX_BATCH_CALLS } from '@/server/trpc/batch-limit';
-import type { AppRouter } from '@/server/trpc/router';
+import { MAX_BATCH_CALLS } from '@/server/entry-points/trpc/batch-limit';
+import type { AppRouter } from '@/server/entry-points/trpc/router';
 import { TRPCProvider } from './_lib/trpc';
 
 function makeQueryClient() {

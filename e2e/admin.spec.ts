@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { signInInBrowser, signUpInBrowser } from './helpers';
 
 test('an admin sees reconciliation, the books check and settlement, and exports CSV', async ({ page }) => {
-  // The demo admin that server/db/seed.ts creates and grants (the e2e server seeds demo data).
+  // The demo admin that server/entry-points/cli/demo-data.ts creates and grants (the e2e server seeds demo data).
   await signInInBrowser(page, { email: 'admin@example.com', password: 'admin-pass-1234' });
   await page.getByRole('link', { name: '관리자' }).click();
   await expect(page).toHaveURL(/\/admin$/);

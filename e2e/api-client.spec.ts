@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from '@playwright/test';
-import { createPaymentClient, errorReason } from '../server/trpc/client';
+import { createPaymentClient, errorReason } from '../server/entry-points/trpc/client';
 
 /** Another TypeScript service calling the running production server with the exported typed client. */
 test('the typed client charges and pays over HTTP with a bearer token', async ({ baseURL }) => {

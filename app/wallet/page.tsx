@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { tossConfig } from '@/server/toss/toss-config';
+import { tossConfig } from '@/server/building-blocks/toss/toss-config';
 import { WalletOverview } from '../_components/wallet-overview';
 
 export const metadata: Metadata = { title: '내 지갑 · 강의 결제' };

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /**
- * The app as `npm start` runs it after the build (server/cli/start.ts: our /api edge, Next.js for pages,
+ * The app as `npm start` runs it after the build (server/entry-points/cli/start.ts: our /api edge, Next.js for pages,
  * the janitor), as separate processes on their own ports, all against one database. The bench prepares
  * that database itself; the janitor finds nothing in doubt, so only the request path does work.
  */
@@ -68,7 +68,7 @@ export async function startAppInstances(options: {
         ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
         '--import',
         'tsx',
-        'server/cli/start.ts',
+        'server/entry-points/cli/start.ts',
       ],
       {
         cwd: options.cwd,

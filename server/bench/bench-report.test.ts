@@ -102,7 +102,7 @@ describe('summariseCpuProfile', () => {
         { id: 3, callFrame: frame('writev', 'node:net'), children: [4] },
         { id: 4, callFrame: frame('toString', 'node:internal/streams') },
         { id: 5, callFrame: frame('(garbage collector)') },
-        { id: 6, callFrame: frame('route', 'file:///app/server/http/api.ts') },
+        { id: 6, callFrame: frame('route', 'file:///app/server/entry-points/http/api.ts') },
         { id: 7, callFrame: frame('tick', 'node:internal/timers') },
       ],
       samples: [3, 4, 5, 6, 7],

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { signSessionToken } from '../auth/session-token';
+import { signSessionToken } from '../building-blocks/auth/session-token';
 
 /**
  * Bench fixtures straight in SQL (10,000 sign-ups through scrypt would take minutes): users, sessions

@@ -1,8 +1,8 @@
 // A real server process for the crash and shutdown tests: the app's HTTP edge (tRPC, webhooks, the Toss
 // sandbox) and the recovery janitor, configured by environment, so a test can SIGKILL it mid-payment and
 // start it again, or SIGTERM it with requests in flight. It stops the way `npm start` does.
-import { createDb } from '../db/client';
-import { exitGracefullyOnSignal } from '../http/lifecycle';
+import { createDb } from '../building-blocks/db/client';
+import { exitGracefullyOnSignal } from '../entry-points/http/lifecycle';
 import { startTestHttpServer } from './http-server';
 
 const databaseUrl = process.env.DATABASE_URL ?? '';

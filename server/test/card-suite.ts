@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { checkInvariants } from '../admin/invariants.service';
+import { checkInvariants } from '../use-cases/admin/invariants';
 import { createTestDatabase, type TestDatabase } from './database';
 import { signedInCaller } from './fixtures';
 import { startTestHttpServer, type TestServerOptions } from './http-server';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, type Db } from '../db/client';
-import { databaseName, dropDatabase, withDatabase } from '../db/postgres-server';
+import { createDb, type Db } from '../building-blocks/db/client';
+import { databaseName, dropDatabase, withDatabase } from '../building-blocks/db/postgres-server';
 
 export interface TestDatabase {
   url: string;

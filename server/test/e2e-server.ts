@@ -3,7 +3,7 @@
 // Toss's test keys (E2E_MODE=toss-test, E2E_REAL_PORT), where no sandbox and no test charge may exist.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ensureDatabase, withDatabase } from '../db/postgres-server';
+import { ensureDatabase, withDatabase } from '../building-blocks/db/postgres-server';
 import { testPostgres } from './postgres';
 
 const realMode = process.env.E2E_MODE === 'toss-test';
@@ -45,4 +45,4 @@ process.env.AUTH_RATE_LIMIT_PER_ADDRESS = '100000';
 process.env.RECOVERY_INTERVAL_MS = '1000';
 process.on('exit', () => void server.stop());
 
-await import('../cli/start');
+await import('../entry-points/cli/start');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import { setAdmin } from '../auth/admin-role';
-import type { AuthConfig } from '../auth/auth.service';
-import { signUp } from '../auth/auth.service';
-import type { Db } from '../db/client';
-import { createInnerContext, type InnerContextOptions } from '../trpc/context';
-import { createCaller } from '../trpc/router';
+import type { Db } from '../building-blocks/db/client';
+import { createInnerContext, type InnerContextOptions } from '../entry-points/trpc/context';
+import { createCaller } from '../entry-points/trpc/router';
+import { setAdmin } from '../use-cases/auth/admin-role';
+import type { AuthConfig } from '../use-cases/auth/auth.service';
+import { signUp } from '../use-cases/auth/auth.service';
 
 export const TEST_AUTH: AuthConfig = {
   sessionSecret: 'test-secret-that-is-long-enough-for-hs256-signing',

@@ -3,7 +3,7 @@ import superjson from 'superjson';
 import type { Probe } from './fuzz-oracle';
 
 /**
- * Generators of malformed requests for the fuzz test (server/http/fuzz.test.ts): values of every wrong
+ * Generators of malformed requests for the fuzz test (server/entry-points/http/fuzz.test.ts): values of every wrong
  * type, inputs that are almost right, broken superjson envelopes, broken JSON text and bytes, odd
  * methods, content types, query strings and batch paths.
  */

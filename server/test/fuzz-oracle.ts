@@ -1,12 +1,12 @@
 import superjson from 'superjson';
-import { LIMITS } from '../http/api';
-import { checkJsonText } from '../http/request-body';
-import { TRPC_ENDPOINT } from '../trpc/http-handler';
-import { appRouter } from '../trpc/router';
+import { LIMITS } from '../entry-points/http/api';
+import { checkJsonText } from '../entry-points/http/request-body';
+import { TRPC_ENDPOINT } from '../entry-points/trpc/http-handler';
+import { appRouter } from '../entry-points/trpc/router';
 
 /**
- * What the fuzz test (server/http/fuzz.test.ts) expects of an answer, worked out from the request alone:
- * a mirror of how the edge (server/http/api.ts) and tRPC's fetch adapter read a request, down to the
+ * What the fuzz test (server/entry-points/http/fuzz.test.ts) expects of an answer, worked out from the request alone:
+ * a mirror of how the edge (server/entry-points/http/api.ts) and tRPC's fetch adapter read a request, down to the
  * procedure's own input schema. Its one job is to tell a malformed call (which must be refused) from
  * one the procedure would accept (which the generators drop, so that no fuzz call may write). If it
  * ever calls a valid call malformed, the fuzz test's row counts say so.

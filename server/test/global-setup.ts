@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../db/migrate';
-import { dropDatabase, ensureDatabase, withDatabase } from '../db/postgres-server';
+import { migrate } from '../building-blocks/db/migrate';
+import { dropDatabase, ensureDatabase, withDatabase } from '../building-blocks/db/postgres-server';
 import { testPostgres } from './postgres';
 
 /**

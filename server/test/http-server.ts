@@ -1,14 +1,14 @@
-import type { AuthConfig } from '../auth/auth.service';
-import type { Db } from '../db/client';
-import { createApiHandler } from '../http/api';
-import { createAppServer } from '../http/app-server';
-import { closeServer, listen } from '../http/lifecycle';
-import { tossExchangeRecorder } from '../payment/payment.repository';
-import { startRecoveryWorker } from '../recovery/recovery-worker';
-import { SANDBOX_PREFIX } from '../toss/sandbox/sandbox-handler';
-import { startSandboxWebhookSender } from '../toss/sandbox/sandbox-webhooks';
-import { createTossClient } from '../toss/toss-client';
-import { DOCS_TEST_KEYS } from '../toss/toss-config';
+import type { Db } from '../building-blocks/db/client';
+import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
+import { createTossClient } from '../building-blocks/toss/toss-client';
+import { DOCS_TEST_KEYS } from '../building-blocks/toss/toss-config';
+import { createApiHandler } from '../entry-points/http/api';
+import { createAppServer } from '../entry-points/http/app-server';
+import { closeServer, listen } from '../entry-points/http/lifecycle';
+import { startRecoveryWorker } from '../entry-points/janitor';
+import { SANDBOX_PREFIX } from '../sandbox/sandbox-handler';
+import { startSandboxWebhookSender } from '../sandbox/sandbox-webhooks';
+import type { AuthConfig } from '../use-cases/auth/auth.service';
 import { TEST_AUTH } from './fixtures';
 import { TEST_SANDBOX_CONTROL_SECRET } from './sandbox';
 

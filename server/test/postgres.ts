@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { canConnect, startEmbeddedPostgres } from '../db/postgres-server';
+import { canConnect, startEmbeddedPostgres } from '../building-blocks/db/postgres-server';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LOCAL_SERVER = 'postgresql://postgres@127.0.0.1:5432/postgres';

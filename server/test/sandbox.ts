@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { basicAuth } from '../toss/toss-client';
-import { DOCS_TEST_KEYS } from '../toss/toss-config';
-import type { TossPayment } from '../toss/toss-types';
+import { basicAuth } from '../building-blocks/toss/toss-client';
+import { DOCS_TEST_KEYS } from '../building-blocks/toss/toss-config';
+import type { TossPayment } from '../building-blocks/toss/toss-types';
 
 /**
  * What a shopper does in the sandbox widget, what a merchant does in Toss's console, and fault injection,

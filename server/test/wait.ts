@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db } from '../db/client';
+import type { Db } from '../building-blocks/db/client';
 
 /** Polls an order until its status is one of `wanted` (or the time is up); returns the last status. */
 export async function orderStatusEventually(db: Db, orderId: string, wanted: string[], timeoutMs = 15_000) {

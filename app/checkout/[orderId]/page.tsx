@@ -1,4 +1,4 @@
-import { tossConfig } from '@/server/toss/toss-config';
+import { tossConfig } from '@/server/building-blocks/toss/toss-config';
 import { CheckoutWidget } from '../../_components/checkout-widget';
 
 export const dynamic = 'force-dynamic';

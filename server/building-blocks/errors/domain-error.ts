@@ -1,0 +1,87 @@
+/**
+ * Refusals the domain can give. Each has a stable machine-readable reason (sent to clients at
+ * `error.data.reason`) and the tRPC code it maps to. Services throw these; server/entry-points/trpc/init.ts maps
+ * them once. Input validation errors are not here: zod reports those as BAD_REQUEST.
+ */
+export const DOMAIN_REASONS = {
+  UNAUTHORIZED: {
+    code: 'UNAUTHORIZED',
+    message: 'Sign in first (the session is missing, expired or invalid).',
+  },
+  INVALID_CREDENTIALS: { code: 'UNAUTHORIZED', message: 'The email or password is wrong.' },
+  /** Sign-in or sign-up over its limit (server/building-blocks/auth/attempt-limits.ts); carries retryAfterSeconds. */
+  TOO_MANY_ATTEMPTS: { code: 'TOO_MANY_REQUESTS', message: 'Too many attempts; try again later.' },
+  EMAIL_TAKEN: { code: 'CONFLICT', message: 'An account with this email already exists.' },
+  NOT_FOUND: { code: 'NOT_FOUND', message: 'No such course.' },
+  ALREADY_PURCHASED: { code: 'CONFLICT', message: 'You already own this course.' },
+  /** A retried wallet.pay whose first answer can no longer be rebuilt: its enrollment ended long ago. */
+  PURCHASE_REFUNDED: {
+    code: 'CONFLICT',
+    message: 'This purchase went through and was refunded since; see the order.',
+  },
+  INSUFFICIENT_BALANCE: {
+    code: 'PRECONDITION_FAILED',
+    message: 'The wallet balance is too low for this payment.',
+  },
+  BALANCE_LIMIT_EXCEEDED: {
+    code: 'PRECONDITION_FAILED',
+    message: 'This charge would take the balance past the 100,000 won limit.',
+  },
+  FORBIDDEN: { code: 'FORBIDDEN', message: 'Only an admin may do this.' },
+  TEST_CHARGE_DISABLED: {
+    code: 'FORBIDDEN',
+    message: 'The test charge exists only in sandbox mode; charge the wallet by card.',
+  },
+  ORDER_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such order.' },
+  NOT_REFUNDABLE: { code: 'PRECONDITION_FAILED', message: 'This order cannot be refunded.' },
+  REFUND_EXCEEDS_PAYMENT: {
+    code: 'PRECONDITION_FAILED',
+    message: 'The refund would exceed what is left of the payment.',
+  },
+  REFUND_WINDOW_CLOSED: {
+    code: 'PRECONDITION_FAILED',
+    message: 'Learners can refund within 7 days of purchase, in full; ask an admin otherwise.',
+  },
+  TOSS_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'Toss could not be reached; try again.' },
+  PAYMENT_IN_DOUBT: {
+    code: 'CONFLICT',
+    message: 'The outcome of this payment is still being checked with Toss; try again shortly.',
+  },
+  ORDER_NOT_PAYABLE: { code: 'CONFLICT', message: 'This order is not awaiting payment.' },
+  AMOUNT_MISMATCH: {
+    code: 'BAD_REQUEST',
+    message: "The amount does not match the order's amount; nothing was charged.",
+  },
+  PAYMENT_FAILED: { code: 'PRECONDITION_FAILED', message: 'The card payment was refused.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    code: 'CONFLICT',
+    message: 'This requestId was already used for a different request.',
+  },
+} as const;
+
+export type DomainReason = keyof typeof DOMAIN_REASONS;
+
+export function isDomainReason(value: string): value is DomainReason {
+  return Object.hasOwn(DOMAIN_REASONS, value);
+}
+
+export class DomainError extends Error {
+  readonly reason: DomainReason;
+  /** When the caller may try again: sent as the `Retry-After` header and `error.data.retryAfterSeconds`. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    reason: DomainReason,
+    message: string = DOMAIN_REASONS[reason].message,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.reason = reason;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+
+  get code() {
+    return DOMAIN_REASONS[this.reason].code;
+  }
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { amountSchema, requestIdSchema } from '../ledger/balance-rules';
+
+export const chargeInput = z.object({ amount: amountSchema, requestId: requestIdSchema });
+
+/** Course ids are UUIDs, which are case-insensitive: normalise them so a retry hashes the same. */
+export const courseIdSchema = z
+  .string({ error: 'courseId must be a string' })
+  .trim()
+  .min(1, 'courseId must not be empty')
+  .max(64)
+  .transform((id) => (/^[0-9a-f-]{36}$/i.test(id) ? id.toLowerCase() : id));
+
+export const payInput = z.object({ courseId: courseIdSchema, requestId: requestIdSchema });
+
+export const transactionsInput = z
+  .object({
+    limit: z.number().int('limit must be a whole number').min(1).max(100).default(20),
+    cursor: z.uuid({ error: 'cursor must be a transaction id from nextCursor' }).nullish(),
+  })
+  .default({ limit: 20 });
+
+export const walletOutput = z.object({
+  id: z.string(),
+  userId: z.string(),
+  balance: z.number().int(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const transactionOutput = z.object({
+  id: z.string(),
+  walletId: z.string(),
+  type: z.enum(['CHARGE', 'PAYMENT', 'REFUND', 'CHARGE_CANCEL']),
+  /** Signed change to the balance: positive for a charge, negative for a payment. */
+  amount: z.number().int(),
+  balanceAfter: z.number().int(),
+  requestId: z.string(),
+  orderId: z.string().nullable(),
+  courseId: z.string().nullable(),
+  courseTitle: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const enrollmentOutput = z.object({
+  id: z.string(),
+  userId: z.string(),
+  courseId: z.string(),
+  orderId: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const chargeOutput = z.object({ transaction: transactionOutput, balance: z.number().int() });
+export const payOutput = chargeOutput.extend({ enrollment: enrollmentOutput, orderId: z.string() });
+export const transactionsOutput = z.object({
+  items: z.array(transactionOutput),
+  nextCursor: z.string().nullable(),
+});

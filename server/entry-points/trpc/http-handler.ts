@@ -1,0 +1,29 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { errorField, logger } from '../../building-blocks/log';
+import { createRequestContext, type InnerContextOptions } from './context';
+import { appRouter } from './router';
+
+export const TRPC_ENDPOINT = '/api/trpc';
+
+/**
+ * Serves tRPC for one HTTP request (server/entry-points/http/api.ts calls it). `maxBatchSize` caps the calls in one
+ * batch: more is BAD_REQUEST before any of them runs.
+ */
+export function handleTrpcRequest(
+  req: Request,
+  deps: InnerContextOptions & { maxBatchSize?: number },
+): Promise<Response> {
+  const { maxBatchSize, ...context } = deps;
+  return fetchRequestHandler({
+    endpoint: TRPC_ENDPOINT,
+    req,
+    router: appRouter,
+    maxBatchSize,
+    createContext: ({ req, resHeaders }) => createRequestContext(context, req, resHeaders),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ err: errorField(error.cause ?? error), procedure: path ?? '?' }, 'tRPC call failed');
+      }
+    },
+  });
+}

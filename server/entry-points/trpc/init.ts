@@ -1,0 +1,95 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { DomainError } from '../../building-blocks/errors/domain-error';
+import { isAdmin } from '../../use-cases/auth/auth.service';
+import type { Context } from './context';
+import { transformer } from './transformer';
+
+const UNREADABLE_INPUT =
+  'The input could not be read: send JSON in the superjson envelope a tRPC client sends ({ "json": ... }).';
+
+/**
+ * The one place tRPC is initialised and errors are mapped:
+ * - DomainError → its tRPC code, with `data.reason` naming the refusal (and `data.retryAfterSeconds`
+ *   when it says when to try again);
+ * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field;
+ * - input tRPC could not even read (JSON text, the superjson envelope) → the same, with a plain message;
+ * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
+ */
+const t = initTRPC.context<Context>().create({
+  transformer,
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    // Only an input that failed its schema is the caller's fault; an output that fails its schema is our
+    // bug (INTERNAL below: logged with the request id, never shown with its field paths).
+    if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+      const issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return {
+        ...shape,
+        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+        data: { ...shape.data, reason: 'INVALID_INPUT', issues },
+      };
+    }
+    if (cause instanceof DomainError) {
+      const retry =
+        cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds };
+      return { ...shape, data: { ...shape.data, reason: cause.reason, ...retry } };
+    }
+    // tRPC refuses input that JSON.parse or superjson throws on with the thrower's own message ("Unexpected
+    // token ...", "Maximum call stack size exceeded", "identicalPaths.map is not a function"): internal
+    // text, sometimes echoing the input. tRPC's own refusals (unknown path, wrong method) word their own.
+    if (cause && error.code !== 'INTERNAL_SERVER_ERROR' && error.message === cause.message) {
+      return {
+        ...shape,
+        message: UNREADABLE_INPUT,
+        data: { ...shape.data, reason: error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : error.code },
+      };
+    }
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      return {
+        ...shape,
+        message: 'Something went wrong on our side; nothing was charged twice. Try again.',
+        data: { ...shape.data, reason: 'INTERNAL' },
+      };
+    }
+    return { ...shape, data: { ...shape.data, reason: error.code } };
+  },
+});
+
+/**
+ * Turns a DomainError thrown below into a TRPCError with the right code, once, for every procedure,
+ * and tells an HTTP caller when to come back if the refusal says.
+ */
+const mapDomainErrors = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    if (cause.retryAfterSeconds !== undefined) {
+      ctx.setResponseHeader('Retry-After', String(cause.retryAfterSeconds));
+    }
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
+
+/** A bearer token that does not verify is refused everywhere, even where signing in is optional. */
+const refuseInvalidBearer = t.middleware(({ ctx, next }) => {
+  if (ctx.invalidBearer) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired.');
+  return next();
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseInvalidBearer);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.sessionId) throw new DomainError('UNAUTHORIZED');
+  return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
+});
+
+/** Admins are the users granted the role (`npm run admin -- grant`); everyone else is FORBIDDEN. */
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!isAdmin(ctx.user)) throw new DomainError('FORBIDDEN');
+  return next();
+});

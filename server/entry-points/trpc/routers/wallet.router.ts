@@ -1,0 +1,50 @@
+import { DomainError } from '../../../building-blocks/errors/domain-error';
+import {
+  chargeInput,
+  chargeOutput,
+  payInput,
+  payOutput,
+  transactionsInput,
+  transactionsOutput,
+  walletOutput,
+} from '../../../building-blocks/schemas/wallet.schemas';
+import { charge, getWallet, listTransactions, pay } from '../../../use-cases/wallet/wallet.service';
+import { protectedProcedure, router } from '../init';
+
+/** Flattens the ledger row for clients (the course title comes along for the history page). */
+function toTransaction<T extends { course: { title: string } | null }>({ course, ...entry }: T) {
+  return { ...entry, courseTitle: course?.title ?? null };
+}
+
+export const walletRouter = router({
+  get: protectedProcedure.output(walletOutput).query(({ ctx }) => getWallet(ctx.db, ctx.user.id)),
+
+  /** The seed's test charge (balance with no card): sandbox mode only, or it would give money away. */
+  charge: protectedProcedure
+    .input(chargeInput)
+    .output(chargeOutput)
+    .mutation(async ({ ctx, input }) => {
+      if (!ctx.sandboxMode) throw new DomainError('TEST_CHARGE_DISABLED');
+      const result = await charge(ctx.db, ctx.user.id, input);
+      return { ...result, transaction: toTransaction(result.transaction) };
+    }),
+
+  pay: protectedProcedure
+    .input(payInput)
+    .output(payOutput)
+    .mutation(async ({ ctx, input }) => {
+      const result = await pay(ctx.db, ctx.user.id, input);
+      return { ...result, transaction: toTransaction(result.transaction) };
+    }),
+
+  transactions: protectedProcedure
+    .input(transactionsInput)
+    .output(transactionsOutput)
+    .query(async ({ ctx, input }) => {
+      const page = await listTransactions(ctx.db, ctx.user.id, {
+        limit: input.limit,
+        cursor: input.cursor ?? undefined,
+      });
+      return { items: page.items.map(toTransaction), nextCursor: page.nextCursor };
+    }),
+});

@@ -1,0 +1,205 @@
+import { enrollOnce } from '../../building-blocks/course/course.repository';
+import { crashPoint } from '../../building-blocks/crash-points';
+import type { Db } from '../../building-blocks/db/client';
+import type { Prisma } from '../../building-blocks/db/generated/client';
+import {
+  applyBalanceChange,
+  ensureWallet,
+  insertLedgerEntry,
+} from '../../building-blocks/ledger/wallet.repository';
+import { errorField, logger } from '../../building-blocks/log';
+import { findOrder, type OrderRow, transitionOrder } from '../../building-blocks/order/order.repository';
+import { insertPayment } from '../../building-blocks/payment/payment.repository';
+import type { TossPayment } from '../../building-blocks/toss/toss-types';
+import type { PaymentDeps } from './confirm-card-payment';
+
+/**
+ * The one code path that turns what Toss says about an order's payment into our books. Confirm (the
+ * success page), recovery (the janitor) and webhooks all end here, so an effect is applied in exactly
+ * one place, once: the order must be CONFIRMING, claimed by the caller, and every move out of it is a
+ * conditional UPDATE.
+ */
+
+/**
+ * Confirm attempts are numbered: a retry of an attempt whose answer we never read must reuse its key
+ * (Toss then replays its first answer instead of paying twice), but once a lookup shows the payment
+ * still unconfirmed, the next attempt needs a fresh key, since Toss replays errors too.
+ */
+export const confirmIdempotencyKey = (orderId: string, attempt: number) => `confirm-${orderId}-${attempt}`;
+export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}`;
+
+/** Asks Toss to confirm, with a new numbered Idempotency-Key. */
+export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
+  const paymentKey = order.paymentKey as string;
+  const attempt =
+    1 + (await deps.db.tossExchange.count({ where: { orderId: order.id, operation: 'confirm' } }));
+  const answer = await deps.toss.confirm(
+    { paymentKey, orderId: order.id, amount: order.amount },
+    confirmIdempotencyKey(order.id, attempt),
+  );
+  crashPoint('after-toss-answer');
+
+  if (answer.kind === 'ok') return applyTossPayment(deps, order, answer.body, { mayConfirm: false });
+  if (answer.kind === 'unknown') {
+    return markInDoubt(deps.db, order, answer.code ?? 'NO_ANSWER', answer.message ?? answer.reason);
+  }
+  if (answer.code === 'ALREADY_PROCESSED_PAYMENT') {
+    // Typically our own earlier confirm, whose answer we never read: ask Toss what happened.
+    const lookup = await deps.toss.getPayment(paymentKey, order.id);
+    if (lookup.kind === 'ok' && isApprovalOf(lookup.body, order)) return approve(deps, order, lookup.body);
+    if (lookup.kind === 'unknown') return markInDoubt(deps.db, order, answer.code, answer.message);
+  }
+  return markFailed(deps.db, order, answer.code, answer.message);
+}
+
+/**
+ * Settles a claimed order from the Payment Toss reports for it: DONE → approve; authenticated but
+ * not yet confirmed → confirm now; aborted, expired or cancelled → FAILED; anything else → IN_DOUBT.
+ */
+export async function applyTossPayment(
+  deps: PaymentDeps,
+  order: OrderRow,
+  payment: TossPayment,
+  options: { mayConfirm: boolean } = { mayConfirm: true },
+): Promise<OrderRow> {
+  if (payment.orderId !== order.id || (order.paymentKey && payment.paymentKey !== order.paymentKey)) {
+    return markInDoubt(deps.db, order, 'PAYMENT_MISMATCH', `Toss reported payment ${payment.paymentKey}`);
+  }
+  if (isApprovalOf(payment, order)) return approve(deps, order, payment);
+  if (payment.status === 'DONE') {
+    return markInDoubt(deps.db, order, 'AMOUNT_MISMATCH_AT_TOSS', `Toss approved ${payment.totalAmount}`);
+  }
+  if ((payment.status === 'IN_PROGRESS' || payment.status === 'READY') && options.mayConfirm) {
+    const withKey = order.paymentKey ? order : { ...order, paymentKey: payment.paymentKey };
+    return confirmWithToss(deps, withKey);
+  }
+  if (payment.status === 'ABORTED' || payment.status === 'EXPIRED' || payment.status === 'CANCELED') {
+    const failure = payment.failure ?? {
+      code: payment.status,
+      message: `The payment is ${payment.status} at Toss.`,
+    };
+    return markFailed(deps.db, order, failure.code, failure.message);
+  }
+  return markInDoubt(deps.db, order, 'UNEXPECTED_PAYMENT', `Toss reports ${payment.status}`);
+}
+
+export function isApprovalOf(payment: TossPayment, order: OrderRow): boolean {
+  return payment.status === 'DONE' && payment.orderId === order.id && payment.totalAmount === order.amount;
+}
+
+class EffectImpossible extends Error {}
+
+export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossPayment): Promise<OrderRow> {
+  const reported = payment.approvedAt ? new Date(payment.approvedAt) : null;
+  const approvedAt = reported && !Number.isNaN(reported.getTime()) ? reported : new Date();
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const approved = await transitionOrder(tx, order.id, ['CONFIRMING'], 'APPROVED', {
+        method: 'CARD',
+        approvedAt,
+        failureCode: null,
+        failureMessage: null,
+      });
+      if (!approved) throw new Error(`order ${order.id} left CONFIRMING while we held the claim`);
+      await insertPayment(tx, {
+        orderId: order.id,
+        method: 'CARD',
+        amount: order.amount,
+        approvedAt,
+        paymentKey: payment.paymentKey,
+        tossMethod: payment.method ?? null,
+        tossPayment: payment as Prisma.InputJsonValue,
+      });
+      if (order.type === 'COURSE' && order.courseId) {
+        const enrollment = await enrollOnce(tx, order.userId, order.courseId, order.id);
+        if (!enrollment) throw new EffectImpossible('the course was already owned');
+      } else {
+        const wallet = await ensureWallet(tx, order.userId);
+        const balance = await applyBalanceChange(tx, wallet.id, order.amount);
+        if (balance === null) throw new EffectImpossible('the charge would pass the 100,000 won limit');
+        await insertLedgerEntry(tx, {
+          walletId: wallet.id,
+          userId: order.userId,
+          type: 'CHARGE',
+          amount: order.amount,
+          balanceAfter: balance,
+          requestId: `sys:order:${order.id}`,
+          orderId: order.id,
+        });
+      }
+      crashPoint('inside-approval');
+      return approved;
+    });
+  } catch (error) {
+    if (error instanceof EffectImpossible) return cancelApproval(deps, order, error.message);
+    // Toss approved but we could not record it (database trouble): leave it to the janitor, which asks
+    // Toss again and applies the approval once. The order is never failed while Toss holds the money.
+    logger.error(
+      { err: errorField(error), orderId: order.id },
+      'an approval could not be recorded; the janitor retries it',
+    );
+    return markInDoubt(deps.db, order, 'APPROVAL_NOT_RECORDED', 'Toss approved; recording it failed').catch(
+      () => {
+        throw error;
+      },
+    );
+  }
+}
+
+/** Toss took the money but we cannot deliver: give it back, and say so on the order. */
+export async function cancelApproval(deps: PaymentDeps, order: OrderRow, why: string) {
+  const pending = await transitionOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
+    failureCode: 'EFFECT_NOT_APPLICABLE',
+    failureMessage: why,
+  });
+  if (!pending) return (await findOrder(deps.db, order.id)) ?? order;
+  return cancelAtToss(deps, pending);
+}
+
+/** Asks Toss to cancel an approval we could not deliver (same key every time); CANCELED once it has. */
+export async function cancelAtToss(deps: PaymentDeps, pending: OrderRow) {
+  const order = pending;
+  const reason =
+    order.type === 'CHARGE'
+      ? '잔액 한도(100,000원) 초과로 충전할 수 없어 자동 취소'
+      : '이미 보유한 강의라 자동 취소';
+  const cancel = await deps.toss.cancel(
+    order.paymentKey as string,
+    { cancelReason: reason },
+    cancelIdempotencyKey(order.id),
+    order.id,
+  );
+  if (cancel.kind !== 'ok') return pending; // stays CANCEL_PENDING: the cancel is retried later, never forgotten
+  return (await transitionOrder(deps.db, order.id, ['CANCEL_PENDING'], 'CANCELED')) ?? pending;
+}
+
+export async function markFailed(db: Db, order: OrderRow, code: string, message: string) {
+  // The paymentKey is let go: it was never approved for this order, and keeping it would let a
+  // confirm with someone else's key block that key's real order.
+  const failed = await transitionOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
+    failureCode: code,
+    failureMessage: message,
+    paymentKey: null,
+  });
+  return failed ?? (await findOrder(db, order.id)) ?? order;
+}
+
+export async function markInDoubt(db: Db, order: OrderRow, code: string, message: string) {
+  const doubtful = await transitionOrder(db, order.id, ['CONFIRMING'], 'IN_DOUBT', {
+    failureCode: code,
+    failureMessage: message,
+  });
+  return doubtful ?? (await findOrder(db, order.id)) ?? order;
+}
+
+/** Asks Toss what became of a claimed order's payment, and applies it (the janitor's way in). */
+export async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
+  const lookup = await deps.toss.getPaymentByOrderId(order.id);
+  if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
+  if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
+    // Toss has no payment for this order: nothing was taken, so nothing is granted.
+    return markFailed(deps.db, order, lookup.code, lookup.message);
+  }
+  const reason = lookup.kind === 'refused' ? `${lookup.code}: ${lookup.message}` : lookup.reason;
+  return markInDoubt(deps.db, order, order.failureCode ?? 'NO_ANSWER', `still unknown (${reason})`);
+}

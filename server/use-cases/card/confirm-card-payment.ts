@@ -1,0 +1,145 @@
+import { findEnrollment } from '../../building-blocks/course/course.repository';
+import { crashPoint } from '../../building-blocks/crash-points';
+import type { Db } from '../../building-blocks/db/client';
+import { Prisma } from '../../building-blocks/db/generated/client';
+import { DomainError } from '../../building-blocks/errors/domain-error';
+import { MAX_BALANCE } from '../../building-blocks/ledger/balance-rules';
+import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
+import { findOrder, type OrderRow, transitionOrder } from '../../building-blocks/order/order.repository';
+import { CONFIRMABLE_STATUSES } from '../../building-blocks/order/order-status';
+import type { TossClient } from '../../building-blocks/toss/toss-client';
+import { getOwnOrder, toOrderView } from '../orders/order.service';
+import { confirmWithToss, settleFromToss } from './card-settlement';
+
+/**
+ * Confirming a card payment with Toss, exactly once.
+ *
+ * 1. Refuse without calling Toss: unknown or foreign order, amount ≠ the order's, not awaiting payment.
+ * 2. Claim the order (CREATED|IN_DOUBT → CONFIRMING, one conditional UPDATE): only the claimer calls
+ *    Toss; concurrent confirms wait for its outcome and return the same result.
+ * 3. Call Toss outside any database transaction, with an Idempotency-Key derived from the order, so a
+ *    retry after an unknown outcome replays Toss's first answer instead of paying twice.
+ * 4. DONE → one transaction: APPROVED, the payment record, and the effect (enrollment or wallet credit).
+ *    Refused → FAILED with Toss's code. Unknown → IN_DOUBT: nothing granted, nothing failed.
+ *    DONE but the effect is impossible (the wallet filled up meanwhile) → CANCEL_PENDING, then Toss
+ *    cancel → CANCELED: the learner is never charged for nothing.
+ */
+
+export interface PaymentDeps {
+  db: Db;
+  toss: TossClient;
+  /** How long a concurrent confirm waits for the one in progress before answering with its status. */
+  waitForConfirmMs: number;
+}
+
+export interface ConfirmInput {
+  paymentKey: string;
+  orderId: string;
+  amount: number;
+}
+
+export async function confirmPayment(deps: PaymentDeps, userId: string, input: ConfirmInput) {
+  let order = await getOwnOrder(deps.db, userId, input.orderId);
+  if (input.amount !== order.amount) throw new DomainError('AMOUNT_MISMATCH');
+
+  const deadline = Date.now() + deps.waitForConfirmMs;
+  for (;;) {
+    if (order.paymentKey !== null && order.paymentKey !== input.paymentKey) {
+      throw new DomainError('ORDER_NOT_PAYABLE', 'This order is being paid with another payment.');
+    }
+    if (CONFIRMABLE_STATUSES.includes(order.status)) {
+      const wasInDoubt = order.status === 'IN_DOUBT';
+      if (!wasInDoubt) await refuseImpossibleEffect(deps.db, order);
+      const claimed = await claim(deps.db, order, input.paymentKey);
+      if (claimed) {
+        crashPoint('after-claim');
+        // In doubt: ask Toss what happened first; a blind repeat could only replay an old answer.
+        const settled = wasInDoubt
+          ? await settleFromToss(deps, claimed)
+          : await confirmWithToss(deps, claimed);
+        crashPoint('after-approval');
+        return result(deps.db, settled);
+      }
+    } else if (order.status === 'CONFIRMING' && Date.now() < deadline) {
+      await sleep(100);
+    } else {
+      return result(deps.db, order);
+    }
+    order = (await findOrder(deps.db, order.id)) ?? order;
+  }
+}
+
+/**
+ * Refuses, before Toss is asked (so the card is never charged), a course the learner already owns or
+ * a charge the wallet can no longer hold. A race after this check is still caught when the effect is
+ * applied, and then the Toss payment is cancelled.
+ */
+async function refuseImpossibleEffect(db: Db, order: OrderRow) {
+  if (order.type === 'COURSE' && order.courseId) {
+    if (await findEnrollment(db, order.userId, order.courseId)) throw new DomainError('ALREADY_PURCHASED');
+    return;
+  }
+  const wallet = await ensureWallet(db, order.userId);
+  if (wallet.balance + order.amount > MAX_BALANCE) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
+}
+
+async function claim(db: Db, order: OrderRow, paymentKey: string) {
+  try {
+    return await transitionOrder(
+      db,
+      order.id,
+      CONFIRMABLE_STATUSES,
+      'CONFIRMING',
+      { paymentKey },
+      {
+        OR: [{ paymentKey: null }, { paymentKey }],
+      },
+    );
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new DomainError('ORDER_NOT_PAYABLE', 'This paymentKey belongs to another order.');
+    }
+    throw error;
+  }
+}
+
+/**
+ * What confirm answers, the same however often it is called: the order as it now stands and the wallet
+ * balance; for a FAILED order, the refusal with Toss's code.
+ */
+async function result(db: Db, order: OrderRow) {
+  if (order.status === 'FAILED') {
+    throw new DomainError(
+      'PAYMENT_FAILED',
+      `${order.failureCode ?? 'FAILED'}: ${order.failureMessage ?? ''}`,
+    );
+  }
+  const wallet = await ensureWallet(db, order.userId);
+  return { order: toOrderView(order), balance: wallet.balance };
+}
+
+/** The fail page: the shopper cancelled in the widget or the card was refused, before any confirm. */
+export const SHOPPER_FAILURE_CODES = new Set([
+  'PAY_PROCESS_CANCELED',
+  'PAY_PROCESS_ABORTED',
+  'REJECT_CARD_COMPANY',
+  'USER_CANCEL',
+]);
+
+export async function recordShopperFailure(
+  db: Db,
+  userId: string,
+  input: { orderId: string; code: string; message: string },
+) {
+  const order = await getOwnOrder(db, userId, input.orderId);
+  if (!SHOPPER_FAILURE_CODES.has(input.code)) return toOrderView(order);
+  const failed = await transitionOrder(db, order.id, ['CREATED'], 'FAILED', {
+    failureCode: input.code,
+    failureMessage: input.message.slice(0, 500),
+  });
+  return toOrderView(failed ?? order);
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,64 @@
+import { findCourse, findEnrollment } from '../../building-blocks/course/course.repository';
+import type { Db } from '../../building-blocks/db/client';
+import { DomainError } from '../../building-blocks/errors/domain-error';
+import { MAX_BALANCE } from '../../building-blocks/ledger/balance-rules';
+import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
+import {
+  findOrder,
+  insertOrder,
+  listOrders,
+  type OrderRow,
+} from '../../building-blocks/order/order.repository';
+import { newOrderId } from '../../building-blocks/order/order-id';
+import type { OrderView } from '../../building-blocks/schemas/order.schemas';
+
+export function toOrderView(order: OrderRow): OrderView {
+  const { id, userId: _userId, ...rest } = order;
+  return { orderId: id, ...rest };
+}
+
+/**
+ * Opens an order to be paid by card. The server fixes the amount and name: the course's price, or the
+ * charge amount. Refusals happen here, before any card is touched.
+ */
+export async function createOrder(
+  db: Db,
+  userId: string,
+  input: { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number },
+) {
+  if (input.type === 'COURSE') {
+    const course = await findCourse(db, input.courseId);
+    if (!course) throw new DomainError('NOT_FOUND');
+    if (await findEnrollment(db, userId, course.id)) throw new DomainError('ALREADY_PURCHASED');
+    const order = await insertOrder(db, {
+      id: newOrderId(),
+      userId,
+      type: 'COURSE',
+      courseId: course.id,
+      amount: course.price,
+      orderName: course.title.slice(0, 100), // Toss takes at most 100 characters
+    });
+    return toOrderView(order);
+  }
+  const wallet = await ensureWallet(db, userId);
+  if (wallet.balance + input.amount > MAX_BALANCE) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
+  const order = await insertOrder(db, {
+    id: newOrderId(),
+    userId,
+    type: 'CHARGE',
+    amount: input.amount,
+    orderName: `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
+  });
+  return toOrderView(order);
+}
+
+/** The user's own order; another user's order is indistinguishable from a missing one. */
+export async function getOwnOrder(db: Db, userId: string, orderId: string): Promise<OrderRow> {
+  const order = await findOrder(db, orderId);
+  if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
+  return order;
+}
+
+export async function listOwnOrders(db: Db, userId: string) {
+  return (await listOrders(db, userId, 100)).map(toOrderView);
+}
