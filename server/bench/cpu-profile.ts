@@ -31,7 +31,7 @@ const OWNERS: [RegExp, string][] = [
   [/node_modules\/(superjson|zod|jose|pino|sonic-boom)\//, 'zod, superjson, jose, pino'],
   [/node_modules\/next\//, 'Next.js server (pages)'],
   [/\.next\/server\//, 'Next.js page bundle'],
-  [/\/server\/[^/]+\/[^/]+\.ts/, 'our code (server/)'],
+  [/\/server\/(?:[^/]+\/)+[^/]+\.ts/, 'our code (server/)'],
 ];
 
 function ownerOf(url: string): string | null {

@@ -1,10 +1,15 @@
-import { db } from '../building-blocks/db/client';
+import { type Db, db } from '../building-blocks/db/client';
 import { env } from '../building-blocks/env';
+import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
+import { createTossClient } from '../building-blocks/toss/toss-client';
 import type { TossConfig } from '../building-blocks/toss/toss-config';
 import type { ApiDeps } from './http/api';
-import { appTossClient } from './toss-gateway';
 
-/** The one place the API's dependencies are built from the validated environment. */
+/**
+ * The one place the app's dependencies are built from the validated environment: the database, the
+ * Toss client, the auth settings and the timeouts. Every entry point (the HTTP server, the janitor,
+ * the CLIs) takes them from here.
+ */
 export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
   const config = env();
   return {
@@ -15,11 +20,10 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
       rateLimitPerAccount: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
       rateLimitPerAddress: config.AUTH_RATE_LIMIT_PER_ADDRESS,
     },
-    toss: appTossClient(),
+    toss: appTossClient(db(), toss),
     mode: toss.mode,
     trustProxyHops: config.TRUST_PROXY_HOPS,
-    waitForConfirmMs: toss.readTimeoutMs + 5_000,
-    staleConfirmingMs: staleConfirmingMs(toss),
+    ...paymentTimeouts(toss),
     sandbox: toss.sandbox
       ? {
           db: db(),
@@ -32,7 +36,20 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
   };
 }
 
-/** A CONFIRMING order older than Toss's read timeout (plus margin) was abandoned by a crashed process. */
-export function staleConfirmingMs(toss: TossConfig): number {
-  return toss.readTimeoutMs + 15_000;
+/** The app's Toss client: the real API when keys are configured, otherwise the sandbox over HTTP. */
+export function appTossClient(database: Db, toss: TossConfig) {
+  return createTossClient({
+    baseUrl: toss.apiBase,
+    secretKey: toss.secretKey,
+    readTimeoutMs: toss.readTimeoutMs,
+    recorder: tossExchangeRecorder(database),
+  });
+}
+
+/**
+ * How long a confirm may wait for another one in flight (Toss's read timeout plus a margin), and when a
+ * CONFIRMING order counts as abandoned by a crashed process (longer than any confirm can take).
+ */
+export function paymentTimeouts(toss: TossConfig) {
+  return { waitForConfirmMs: toss.readTimeoutMs + 5_000, staleConfirmingMs: toss.readTimeoutMs + 15_000 };
 }

@@ -5,7 +5,7 @@ import { findOrder } from '../building-blocks/order/order.repository';
 import type { TossClient } from '../building-blocks/toss/toss-client';
 import { checkInvariants } from '../use-cases/admin/invariants';
 import { ordersNeedingRecovery, recoverOrder } from '../use-cases/card/recover-order';
-import { retryRefundsInDoubt } from '../use-cases/refund/refund-order';
+import { retryRefundsInDoubt } from '../use-cases/refund/refund-at-toss';
 import { processPendingDeliveries } from '../use-cases/webhook/process-webhook';
 
 /**

@@ -8,3 +8,13 @@ import type { DbOrTx } from '../db/client';
 export async function raiseAlert(db: DbOrTx, orderId: string, kind: string, message: string) {
   await db.operatorAlert.createMany({ data: [{ orderId, kind, message }], skipDuplicates: true });
 }
+
+/** Alerts nobody has resolved yet, newest first. */
+export function listOpenAlerts(db: DbOrTx, limit: number) {
+  return db.operatorAlert.findMany({
+    where: { resolvedAt: null },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+    select: { id: true, orderId: true, kind: true, message: true, createdAt: true },
+  });
+}

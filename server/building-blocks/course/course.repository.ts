@@ -75,3 +75,16 @@ export function findEnrollment(db: DbOrTx, userId: string, courseId: string) {
 export async function linkEnrollmentToOrder(tx: Tx, enrollmentId: string, orderId: string) {
   return tx.enrollment.update({ where: { id: enrollmentId }, data: { orderId }, select: enrollmentSelect });
 }
+
+/** Every course's id and title (for reports). */
+export function listCourseTitles(db: DbOrTx) {
+  return db.course.findMany({ select: { id: true, title: true } });
+}
+
+/** Adds the course unless one with its id exists (whatever it holds now is left as it is). */
+export async function addCourseIfMissing(
+  db: DbOrTx,
+  course: { id: string; title: string; description: string; price: number },
+) {
+  await db.course.upsert({ where: { id: course.id }, create: course, update: {}, select: { id: true } });
+}

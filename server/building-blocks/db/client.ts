@@ -48,3 +48,8 @@ export function db(): Db {
   globalForDb.paymentDb ??= createDb(env().DATABASE_URL, env().DATABASE_POOL_SIZE);
   return globalForDb.paymentDb;
 }
+
+/** A trivial query: whether the database answers at all. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

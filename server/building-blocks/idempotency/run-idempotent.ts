@@ -1,9 +1,15 @@
 import type { Db, Tx } from '../db/client';
 import { DomainError, type DomainReason, isDomainReason } from '../errors/domain-error';
+import { claimKey, findClaim, recordOutcome } from './idempotency.repository';
 import { requestHash } from './request-hash';
 
 /**
- * Runs a money mutation exactly once per (user, requestId).
+ * Idempotency: a money mutation happens exactly once per (user, requestId). This file is the protocol;
+ * it runs in two ways, judged the same way (judgeEarlierClaim):
+ * - runIdempotent below, an interactive transaction, for every mutation and every balance strategy;
+ * - the database function `wallet_change_once` (its migration), the same steps in one SQL statement,
+ *   for a plain balance change under the `atomic` strategy (ledger.ts moveBalanceOnce).
+ * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.
  *
  * One interactive transaction does everything: it claims the key (INSERT ... ON CONFLICT DO NOTHING),
  * applies the effect, and records the outcome, success or business refusal. A concurrent duplicate
@@ -65,19 +71,9 @@ export async function runIdempotent<T>(
   const hash = requestHash(request.operation, request.payload);
 
   const outcome = await db.$transaction(async (tx): Promise<EffectOutcome<T>> => {
-    const claimed = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO idempotency_key (user_id, request_id, operation, request_hash)
-      VALUES (${request.userId}::uuid, ${request.requestId}, ${request.operation}, ${hash})
-      ON CONFLICT (user_id, request_id) DO NOTHING
-      RETURNING id`;
-    const claim = claimed[0];
-
-    if (!claim) {
-      const earlier = await tx.idempotencyKey.findUniqueOrThrow({
-        where: { userId_requestId: { userId: request.userId, requestId: request.requestId } },
-        select: { requestHash: true, outcome: true, transactionId: true, refusalReason: true },
-      });
-      const verdict = judgeEarlierClaim(earlier, hash);
+    const claimId = await claimKey(tx, { ...request, requestHash: hash });
+    if (!claimId) {
+      const verdict = judgeEarlierClaim(await findClaim(tx, request.userId, request.requestId), hash);
       if (!verdict.ok) return verdict;
       return {
         ok: true,
@@ -85,15 +81,8 @@ export async function runIdempotent<T>(
         value: await replay(tx, verdict.transactionId),
       };
     }
-
     const result = await effect(tx);
-    await tx.idempotencyKey.update({
-      where: { id: claim.id },
-      data: result.ok
-        ? { outcome: 'SUCCEEDED', transactionId: result.transactionId }
-        : { outcome: 'REFUSED', refusalReason: result.reason },
-      select: { id: true },
-    });
+    await recordOutcome(tx, claimId, result);
     return result;
   }, MONEY_TRANSACTION_OPTIONS);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestHash } from '../idempotency/request-hash';
-import { amountSchema, canApply, refusalFor, requestIdSchema } from './balance-rules';
+import { amountSchema, requestIdSchema } from '../schemas/wallet.schemas';
+import { canApply, refusalFor } from './balance-rules';
 
 describe('balance rules', () => {
   it.each([

@@ -1,8 +1,10 @@
 import { type Db, type DbOrTx, driverPool, type Tx } from '../db/client';
-import type { WalletTransactionType } from '../db/generated/client';
-import { balanceStrategy } from './strategies';
+import type { Prisma, WalletTransactionType } from '../db/generated/client';
 
-/** The only code that reads or writes wallets and their ledger. */
+/**
+ * The wallet's and the ledger's SQL. Balances move only through ledger.ts, which calls these and the
+ * balance strategy's conditional UPDATE.
+ */
 
 export const walletSelect = {
   id: true,
@@ -25,21 +27,14 @@ export const ledgerEntrySelect = {
   course: { select: { title: true } },
 } as const;
 
+export type LedgerEntry = Prisma.WalletTransactionGetPayload<{ select: typeof ledgerEntrySelect }>;
+
 /** Returns the user's wallet, creating it on first use; concurrent first calls still make one. */
 export async function ensureWallet(db: DbOrTx, userId: string) {
   const existing = await db.wallet.findUnique({ where: { userId }, select: walletSelect });
   if (existing) return existing;
   await db.wallet.createMany({ data: [{ userId }], skipDuplicates: true });
   return db.wallet.findUniqueOrThrow({ where: { userId }, select: walletSelect });
-}
-
-/**
- * Moves the balance by `delta` inside `tx`, the way BALANCE_STRATEGY says (by default one atomic
- * conditional UPDATE; see strategies/). Returns the new balance, or null when the change would leave
- * 0..100,000 (nothing changed).
- */
-export function applyBalanceChange(tx: Tx, walletId: string, delta: number): Promise<number | null> {
-  return balanceStrategy().apply(tx, walletId, delta);
 }
 
 export interface NewLedgerEntry {
@@ -104,7 +99,7 @@ export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Prom
   return row;
 }
 
-export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry) {
+export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerEntry> {
   return tx.walletTransaction.create({ data: entry, select: ledgerEntrySelect });
 }
 

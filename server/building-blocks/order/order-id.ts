@@ -9,5 +9,3 @@ const nextUlid = monotonicFactory();
 export function newOrderId(): string {
   return nextUlid();
 }
-
-export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;

@@ -1,5 +1,6 @@
-import type { DbOrTx } from '../db/client';
-import type { OrderStatus, Prisma } from '../db/generated/client';
+import type { DbOrTx, Tx } from '../db/client';
+import { type OrderStatus, Prisma } from '../db/generated/client';
+import { DomainError } from '../errors/domain-error';
 
 export const orderSelect = {
   id: true,
@@ -25,6 +26,23 @@ export function insertOrder(db: DbOrTx, data: Prisma.OrderUncheckedCreateInput) 
   return db.order.create({ data, select: orderSelect });
 }
 
+/** Only for an order whose purchase was refused in the transaction that created it (nothing refers to it). */
+export async function deleteOrder(tx: Tx, orderId: string) {
+  await tx.order.delete({ where: { id: orderId }, select: { id: true } });
+}
+
+/** Numbers the next confirm sent to Toss for this order (1, 2, ...): its Idempotency-Key depends on it. */
+export async function nextConfirmAttempt(db: DbOrTx, orderId: string): Promise<number> {
+  const rows = await db.order.updateManyAndReturn({
+    where: { id: orderId },
+    data: { confirmAttempts: { increment: 1 } },
+    select: { confirmAttempts: true },
+  });
+  const row = rows[0];
+  if (!row) throw new Error(`order ${orderId} vanished while being confirmed`);
+  return row.confirmAttempts;
+}
+
 export function findOrder(db: DbOrTx, orderId: string) {
   return db.order.findUnique({ where: { id: orderId }, select: orderSelect });
 }
@@ -38,23 +56,43 @@ export function listOrders(db: DbOrTx, userId: string, limit: number) {
   });
 }
 
-/**
- * Moves an order from one of `from` to `to` in one conditional UPDATE (`... WHERE id = $1 AND status IN
- * (...)`). Returns the updated order, or null when it was not in an expected status: another request
- * moved it first, and the caller must re-read instead of assuming.
- */
-export async function transitionOrder(
+/** The status machine's one UPDATE (use moveOrder in order-status.ts, which checks the move first). */
+export async function updateOrderStatus(
   db: DbOrTx,
   orderId: string,
-  from: OrderStatus[],
+  from: readonly OrderStatus[],
   to: OrderStatus,
   data: Omit<Prisma.OrderUpdateManyMutationInput, 'status'> = {},
   extraWhere: Prisma.OrderWhereInput = {},
 ): Promise<OrderRow | null> {
-  const rows = await db.order.updateManyAndReturn({
-    where: { id: orderId, status: { in: from }, ...extraWhere },
-    data: { ...data, status: to },
-    select: orderSelect,
+  try {
+    const rows = await db.order.updateManyAndReturn({
+      where: { id: orderId, status: { in: [...from] }, ...extraWhere },
+      data: { ...data, status: to },
+      select: orderSelect,
+    });
+    return rows[0] ?? null;
+  } catch (error) {
+    // The only unique column a move writes is paymentKey: a Toss payment belongs to one order.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw new DomainError('ORDER_NOT_PAYABLE', 'This paymentKey belongs to another order.');
+    }
+    throw error;
+  }
+}
+
+/** IN_DOUBT or CANCEL_PENDING orders, and CONFIRMING ones not touched since `staleBefore`; oldest first. */
+export async function findOrdersNeedingRecovery(db: DbOrTx, staleBefore: Date, limit: number) {
+  const rows = await db.order.findMany({
+    where: {
+      OR: [
+        { status: { in: ['IN_DOUBT', 'CANCEL_PENDING'] } },
+        { status: 'CONFIRMING', updatedAt: { lt: staleBefore } },
+      ],
+    },
+    orderBy: { updatedAt: 'asc' },
+    take: limit,
+    select: { id: true },
   });
-  return rows[0] ?? null;
+  return rows.map((r) => r.id);
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client';
-import { applyBalanceChange, ensureWallet, insertLedgerEntry } from '../ledger/wallet.repository';
+import { moveBalance } from '../ledger/ledger';
 import type { OrderRow } from '../order/order.repository';
 
 /**
@@ -8,17 +8,14 @@ import type { OrderRow } from '../order/order.repository';
  * made at Toss both come here.
  */
 export async function takeChargeBack(tx: Tx, order: OrderRow, refundRequestId: string, amount: number) {
-  const wallet = await ensureWallet(tx, order.userId);
-  const balance = await applyBalanceChange(tx, wallet.id, -amount);
-  if (balance === null) return { owed: true as const, balance: wallet.balance };
-  await insertLedgerEntry(tx, {
-    walletId: wallet.id,
+  const moved = await moveBalance(tx, {
     userId: order.userId,
     type: 'CHARGE_CANCEL',
     amount: -amount,
-    balanceAfter: balance,
     requestId: `sys:charge-cancel:${order.id}:${refundRequestId}`,
     orderId: order.id,
   });
-  return { owed: false as const, balance };
+  return moved.ok
+    ? { owed: false as const, balance: moved.balance }
+    : { owed: true as const, balance: moved.balance };
 }

@@ -1,8 +1,7 @@
-import { endEnrollmentsOf } from '../course/course.repository';
 import type { DbOrTx, Tx } from '../db/client';
-import type { OrderRow } from '../order/order.repository';
+import type { Prisma } from '../db/generated/client';
 
-/** Refunds' SQL: reserving an amount on the order, booking a refund done, and cancels made at Toss. */
+/** Refunds' SQL: reserving an amount on the order, recording refunds and their outcome, cancels made at Toss. */
 
 /**
  * Reserves `amount` on the order (`refunded_amount + amount <= amount`, one conditional UPDATE), so
@@ -27,42 +26,69 @@ export function findRefundByRequestId(db: DbOrTx, orderId: string, requestId: st
  * call with the same requestId waits here until the first one's transaction ends, then sees its refund.
  */
 export async function lockOrderAndFindRefund(tx: Tx, orderId: string, requestId: string) {
-  await tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${orderId} FOR UPDATE`;
+  await lockOrder(tx, orderId);
   return findRefundByRequestId(tx, orderId, requestId);
 }
 
+/** Locks the order's row for the rest of `tx` (refunds of one order are booked one at a time). */
+export async function lockOrder(tx: Tx, orderId: string) {
+  await tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${orderId} FOR UPDATE`;
+}
+
+/** Locks the refund's row for the rest of `tx`, then reads it. */
+export async function lockRefund(tx: Tx, refundId: string) {
+  await tx.$queryRaw`SELECT 1 FROM refund WHERE id = ${refundId}::uuid FOR UPDATE`;
+  return findRefund(tx, refundId);
+}
+
+export function findRefund(db: DbOrTx, refundId: string) {
+  return db.refund.findUniqueOrThrow({ where: { id: refundId } });
+}
+
+export function insertRefund(tx: Tx, data: Prisma.RefundUncheckedCreateInput) {
+  return tx.refund.create({ data });
+}
+
 /**
- * Marks a refund done (with its cancel's transactionKey at Toss, when known) and the order partly or
- * fully cancelled; a full cancel of a course ends the enrollment. Fully cancelled only when the refunds
- * actually done add up to the payment: one still waiting for Toss's answer does not count yet. The
- * order's row is locked first, so two refunds booked at once both see each other's DONE.
+ * Records what became of a refund: DONE with Toss's transactionKey, FAILED or IN_DOUBT with why, or
+ * owed by bank transfer when the wallet could not take it back.
  */
-export async function bookRefundDone(
+export async function updateRefund(
   tx: Tx,
-  order: Pick<OrderRow, 'id' | 'amount' | 'type'>,
   refundId: string,
-  tossTransactionKey: string | null = null,
+  data: Pick<
+    Prisma.RefundUncheckedUpdateInput,
+    'status' | 'destination' | 'tossTransactionKey' | 'failureCode' | 'failureMessage'
+  >,
 ) {
-  await tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${order.id} FOR UPDATE`;
-  await tx.refund.update({
-    where: { id: refundId },
-    data: { status: 'DONE', ...(tossTransactionKey ? { tossTransactionKey } : {}) },
-    select: { id: true },
+  await tx.refund.update({ where: { id: refundId }, data, select: { id: true } });
+}
+
+/** Won of the order's refunds that are DONE. */
+export async function sumDoneRefunds(tx: Tx, orderId: string): Promise<number> {
+  const done = await tx.refund.aggregate({ where: { orderId, status: 'DONE' }, _sum: { amount: true } });
+  return done._sum.amount ?? 0;
+}
+
+/** Gives back a reservation whose refund did not happen (Toss refused the cancel). */
+export async function releaseRefundReservation(tx: Tx, orderId: string, amount: number) {
+  await tx.$executeRaw`UPDATE orders SET refunded_amount = refunded_amount - ${amount} WHERE id = ${orderId}`;
+}
+
+/** Card refunds Toss has not answered (IN_DOUBT), or never booked (REQUESTED, untouched since `staleBefore`). */
+export function findCardRefundsToRetry(db: DbOrTx, staleBefore: Date, limit: number) {
+  return db.refund.findMany({
+    where: {
+      destination: 'CARD',
+      OR: [{ status: 'IN_DOUBT' }, { status: 'REQUESTED', updatedAt: { lt: staleBefore } }],
+    },
+    take: limit,
   });
-  const done = await tx.refund.aggregate({
-    where: { orderId: order.id, status: 'DONE' },
-    _sum: { amount: true },
-  });
-  const fully = (done._sum.amount ?? 0) >= order.amount;
-  await tx.order.update({
-    where: { id: order.id },
-    data: { status: fully ? 'CANCELED' : 'PARTIALLY_CANCELED' },
-    select: { id: true },
-  });
-  if (fully) {
-    await tx.payment.updateMany({ where: { orderId: order.id }, data: { canceledAt: new Date() } });
-    if (order.type === 'COURSE') await endEnrollmentsOf(tx, order.id);
-  }
+}
+
+/** A fully refunded order's payment record says when it was cancelled. */
+export async function markPaymentCanceled(tx: Tx, orderId: string) {
+  await tx.payment.updateMany({ where: { orderId }, data: { canceledAt: new Date() } });
 }
 
 /** An order's refunds to the card, as needed to tell our cancels at Toss from the others. */

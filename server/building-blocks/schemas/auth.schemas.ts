@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NO_CONTROL_CHARACTERS } from '../patterns';
 
 export const emailSchema = z
   .string({ error: 'email must be a string' })
@@ -19,7 +20,7 @@ export const signUpInput = z.object({
     .trim()
     .min(1, 'name must not be empty')
     .max(50, 'name must be at most 50 characters')
-    .regex(/^[^\p{Cc}]+$/u, 'name must not contain control characters'),
+    .regex(NO_CONTROL_CHARACTERS, 'name must not contain control characters'),
 });
 
 export const signInInput = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_BALANCE } from '../ledger/balance-rules';
+import { ORDER_ID } from '../patterns';
 import { courseIdSchema } from './wallet.schemas';
 
 /** Toss's minimum for a card payment. */
@@ -24,10 +25,9 @@ export const createOrderInput = z.discriminatedUnion(
   { error: "type must be 'COURSE' or 'CHARGE'" },
 );
 
-/** Our orderIds (and Toss's rule for them): 6-64 of [A-Za-z0-9_-]. */
 export const orderIdSchema = z
   .string({ error: 'orderId must be a string' })
-  .regex(/^[A-Za-z0-9_-]{6,64}$/, 'orderId must be 6-64 letters, digits, - or _');
+  .regex(ORDER_ID, 'orderId must be 6-64 letters, digits, - or _');
 
 export const orderIdInput = z.object({ orderId: orderIdSchema });
 

@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { requestIdSchema } from '../ledger/balance-rules';
+import { NO_CONTROL_CHARACTERS } from '../patterns';
 import { orderIdSchema, orderOutput } from './order.schemas';
-
-const noControlCharacters = /^[^\p{Cc}]*$/u;
+import { requestIdSchema } from './wallet.schemas';
 
 export const confirmInput = z.object({
   paymentKey: z
     .string({ error: 'paymentKey must be a string' })
     .min(1, 'paymentKey must not be empty')
     .max(200)
-    .regex(noControlCharacters, 'paymentKey must not contain control characters'),
+    .regex(NO_CONTROL_CHARACTERS, 'paymentKey must not contain control characters'),
   orderId: orderIdSchema,
   /** What the success URL says was paid; it must equal the order's amount. Toss sends it as a string. */
   amount: z
@@ -38,7 +37,7 @@ export const failInput = z.object({
   message: z
     .string()
     .max(1000)
-    .regex(noControlCharacters, 'message must not contain control characters')
+    .regex(NO_CONTROL_CHARACTERS, 'message must not contain control characters')
     .default(''),
 });
 
@@ -49,7 +48,7 @@ export const cancelInput = z.object({
     .trim()
     .min(1, 'reason must not be empty')
     .max(200, 'reason must be at most 200 characters')
-    .regex(noControlCharacters, 'reason must not contain control characters'),
+    .regex(NO_CONTROL_CHARACTERS, 'reason must not contain control characters'),
   /** Omitted: everything not yet refunded. */
   amount: z
     .number()

@@ -1,5 +1,24 @@
 import { z } from 'zod';
-import { amountSchema, requestIdSchema } from '../ledger/balance-rules';
+import { MAX_BALANCE } from '../ledger/balance-rules';
+import { NO_CONTROL_CHARACTERS } from '../patterns';
+
+/** An amount of won a caller may charge: a whole number from 1 to 100,000. */
+export const amountSchema = z
+  .number({ error: 'amount must be a number' })
+  .int('amount must be a whole number of won')
+  .min(1, 'amount must be at least 1 won')
+  .max(MAX_BALANCE, `amount must be at most ${MAX_BALANCE.toLocaleString('en-US')} won`);
+
+/** The caller's idempotency key: one per user intent, reused on retries of that intent. */
+export const requestIdSchema = z
+  .string({ error: 'requestId must be a string' })
+  .trim()
+  .min(1, 'requestId must not be empty')
+  .max(128, 'requestId must be at most 128 characters')
+  .regex(NO_CONTROL_CHARACTERS, 'requestId must not contain control characters')
+  // A lone UTF-16 surrogate would be stored as U+FFFD, so two different ids could become one key.
+  .regex(/^\P{Cs}+$/u, 'requestId must be well-formed Unicode (no lone surrogates)')
+  .refine((id) => !id.startsWith('sys:'), 'requestIds starting with "sys:" are reserved for the system');
 
 export const chargeInput = z.object({ amount: amountSchema, requestId: requestIdSchema });
 

@@ -1,7 +1,9 @@
+import { createUser, findUserByEmail } from '../../building-blocks/auth/auth.repository';
 import { hashPassword } from '../../building-blocks/auth/password';
+import { addCourseIfMissing } from '../../building-blocks/course/course.repository';
 import type { Db } from '../../building-blocks/db/client';
 import { setAdmin } from '../../use-cases/auth/admin-role';
-import { charge } from '../../use-cases/wallet/wallet.service';
+import { chargeWallet } from '../../use-cases/wallet/charge-wallet';
 
 /** Demo data for `npm start`. Safe to run on every start: it only adds what is missing. */
 
@@ -59,11 +61,11 @@ export const DEMO_COURSES = [
 
 export async function seed(db: Db): Promise<void> {
   for (const course of DEMO_COURSES) {
-    await db.course.upsert({ where: { id: course.id }, create: course, update: {}, select: { id: true } });
+    await addCourseIfMissing(db, course);
   }
   const learner = await ensureAccount(db, DEMO_LEARNER);
   // A starting balance, through the real charge path; the fixed requestId makes it happen once.
-  await charge(db, learner.id, { amount: 50_000, requestId: 'sys:seed-starting-balance' });
+  await chargeWallet(db, learner.id, { amount: 50_000, requestId: 'sys:seed-starting-balance' });
   const admin = await ensureAccount(db, DEMO_ADMIN);
   if (admin.role !== 'ADMIN') {
     await setAdmin(db, { email: DEMO_ADMIN.email, admin: true, reason: 'demo seed', changedBy: 'db:seed' });
@@ -71,13 +73,12 @@ export async function seed(db: Db): Promise<void> {
 }
 
 async function ensureAccount(db: Db, account: { email: string; name: string; password: string }) {
-  const select = { id: true, role: true } as const;
-  const found = await db.user.findUnique({ where: { email: account.email }, select });
+  const found = await findUserByEmail(db, account.email);
   if (found) return found;
   const passwordHash = await hashPassword(account.password);
-  await db.user.createMany({
-    data: [{ email: account.email, name: account.name, passwordHash }],
-    skipDuplicates: true,
-  });
-  return db.user.findUniqueOrThrow({ where: { email: account.email }, select });
+  const created = await createUser(db, { email: account.email, name: account.name, passwordHash });
+  // Null when a concurrent start created it first: then it is there to read.
+  const user = created ?? (await findUserByEmail(db, account.email));
+  if (!user) throw new Error(`the demo account ${account.email} could not be created`);
+  return user;
 }

@@ -4,12 +4,11 @@
 import { parseArgs } from 'node:util';
 import { createDb } from '../../building-blocks/db/client';
 import { env } from '../../building-blocks/env';
-import { tossExchangeRecorder } from '../../building-blocks/payment/payment.repository';
-import { createTossClient } from '../../building-blocks/toss/toss-client';
 import { tossConfig } from '../../building-blocks/toss/toss-config';
 import { checkInvariants } from '../../use-cases/admin/invariants';
 import { reconcile, settleCancelsFoundAtToss } from '../../use-cases/admin/reconcile';
 import { dayRangeSchema, kstDay } from '../../use-cases/admin/report-range';
+import { appTossClient } from '../app-deps';
 import { prepareEnvironment, resolveDatabase } from './prepare-database';
 
 const today = kstDay(new Date());
@@ -29,13 +28,7 @@ process.env.DATABASE_URL = database.databaseUrl;
 const db = createDb(env().DATABASE_URL, 2);
 let exitCode = 0;
 try {
-  const config = tossConfig();
-  const toss = createTossClient({
-    baseUrl: config.apiBase,
-    secretKey: config.secretKey,
-    readTimeoutMs: config.readTimeoutMs,
-    recorder: tossExchangeRecorder(db),
-  });
+  const toss = appTossClient(db, tossConfig());
   const differences = await reconcile({ db, toss }, range.data);
   // Reported as found; then what was cancelled at Toss and not here is booked (once).
   const booked = await settleCancelsFoundAtToss({ db, toss, waitForConfirmMs: 0 }, differences);

@@ -6,7 +6,7 @@ import { db } from '../../building-blocks/db/client';
 import { env } from '../../building-blocks/env';
 import { type TossConfig, tossConfig } from '../../building-blocks/toss/toss-config';
 import { startSandboxWebhookSender } from '../../sandbox/sandbox-webhooks';
-import { apiDepsFromEnv, staleConfirmingMs } from '../app-deps';
+import { apiDepsFromEnv } from '../app-deps';
 import { createApiHandler } from '../http/api';
 import { createAppServer } from '../http/app-server';
 import { closeServer, exitGracefullyOnSignal, listen } from '../http/lifecycle';
@@ -83,14 +83,14 @@ async function stop() {
 exitGracefullyOnSignal(stop);
 
 try {
-  // The janitor settles payments whose outcome is unknown (see server/recovery).
+  // The janitor settles payments whose outcome is unknown (entry-points/janitor.ts).
   recovery = await startRecoveryWorker({
     databaseUrl: config.DATABASE_URL,
     db: db(),
     toss: apiDeps.toss,
     intervalMs: config.RECOVERY_INTERVAL_MS,
     giveUpMs: config.RECOVERY_GIVE_UP_MS,
-    staleConfirmingMs: staleConfirmingMs(toss),
+    staleConfirmingMs: apiDeps.staleConfirmingMs,
     log,
   });
 } catch (error) {

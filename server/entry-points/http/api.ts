@@ -7,12 +7,13 @@ import type { TossClient } from '../../building-blocks/toss/toss-client';
 import { SANDBOX_WIDGET_SCRIPT, type TossMode } from '../../building-blocks/toss/toss-config';
 import { handleSandboxRequest, SANDBOX_PREFIX, type SandboxDeps } from '../../sandbox/sandbox-handler';
 import type { AuthConfig } from '../../use-cases/auth/auth.service';
-import { processDelivery, receiveTossWebhook } from '../../use-cases/webhook/process-webhook';
+import { processDelivery } from '../../use-cases/webhook/process-webhook';
 import { MAX_BATCH_CALLS } from '../trpc/batch-limit';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
 import { checkHealth } from './health';
 import { BodyRefused, checkJsonText, readBody } from './request-body';
 import { cameOverHttps } from './security-headers';
+import { receiveTossWebhook } from './toss-webhook-receiver';
 
 /**
  * Our own HTTP layer for everything under /api (and the sandbox widget's script): tRPC, Toss

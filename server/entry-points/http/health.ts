@@ -1,4 +1,4 @@
-import type { Db } from '../../building-blocks/db/client';
+import { type Db, pingDatabase } from '../../building-blocks/db/client';
 
 export interface Health {
   status: 'ok' | 'unavailable';
@@ -12,7 +12,7 @@ export async function checkHealth(db: Db, timeoutMs = 3000): Promise<Health> {
     timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
   });
   try {
-    await Promise.race([db.$queryRaw`SELECT 1`, timeout]);
+    await Promise.race([pingDatabase(db), timeout]);
     return { status: 'ok', database: 'up' };
   } catch {
     return { status: 'unavailable', database: 'down' };

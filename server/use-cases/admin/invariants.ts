@@ -1,4 +1,11 @@
+import {
+  approvedOrdersWithEffects,
+  overRefundedOrders,
+  requestIdsAppliedTwice,
+  walletsWithLedgerSums,
+} from '../../building-blocks/books/books.repository';
 import type { Db } from '../../building-blocks/db/client';
+import { MAX_BALANCE, MIN_BALANCE } from '../../building-blocks/ledger/balance-rules';
 
 /**
  * The books' own rules, checked in the database: reported, never fixed silently.
@@ -23,9 +30,7 @@ export interface Violation {
 export async function checkInvariants(db: Db): Promise<Violation[]> {
   const violations: Violation[] = [];
 
-  const wallets = await db.$queryRaw<{ id: string; balance: number; ledger: bigint | null }[]>`
-    SELECT w.id, w.balance, (SELECT sum(amount) FROM wallet_transaction t WHERE t.wallet_id = w.id) AS ledger
-      FROM wallet w`;
+  const wallets = await walletsWithLedgerSums(db);
   for (const w of wallets) {
     const ledger = Number(w.ledger ?? 0);
     if (ledger !== w.balance) {
@@ -35,23 +40,12 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
         detail: `balance ${w.balance}, ledger sum ${ledger}`,
       });
     }
-    if (w.balance < 0 || w.balance > 100_000) {
+    if (w.balance < MIN_BALANCE || w.balance > MAX_BALANCE) {
       violations.push({ rule: 'WALLET_OUT_OF_RANGE', subject: w.id, detail: `balance ${w.balance}` });
     }
   }
 
-  const orders = await db.$queryRaw<
-    { id: string; type: string; method: string; payments: bigint; effects: bigint }[]
-  >`
-    SELECT o.id, o.type::text AS type, o.method::text AS method,
-           (SELECT count(*) FROM payment p WHERE p.order_id = o.id) AS payments,
-           CASE
-             WHEN o.type = 'COURSE' THEN (SELECT count(*) FROM enrollment e WHERE e.order_id = o.id)
-             ELSE (SELECT count(*) FROM wallet_transaction t
-                    WHERE t.order_id = o.id AND t.type = 'CHARGE' AND t.request_id LIKE 'sys:order:%')
-           END AS effects
-      FROM orders o
-     WHERE o.status IN ('APPROVED', 'PARTIALLY_CANCELED')`;
+  const orders = await approvedOrdersWithEffects(db);
   for (const o of orders) {
     if (Number(o.payments) !== 1) {
       violations.push({
@@ -66,11 +60,7 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
     }
   }
 
-  const overRefunded = await db.$queryRaw<{ id: string; amount: number; done: bigint }[]>`
-    SELECT o.id, o.amount, coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) AS done
-      FROM orders o JOIN refund r ON r.order_id = o.id
-     GROUP BY o.id, o.amount
-    HAVING coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) > o.amount`;
+  const overRefunded = await overRefundedOrders(db);
   for (const o of overRefunded) {
     violations.push({
       rule: 'REFUNDS_EXCEED_PAYMENT',
@@ -79,8 +69,7 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
     });
   }
 
-  const twice = await db.$queryRaw<{ user_id: string; request_id: string; n: bigint }[]>`
-    SELECT user_id, request_id, count(*) AS n FROM wallet_transaction GROUP BY user_id, request_id HAVING count(*) > 1`;
+  const twice = await requestIdsAppliedTwice(db);
   for (const r of twice) {
     violations.push({
       rule: 'REQUEST_ID_APPLIED_TWICE',

@@ -1,7 +1,13 @@
+import {
+  cardPaymentsApproved,
+  cardRefundsDone,
+  undeliverableApprovals,
+} from '../../building-blocks/books/books.repository';
 import type { Db } from '../../building-blocks/db/client';
+import { DomainError } from '../../building-blocks/errors/domain-error';
 import type { TossClient } from '../../building-blocks/toss/toss-client';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
-import type { PaymentDeps } from '../card/confirm-card-payment';
+import type { PaymentDeps } from '../payment-deps';
 import { type DayRange, instantsOf } from './report-range';
 
 /**
@@ -41,8 +47,6 @@ interface TossTransaction {
   amount: number;
 }
 
-export class TossUnavailableError extends Error {}
-
 async function tossTransactions(toss: TossClient, range: DayRange): Promise<TossTransaction[]> {
   const all: TossTransaction[] = [];
   let startingAfter: string | undefined;
@@ -56,7 +60,7 @@ async function tossTransactions(toss: TossClient, range: DayRange): Promise<Toss
     if (page.kind !== 'ok' || !Array.isArray(page.body)) {
       const why =
         page.kind === 'ok' ? 'an unreadable answer' : page.kind === 'refused' ? page.code : page.reason;
-      throw new TossUnavailableError(`Toss's transactions could not be read: ${why}`);
+      throw new DomainError('TOSS_UNAVAILABLE', `Toss's transactions could not be read: ${why}`);
     }
     const rows = page.body as TossTransaction[];
     all.push(...rows);
@@ -76,22 +80,10 @@ export async function reconcile(deps: { db: Db; toss: TossClient }, range: DayRa
   }
 
   const ours = new Map<string, Side & { orderId: string }>();
-  const payments = await deps.db.payment.findMany({
-    where: { method: 'CARD', approvedAt: { gte: start, lt: end }, paymentKey: { not: null } },
-    select: { orderId: true, paymentKey: true, amount: true },
-  });
+  const payments = await cardPaymentsApproved(deps.db, start, end);
   for (const p of payments)
     ours.set(p.paymentKey as string, { approved: p.amount, canceled: 0, orderId: p.orderId });
-  // Approvals we cancelled at once because we could not deliver (CANCEL_PENDING → CANCELED).
-  const autoCancelled = await deps.db.order.findMany({
-    where: {
-      status: { in: ['CANCELED', 'CANCEL_PENDING'] },
-      failureCode: 'EFFECT_NOT_APPLICABLE',
-      paymentKey: { not: null },
-      updatedAt: { gte: start, lt: end },
-    },
-    select: { id: true, paymentKey: true, amount: true, status: true },
-  });
+  const autoCancelled = await undeliverableApprovals(deps.db, start, end);
   for (const o of autoCancelled) {
     ours.set(o.paymentKey as string, {
       approved: o.amount,
@@ -99,10 +91,7 @@ export async function reconcile(deps: { db: Db; toss: TossClient }, range: DayRa
       orderId: o.id,
     });
   }
-  const refunds = await deps.db.refund.findMany({
-    where: { method: 'CARD', status: 'DONE', updatedAt: { gte: start, lt: end } },
-    select: { amount: true, order: { select: { id: true, paymentKey: true } } },
-  });
+  const refunds = await cardRefundsDone(deps.db, start, end);
   for (const r of refunds) {
     const key = r.order.paymentKey;
     if (!key) continue;
@@ -129,7 +118,7 @@ export async function reconcile(deps: { db: Db; toss: TossClient }, range: DayRa
 
 /**
  * Books the cancels made at Toss behind the STATUS_MISMATCH differences where Toss cancelled more than
- * we did, by re-reading each payment (refund/external-cancel.ts: once, whoever else re-reads it).
+ * we did, by re-reading each payment (card/cancels-made-at-toss.ts: once, whoever else re-reads it).
  * Returns the orders for which something was booked.
  */
 export async function settleCancelsFoundAtToss(deps: PaymentDeps, differences: Difference[]) {

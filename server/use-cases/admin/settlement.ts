@@ -1,3 +1,5 @@
+import { refundsByDay, salesByDay } from '../../building-blocks/books/books.repository';
+import { listCourseTitles } from '../../building-blocks/course/course.repository';
 import type { Db } from '../../building-blocks/db/client';
 import { type DayRange, instantsOf } from './report-range';
 
@@ -19,26 +21,9 @@ export interface SettlementRow {
 
 export async function settlementReport(db: Db, range: DayRange): Promise<SettlementRow[]> {
   const { start, end } = instantsOf(range);
-  const sales = await db.$queryRaw<
-    { day: string; course_id: string | null; method: 'BALANCE' | 'CARD'; total: bigint }[]
-  >`
-    SELECT to_char(approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, course_id::text, method::text AS method,
-           sum(amount) AS total
-      FROM orders
-     WHERE approved_at >= ${start} AND approved_at < ${end} AND method IS NOT NULL
-       AND status IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED')
-     GROUP BY 1, 2, 3`;
-  const refunds = await db.$queryRaw<
-    { day: string; course_id: string | null; method: 'BALANCE' | 'CARD'; total: bigint }[]
-  >`
-    SELECT to_char(r.updated_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, o.course_id::text, r.method::text AS method,
-           sum(r.amount) AS total
-      FROM refund r JOIN orders o ON o.id = r.order_id
-     WHERE r.status = 'DONE' AND r.updated_at >= ${start} AND r.updated_at < ${end}
-     GROUP BY 1, 2, 3`;
-  const titles = new Map(
-    (await db.course.findMany({ select: { id: true, title: true } })).map((c) => [c.id, c.title] as const),
-  );
+  const sales = await salesByDay(db, start, end);
+  const refunds = await refundsByDay(db, start, end);
+  const titles = new Map((await listCourseTitles(db)).map((c) => [c.id, c.title] as const));
 
   const rows = new Map<string, SettlementRow>();
   const row = (day: string, courseId: string | null, method: 'BALANCE' | 'CARD') => {

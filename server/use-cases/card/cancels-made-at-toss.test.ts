@@ -6,7 +6,7 @@ import { startTestHttpServer } from '../../test/http-server';
 import { cancelInMerchantConsole, injectFault, shopperApproves } from '../../test/sandbox';
 import { reconcile, settleCancelsFoundAtToss } from '../admin/reconcile';
 import { kstDay } from '../admin/report-range';
-import { retryRefundsInDoubt } from '../refund/refund-order';
+import { retryRefundsInDoubt } from '../refund/refund-at-toss';
 import { processPendingDeliveries } from '../webhook/process-webhook';
 import { recoverOrder } from './recover-order';
 

@@ -1,18 +1,17 @@
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
 import type { Tx } from '../../building-blocks/db/client';
-import { balanceStrategy } from '../../building-blocks/ledger/strategies';
-import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
+import { withWalletLock } from '../../building-blocks/ledger/ledger';
 import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
+import { bookRefundDone } from '../../building-blocks/refund/book-refund';
 import { takeChargeBack } from '../../building-blocks/refund/charge-back';
 import {
-  bookRefundDone,
   claimCancelMadeAtToss,
   findCardRefunds,
   reserveRefund,
 } from '../../building-blocks/refund/refund.repository';
 import { cancelsMadeElsewhere, doneCancelsOf } from '../../building-blocks/refund/toss-cancels';
 import type { TossCancel, TossPayment } from '../../building-blocks/toss/toss-types';
-import type { PaymentDeps } from './confirm-card-payment';
+import type { PaymentDeps } from '../payment-deps';
 
 /**
  * Cancels made at Toss, not through us (in the merchant console, by Toss's support): whenever a card
@@ -68,8 +67,7 @@ async function bookOne(deps: PaymentDeps, order: OrderRow, cancel: TossCancel): 
   const book = () => deps.db.$transaction((tx) => bookInTransaction(tx, order, cancel));
   try {
     if (order.type !== 'CHARGE') return await book();
-    const wallet = await ensureWallet(deps.db, order.userId);
-    return await balanceStrategy().around(wallet.id, book);
+    return await withWalletLock(deps.db, order.userId, book);
   } catch (error) {
     if (!(error instanceof NoRoomToRefund)) throw error;
     // Nothing was booked (the transaction rolled back); the next re-read tries again.

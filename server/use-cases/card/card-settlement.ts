@@ -2,21 +2,18 @@ import { enrollOnce } from '../../building-blocks/course/course.repository';
 import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
 import type { Prisma } from '../../building-blocks/db/generated/client';
-import {
-  applyBalanceChange,
-  ensureWallet,
-  insertLedgerEntry,
-} from '../../building-blocks/ledger/wallet.repository';
+import { moveBalance } from '../../building-blocks/ledger/ledger';
 import { errorField, logger } from '../../building-blocks/log';
-import { findOrder, type OrderRow, transitionOrder } from '../../building-blocks/order/order.repository';
+import { findOrder, nextConfirmAttempt, type OrderRow } from '../../building-blocks/order/order.repository';
+import { moveOrder } from '../../building-blocks/order/order-status';
 import { insertPayment } from '../../building-blocks/payment/payment.repository';
 import type { TossPayment } from '../../building-blocks/toss/toss-types';
-import type { PaymentDeps } from './confirm-card-payment';
+import type { PaymentDeps } from '../payment-deps';
 
 /**
- * The one code path that turns what Toss says about an order's payment into our books. Confirm (the
- * success page), recovery (the janitor) and webhooks all end here, so an effect is applied in exactly
- * one place, once: the order must be CONFIRMING, claimed by the caller, and every move out of it is a
+ * Card settlement: the one code path that turns what Toss says about an order's payment into our
+ * books. Confirm (the success page), recovery (the janitor) and webhooks all end here, so an effect is
+ * applied in exactly one place, once: the order must be CONFIRMING, claimed by the caller, and every move out of it is a
  * conditional UPDATE.
  */
 
@@ -31,8 +28,7 @@ export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}
 /** Asks Toss to confirm, with a new numbered Idempotency-Key. */
 export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
   const paymentKey = order.paymentKey as string;
-  const attempt =
-    1 + (await deps.db.tossExchange.count({ where: { orderId: order.id, operation: 'confirm' } }));
+  const attempt = await nextConfirmAttempt(deps.db, order.id);
   const answer = await deps.toss.confirm(
     { paymentKey, orderId: order.id, amount: order.amount },
     confirmIdempotencyKey(order.id, attempt),
@@ -94,7 +90,7 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
   const approvedAt = reported && !Number.isNaN(reported.getTime()) ? reported : new Date();
   try {
     return await deps.db.$transaction(async (tx) => {
-      const approved = await transitionOrder(tx, order.id, ['CONFIRMING'], 'APPROVED', {
+      const approved = await moveOrder(tx, order.id, ['CONFIRMING'], 'APPROVED', {
         method: 'CARD',
         approvedAt,
         failureCode: null,
@@ -114,18 +110,14 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
         const enrollment = await enrollOnce(tx, order.userId, order.courseId, order.id);
         if (!enrollment) throw new EffectImpossible('the course was already owned');
       } else {
-        const wallet = await ensureWallet(tx, order.userId);
-        const balance = await applyBalanceChange(tx, wallet.id, order.amount);
-        if (balance === null) throw new EffectImpossible('the charge would pass the 100,000 won limit');
-        await insertLedgerEntry(tx, {
-          walletId: wallet.id,
+        const credited = await moveBalance(tx, {
           userId: order.userId,
           type: 'CHARGE',
           amount: order.amount,
-          balanceAfter: balance,
           requestId: `sys:order:${order.id}`,
           orderId: order.id,
         });
+        if (!credited.ok) throw new EffectImpossible('the charge would pass the 100,000 won limit');
       }
       crashPoint('inside-approval');
       return approved;
@@ -148,16 +140,19 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
 
 /** Toss took the money but we cannot deliver: give it back, and say so on the order. */
 export async function cancelApproval(deps: PaymentDeps, order: OrderRow, why: string) {
-  const pending = await transitionOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
+  const pending = await moveOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
     failureCode: 'EFFECT_NOT_APPLICABLE',
     failureMessage: why,
   });
   if (!pending) return (await findOrder(deps.db, order.id)) ?? order;
-  return cancelAtToss(deps, pending);
+  return cancelUndeliverable(deps, pending);
 }
 
-/** Asks Toss to cancel an approval we could not deliver (same key every time); CANCELED once it has. */
-export async function cancelAtToss(deps: PaymentDeps, pending: OrderRow) {
+/**
+ * Asks Toss to cancel an approval we could not deliver (CANCEL_PENDING; the same key every time);
+ * CANCELED once it has. Not a refund: nothing was granted, so nothing is taken back here.
+ */
+export async function cancelUndeliverable(deps: PaymentDeps, pending: OrderRow) {
   const order = pending;
   const reason =
     order.type === 'CHARGE'
@@ -170,13 +165,13 @@ export async function cancelAtToss(deps: PaymentDeps, pending: OrderRow) {
     order.id,
   );
   if (cancel.kind !== 'ok') return pending; // stays CANCEL_PENDING: the cancel is retried later, never forgotten
-  return (await transitionOrder(deps.db, order.id, ['CANCEL_PENDING'], 'CANCELED')) ?? pending;
+  return (await moveOrder(deps.db, order.id, ['CANCEL_PENDING'], 'CANCELED')) ?? pending;
 }
 
 export async function markFailed(db: Db, order: OrderRow, code: string, message: string) {
   // The paymentKey is let go: it was never approved for this order, and keeping it would let a
   // confirm with someone else's key block that key's real order.
-  const failed = await transitionOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
+  const failed = await moveOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
     failureCode: code,
     failureMessage: message,
     paymentKey: null,
@@ -185,7 +180,7 @@ export async function markFailed(db: Db, order: OrderRow, code: string, message:
 }
 
 export async function markInDoubt(db: Db, order: OrderRow, code: string, message: string) {
-  const doubtful = await transitionOrder(db, order.id, ['CONFIRMING'], 'IN_DOUBT', {
+  const doubtful = await moveOrder(db, order.id, ['CONFIRMING'], 'IN_DOUBT', {
     failureCode: code,
     failureMessage: message,
   });

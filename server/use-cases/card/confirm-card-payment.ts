@@ -1,14 +1,13 @@
 import { findEnrollment } from '../../building-blocks/course/course.repository';
 import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
-import { Prisma } from '../../building-blocks/db/generated/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
-import { MAX_BALANCE } from '../../building-blocks/ledger/balance-rules';
+import { canApply } from '../../building-blocks/ledger/balance-rules';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
-import { findOrder, type OrderRow, transitionOrder } from '../../building-blocks/order/order.repository';
-import { CONFIRMABLE_STATUSES } from '../../building-blocks/order/order-status';
-import type { TossClient } from '../../building-blocks/toss/toss-client';
-import { getOwnOrder, toOrderView } from '../orders/order.service';
+import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
+import { CONFIRMABLE_STATUSES, moveOrder } from '../../building-blocks/order/order-status';
+import { getOwnOrder, toOrderView } from '../orders/own-orders';
+import type { PaymentDeps } from '../payment-deps';
 import { confirmWithToss, settleFromToss } from './card-settlement';
 
 /**
@@ -24,13 +23,6 @@ import { confirmWithToss, settleFromToss } from './card-settlement';
  *    DONE but the effect is impossible (the wallet filled up meanwhile) → CANCEL_PENDING, then Toss
  *    cancel → CANCELED: the learner is never charged for nothing.
  */
-
-export interface PaymentDeps {
-  db: Db;
-  toss: TossClient;
-  /** How long a concurrent confirm waits for the one in progress before answering with its status. */
-  waitForConfirmMs: number;
-}
 
 export interface ConfirmInput {
   paymentKey: string;
@@ -80,27 +72,21 @@ async function refuseImpossibleEffect(db: Db, order: OrderRow) {
     return;
   }
   const wallet = await ensureWallet(db, order.userId);
-  if (wallet.balance + order.amount > MAX_BALANCE) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
+  if (!canApply(wallet.balance, order.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
 }
 
-async function claim(db: Db, order: OrderRow, paymentKey: string) {
-  try {
-    return await transitionOrder(
-      db,
-      order.id,
-      CONFIRMABLE_STATUSES,
-      'CONFIRMING',
-      { paymentKey },
-      {
-        OR: [{ paymentKey: null }, { paymentKey }],
-      },
-    );
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      throw new DomainError('ORDER_NOT_PAYABLE', 'This paymentKey belongs to another order.');
-    }
-    throw error;
-  }
+/** CREATED|IN_DOUBT → CONFIRMING with this paymentKey, unless another key holds the order. */
+function claim(db: Db, order: OrderRow, paymentKey: string) {
+  return moveOrder(
+    db,
+    order.id,
+    CONFIRMABLE_STATUSES,
+    'CONFIRMING',
+    { paymentKey },
+    {
+      OR: [{ paymentKey: null }, { paymentKey }],
+    },
+  );
 }
 
 /**
@@ -133,7 +119,7 @@ export async function recordShopperFailure(
 ) {
   const order = await getOwnOrder(db, userId, input.orderId);
   if (!SHOPPER_FAILURE_CODES.has(input.code)) return toOrderView(order);
-  const failed = await transitionOrder(db, order.id, ['CREATED'], 'FAILED', {
+  const failed = await moveOrder(db, order.id, ['CREATED'], 'FAILED', {
     failureCode: input.code,
     failureMessage: input.message.slice(0, 500),
   });

@@ -10,7 +10,7 @@ import { clearFaults, injectFault, shopperApproves } from '../../test/sandbox';
 import { checkInvariants } from '../admin/invariants';
 import { reconcile } from '../admin/reconcile';
 import { kstDay } from '../admin/report-range';
-import { retryRefundsInDoubt } from '../refund/refund-order';
+import { retryRefundsInDoubt } from '../refund/refund-at-toss';
 import { ordersNeedingRecovery, recoverOrder } from './recover-order';
 
 /**

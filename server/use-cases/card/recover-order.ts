@@ -1,12 +1,17 @@
 import type { Db } from '../../building-blocks/db/client';
-import { findOrder, type OrderRow, transitionOrder } from '../../building-blocks/order/order.repository';
+import {
+  findOrder,
+  findOrdersNeedingRecovery,
+  type OrderRow,
+} from '../../building-blocks/order/order.repository';
+import { moveOrder } from '../../building-blocks/order/order-status';
+import type { RecoveryDeps } from '../payment-deps';
 import { settleCancelsMadeAtToss } from './cancels-made-at-toss';
-import { cancelAtToss, settleFromToss } from './card-settlement';
-import type { PaymentDeps } from './confirm-card-payment';
+import { cancelUndeliverable, settleFromToss } from './card-settlement';
 
 /**
  * The janitor: settles orders whose outcome we do not know, by asking Toss for the truth and feeding
- * it through the same code path as confirm (payment/toss-outcome.ts).
+ * it through the same code path as confirm (card-settlement.ts).
  *
  * An order needs recovery when it is IN_DOUBT (no answer from Toss), CANCEL_PENDING (Toss approved
  * what we could not deliver; our cancel is owed), or CONFIRMING for longer than a confirm can take
@@ -15,29 +20,14 @@ import type { PaymentDeps } from './confirm-card-payment';
  *
  * An order already (partly) approved is settled too, but Toss may have cancelled some of it since
  * without us (its merchant console): asked about one (a webhook, a job), the janitor re-reads the
- * payment and books those cancels once (refund/external-cancel.ts).
+ * payment and books those cancels once (cancels-made-at-toss.ts).
  */
-
-export interface RecoveryDeps extends PaymentDeps {
-  /** A CONFIRMING order older than this is considered abandoned by a crashed process. */
-  staleConfirmingMs: number;
-}
 
 export type RecoveryOutcome = 'settled' | 'still-unknown' | 'not-needed' | 'busy';
 
-export async function ordersNeedingRecovery(db: Db, staleConfirmingMs: number, limit = 100) {
-  const rows = await db.order.findMany({
-    where: {
-      OR: [
-        { status: { in: ['IN_DOUBT', 'CANCEL_PENDING'] } },
-        { status: 'CONFIRMING', updatedAt: { lt: new Date(Date.now() - staleConfirmingMs) } },
-      ],
-    },
-    orderBy: { updatedAt: 'asc' },
-    take: limit,
-    select: { id: true },
-  });
-  return rows.map((r) => r.id);
+/** The orders the janitor must settle: in doubt, owed a cancel, or CONFIRMING by a process that died. */
+export function ordersNeedingRecovery(db: Db, staleConfirmingMs: number, limit = 100) {
+  return findOrdersNeedingRecovery(db, new Date(Date.now() - staleConfirmingMs), limit);
 }
 
 export async function recoverOrder(deps: RecoveryDeps, orderId: string): Promise<RecoveryOutcome> {
@@ -47,7 +37,7 @@ export async function recoverOrder(deps: RecoveryDeps, orderId: string): Promise
     return (await settleCancelsMadeAtToss(deps, order.id)) === 'booked' ? 'settled' : 'not-needed';
   }
   if (order.status === 'CANCEL_PENDING') {
-    const after = await cancelAtToss(deps, order);
+    const after = await cancelUndeliverable(deps, order);
     return after.status === 'CANCELED' ? 'settled' : 'still-unknown';
   }
   if (order.status !== 'IN_DOUBT' && order.status !== 'CONFIRMING') return 'not-needed';
@@ -60,7 +50,7 @@ export async function recoverOrder(deps: RecoveryDeps, orderId: string): Promise
 
 /** IN_DOUBT, or CONFIRMING abandoned by a dead process → CONFIRMING, held by us. */
 async function claimForRecovery(deps: RecoveryDeps, order: OrderRow) {
-  return transitionOrder(
+  return moveOrder(
     deps.db,
     order.id,
     ['IN_DOUBT', 'CONFIRMING'],

@@ -1,28 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
-import type { Db, Tx } from '../../building-blocks/db/client';
+import type { Db } from '../../building-blocks/db/client';
 import type { Refund } from '../../building-blocks/db/generated/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { requestHash } from '../../building-blocks/idempotency/request-hash';
-import {
-  applyBalanceChange,
-  ensureWallet,
-  insertLedgerEntry,
-} from '../../building-blocks/ledger/wallet.repository';
-import { errorField, logger } from '../../building-blocks/log';
+import { moveBalance } from '../../building-blocks/ledger/ledger';
 import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
+import { REFUNDABLE_STATUSES } from '../../building-blocks/order/order-status';
+import { bookRefundDone } from '../../building-blocks/refund/book-refund';
 import { takeChargeBack } from '../../building-blocks/refund/charge-back';
 import {
-  bookRefundDone,
+  findRefund,
   findRefundByRequestId,
+  insertRefund,
   lockOrderAndFindRefund,
   reserveRefund,
+  updateRefund,
 } from '../../building-blocks/refund/refund.repository';
-import { keyOfAnsweredCancel } from '../../building-blocks/refund/toss-cancels';
-import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
-import type { PaymentDeps } from '../card/confirm-card-payment';
 import { recoverOrder } from '../card/recover-order';
-import { toOrderView } from '../orders/order.service';
+import { toOrderView } from '../orders/own-orders';
+import type { RecoveryDeps } from '../payment-deps';
+import { sendRefundToToss } from './refund-at-toss';
 
 /**
  * Refunds and cancels (payment.cancel).
@@ -49,12 +47,8 @@ export interface CancelInput {
   requestId?: string;
 }
 
-export interface RefundDeps extends PaymentDeps {
-  staleConfirmingMs: number;
-}
-
 export async function cancelOrder(
-  deps: RefundDeps,
+  deps: RecoveryDeps,
   actor: { id: string; admin: boolean },
   input: CancelInput,
 ) {
@@ -82,8 +76,7 @@ export async function cancelOrder(
     if (order.status === 'IN_DOUBT' || order.status === 'CONFIRMING')
       throw new DomainError('PAYMENT_IN_DOUBT');
   }
-  if (order.status !== 'APPROVED' && order.status !== 'PARTIALLY_CANCELED')
-    throw new DomainError('NOT_REFUNDABLE');
+  if (!REFUNDABLE_STATUSES.includes(order.status)) throw new DomainError('NOT_REFUNDABLE');
 
   const remaining = order.amount - order.refundedAmount;
   const amount = input.amount ?? remaining;
@@ -98,7 +91,7 @@ export async function cancelOrder(
   if ('earlier' in reserved) return replay(deps.db, reserved.earlier, request);
   const { refund } = reserved;
   if (refund.destination !== 'CARD') return answer(deps.db, refund);
-  return answer(deps.db, await cancelAtToss(deps, order, refund));
+  return answer(deps.db, await sendRefundToToss(deps, order, refund));
 }
 
 /** Who asks for a refund, with which requestId, and the fingerprint of the request (its payload). */
@@ -150,32 +143,27 @@ async function reserve(
     const method = order.method ?? 'CARD';
 
     if (method === 'BALANCE') {
-      const wallet = await ensureWallet(tx, order.userId);
-      const balance = await applyBalanceChange(tx, wallet.id, amount);
-      const destination = balance === null ? 'BANK_TRANSFER' : 'WALLET';
-      const refund = await tx.refund.create({ data: { ...recorded, method, destination } });
-      if (balance !== null) {
-        await insertLedgerEntry(tx, {
-          walletId: wallet.id,
-          userId: order.userId,
-          type: 'REFUND',
-          amount,
-          balanceAfter: balance,
-          requestId: `sys:refund:${refund.id}`,
-          orderId: order.id,
-          courseId: order.courseId ?? undefined,
-        });
-      } else {
-        await tx.operatorAlert.create({
-          data: {
-            orderId: order.id,
-            kind: `BANK_TRANSFER_REFUND:${refund.id}`,
-            message: `Refund ${amount} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
-          },
-        });
+      // Back to the wallet; if it cannot hold it (limit 100,000), owed by bank transfer instead.
+      const refund = await insertRefund(tx, { ...recorded, method, destination: 'WALLET' });
+      const credited = await moveBalance(tx, {
+        userId: order.userId,
+        type: 'REFUND',
+        amount,
+        requestId: `sys:refund:${refund.id}`,
+        orderId: order.id,
+        courseId: order.courseId ?? undefined,
+      });
+      if (!credited.ok) {
+        await updateRefund(tx, refund.id, { destination: 'BANK_TRANSFER' });
+        await raiseAlert(
+          tx,
+          order.id,
+          `BANK_TRANSFER_REFUND:${refund.id}`,
+          `Refund ${amount} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
+        );
       }
       await bookRefundDone(tx, order, refund.id);
-      return { refund: await tx.refund.findUniqueOrThrow({ where: { id: refund.id } }) };
+      return { refund: await findRefund(tx, refund.id) };
     }
 
     if (order.type === 'CHARGE') {
@@ -188,118 +176,8 @@ async function reserve(
         );
       }
     }
-    return { refund: await tx.refund.create({ data: { ...recorded, method, destination: 'CARD' } }) };
+    return { refund: await insertRefund(tx, { ...recorded, method, destination: 'CARD' }) };
   });
-}
-
-/**
- * Asks Toss to cancel (same key on every retry) and books the answer, with the transactionKey Toss gave
- * the cancel. Cancels made at Toss meanwhile could not be told from this one while it was unanswered,
- * so once it is settled the payment is re-read and they are booked (external-cancel.ts).
- */
-export async function cancelAtToss(deps: PaymentDeps, order: OrderRow, refund: Refund): Promise<Refund> {
-  // Always the exact amount: "everything left" could mean more than this refund if others are pending.
-  const answer = await deps.toss.cancel(
-    order.paymentKey as string,
-    { cancelReason: refund.reason, cancelAmount: refund.amount },
-    `refund-${refund.id}`,
-    order.id,
-  );
-  const booked = await deps.db.$transaction(async (tx) => {
-    // One booking per refund, however many janitors got an answer: the row is locked, then re-read.
-    await tx.$queryRaw`SELECT 1 FROM refund WHERE id = ${refund.id}::uuid FOR UPDATE`;
-    const current = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
-    if (current.status === 'DONE' || current.status === 'FAILED') return { refund: current, settled: false };
-    const latest = (await findOrder(tx, order.id)) ?? order;
-    if (answer.kind === 'ok') {
-      await bookRefundDone(tx, latest, current.id, keyOfAnsweredCancel(answer.body, current.amount));
-    } else if (answer.kind === 'refused') {
-      await undoReservation(tx, latest, current);
-      await tx.refund.update({
-        where: { id: current.id },
-        data: { status: 'FAILED', failureCode: answer.code, failureMessage: answer.message },
-      });
-    } else {
-      await tx.refund.update({
-        where: { id: current.id },
-        data: { status: 'IN_DOUBT', failureCode: answer.code ?? 'NO_ANSWER', failureMessage: answer.reason },
-      });
-    }
-    const after = await tx.refund.findUniqueOrThrow({ where: { id: refund.id } });
-    return { refund: after, settled: after.status === 'DONE' || after.status === 'FAILED' };
-  });
-  if (booked.settled) {
-    // Our refund is booked whatever comes of this; a failure here leaves it to the next re-read.
-    await settleCancelsMadeAtToss(deps, order.id).catch((error: unknown) => {
-      logger.error(
-        { err: errorField(error), orderId: order.id },
-        're-reading the order for cancels made at Toss failed',
-      );
-    });
-  }
-  return booked.refund;
-}
-
-/** Toss refused the cancel: the reservation is released, and a card charge's won return to the wallet. */
-async function undoReservation(tx: Tx, order: OrderRow, refund: Refund) {
-  await tx.$executeRaw`UPDATE orders SET refunded_amount = refunded_amount - ${refund.amount} WHERE id = ${order.id}`;
-  if (order.type !== 'CHARGE') return;
-  const wallet = await ensureWallet(tx, order.userId);
-  const balance = await applyBalanceChange(tx, wallet.id, refund.amount);
-  if (balance === null) {
-    await raiseAlert(
-      tx,
-      order.id,
-      `REFUND_REVERT:${refund.id}`,
-      'Could not give back a charge cancel Toss refused.',
-    );
-    return;
-  }
-  await insertLedgerEntry(tx, {
-    walletId: wallet.id,
-    userId: order.userId,
-    type: 'CHARGE',
-    amount: refund.amount,
-    balanceAfter: balance,
-    requestId: `sys:charge-cancel-refused:${refund.id}`,
-    orderId: order.id,
-  });
-}
-
-/** Refunds whose Toss cancel got no answer: the janitor retries them with the same key. */
-/**
- * Card refunds whose Toss cancel got no answer, or was never booked (the process died after the
- * reservation): the janitor asks Toss again with the same key, so Toss replays or performs it once.
- * Past `giveUpMs` an operator is told as well.
- */
-export async function retryRefundsInDoubt(
-  deps: PaymentDeps,
-  options: { staleMs?: number; giveUpMs?: number } = {},
-) {
-  const stale = new Date(Date.now() - (options.staleMs ?? 30_000));
-  const refunds = await deps.db.refund.findMany({
-    where: {
-      destination: 'CARD',
-      OR: [{ status: 'IN_DOUBT' }, { status: 'REQUESTED', updatedAt: { lt: stale } }],
-    },
-    take: 50,
-  });
-  for (const refund of refunds) {
-    const order = await findOrder(deps.db, refund.orderId);
-    if (!order) continue;
-    const after = await cancelAtToss(deps, order, refund);
-    if (
-      after.status === 'IN_DOUBT' &&
-      Date.now() - refund.createdAt.getTime() > (options.giveUpMs ?? 86_400_000)
-    ) {
-      await raiseAlert(
-        deps.db,
-        order.id,
-        `REFUND_IN_DOUBT:${refund.id}`,
-        `Toss has not answered refund ${refund.id}.`,
-      );
-    }
-  }
 }
 
 async function answer(db: Db, refund: Refund) {

@@ -4,7 +4,7 @@ import { type CardSuite, cardSuite } from '../../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { cancelInMerchantConsole, injectFault, shopperApproves } from '../../test/sandbox';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
-import { retryRefundsInDoubt } from './refund-order';
+import { retryRefundsInDoubt } from './refund-at-toss';
 
 /**
  * Retrying payment.cancel with its requestId after later events (another refund, the order cancelled

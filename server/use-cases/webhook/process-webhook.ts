@@ -1,72 +1,21 @@
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
-import type { Db } from '../../building-blocks/db/client';
-import { findOrder, transitionOrder } from '../../building-blocks/order/order.repository';
+import { findOrder } from '../../building-blocks/order/order.repository';
+import { moveOrder } from '../../building-blocks/order/order-status';
+import {
+  findDelivery,
+  findUnprocessedDeliveries,
+  markDeliveriesProcessed,
+} from '../../building-blocks/webhook/webhook-delivery.repository';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
 import { applyTossPayment } from '../card/card-settlement';
-import type { PaymentDeps } from '../card/confirm-card-payment';
-import { type RecoveryDeps, recoverOrder } from '../card/recover-order';
+import { recoverOrder } from '../card/recover-order';
+import type { PaymentDeps, RecoveryDeps } from '../payment-deps';
 
 /**
- * Toss webhooks (POST /api/webhooks/toss): PAYMENT_STATUS_CHANGED and DEPOSIT_CALLBACK.
- *
- * They are unsigned, so a payload is only a hint: we record the delivery (deduplicated by Toss's
- * transmission id), answer 200 at once, and then act only on what Toss itself says when asked, through
- * the same code path as confirm and recovery. Duplicated, out-of-order, early or forged deliveries can
- * therefore change nothing, or nothing twice.
+ * Acting on recorded Toss webhook deliveries (entry-points/http/toss-webhook-receiver.ts records them).
+ * A payload is only a hint: what is done comes from what Toss itself says when asked, through card
+ * settlement, so duplicated, out-of-order, early or forged deliveries change nothing, or nothing twice.
  */
-
-const payloadSchema = z
-  .object({
-    eventType: z.string().optional(),
-    orderId: z.string().optional(),
-    status: z.string().optional(),
-    data: z
-      .object({ orderId: z.string().optional(), paymentKey: z.string().optional() })
-      .passthrough()
-      .optional(),
-  })
-  .passthrough();
-
-export async function receiveTossWebhook(db: Db, req: Request) {
-  const text = await req.text();
-  let json: unknown;
-  try {
-    // `__proto__` keys are dropped: no Toss payload has one, Prisma cannot store one whose value is
-    // null (it threw, a 500) and silently drops the others anyway.
-    json = JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value));
-  } catch {
-    return { status: 400, body: { error: 'The body is not JSON.' } } as const;
-  }
-  // PostgreSQL cannot store NUL characters; no genuine Toss payload contains them.
-  if (text.includes('\\u0000'))
-    return { status: 400, body: { error: 'The payload contains NUL characters.' } } as const;
-  const parsed = payloadSchema.safeParse(json);
-  if (!parsed.success) return { status: 400, body: { error: 'Not a Toss webhook payload.' } } as const;
-  const payload = parsed.data;
-  const transmissionId =
-    req.headers.get('tosspayments-webhook-transmission-id') ??
-    `body-${createHash('sha256').update(text).digest('hex')}`;
-  const eventType = payload.eventType ?? (payload.status ? 'DEPOSIT_CALLBACK' : 'UNKNOWN');
-  const rawOrderId = payload.data?.orderId ?? payload.orderId ?? null;
-  const orderId = rawOrderId && /^[A-Za-z0-9_=-]{1,64}$/.test(rawOrderId) ? rawOrderId : null;
-
-  const inserted = await db.webhookDelivery.createManyAndReturn({
-    data: [
-      {
-        transmissionId: transmissionId.slice(0, 200),
-        eventType: eventType.slice(0, 100),
-        orderId,
-        payload: json as object,
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true },
-  });
-  const delivery = inserted[0];
-  return { status: 200, body: { received: true, duplicate: !delivery }, deliveryId: delivery?.id } as const;
-}
 
 /** How long a delivery whose payment Toss would not show is retried by the janitor's sweep. */
 const REREAD_RETRY_WINDOW_MS = 3_600_000;
@@ -90,10 +39,7 @@ function oneAtATime(orderId: string, act: () => Promise<void>): Promise<void> {
 
 /** Acts on one recorded delivery: re-reads the order's payment from Toss and settles it once. */
 export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
-  const first = await deps.db.webhookDelivery.findUnique({
-    where: { id: deliveryId },
-    select: { orderId: true },
-  });
+  const first = await findDelivery(deps.db, deliveryId);
   if (!first) return;
   const act = () => actOnDelivery(deps, deliveryId);
   return first.orderId ? oneAtATime(first.orderId, act) : act();
@@ -101,7 +47,7 @@ export async function processDelivery(deps: RecoveryDeps, deliveryId: string) {
 
 async function actOnDelivery(deps: RecoveryDeps, deliveryId: string) {
   // Read again in turn: the delivery before it may have covered it.
-  const delivery = await deps.db.webhookDelivery.findUnique({ where: { id: deliveryId } });
+  const delivery = await findDelivery(deps.db, deliveryId);
   if (!delivery || delivery.processedAt) return;
   const orderId = delivery.orderId;
   const askedAt = new Date();
@@ -116,12 +62,7 @@ async function actOnDelivery(deps: RecoveryDeps, deliveryId: string) {
   } else if (order) await recoverOrder(deps, order.id);
   // Marked only once acted on: a process that dies midway leaves it for processPendingDeliveries. What
   // Toss just said covers every delivery for this order received before we asked.
-  await deps.db.webhookDelivery.updateMany({
-    where: orderId
-      ? { orderId, processedAt: null, receivedAt: { lte: askedAt } }
-      : { id: deliveryId, processedAt: null },
-    data: { processedAt: new Date() },
-  });
+  await markDeliveriesProcessed(deps.db, orderId ? { orderId, receivedBy: askedAt } : { deliveryId });
 }
 
 /**
@@ -131,7 +72,7 @@ async function actOnDelivery(deps: RecoveryDeps, deliveryId: string) {
 async function settleUnconfirmed(deps: PaymentDeps, orderId: string) {
   const lookup = await deps.toss.getPaymentByOrderId(orderId);
   if (lookup.kind !== 'ok' || lookup.body.status !== 'DONE') return;
-  const claimed = await transitionOrder(deps.db, orderId, ['CREATED'], 'CONFIRMING', {
+  const claimed = await moveOrder(deps.db, orderId, ['CREATED'], 'CONFIRMING', {
     paymentKey: lookup.body.paymentKey,
   });
   if (claimed) await applyTossPayment(deps, claimed, lookup.body, { mayConfirm: false });
@@ -162,10 +103,6 @@ async function cancelLateApproval(deps: PaymentDeps, orderId: string) {
 
 /** Deliveries recorded but never processed (the process died right after answering 200). */
 export async function processPendingDeliveries(deps: RecoveryDeps, olderThanMs = 5_000) {
-  const pending = await deps.db.webhookDelivery.findMany({
-    where: { processedAt: null, receivedAt: { lt: new Date(Date.now() - olderThanMs) } },
-    select: { id: true },
-    take: 50,
-  });
-  for (const { id } of pending) await processDelivery(deps, id);
+  const pending = await findUnprocessedDeliveries(deps.db, new Date(Date.now() - olderThanMs), 50);
+  for (const id of pending) await processDelivery(deps, id);
 }

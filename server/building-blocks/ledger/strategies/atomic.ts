@@ -1,3 +1,4 @@
+import { MAX_BALANCE, MIN_BALANCE } from '../balance-rules';
 import type { BalanceStrategy } from './balance-strategy';
 
 /** One conditional UPDATE; concurrent writers queue on the row lock and each re-checks the condition. */
@@ -9,7 +10,7 @@ export const atomicStrategy: BalanceStrategy = {
       UPDATE wallet
          SET balance = balance + ${delta}, updated_at = now()
        WHERE id = ${walletId}::uuid
-         AND balance + ${delta} BETWEEN 0 AND 100000
+         AND balance + ${delta} BETWEEN ${MIN_BALANCE} AND ${MAX_BALANCE}
       RETURNING balance`;
     return rows[0]?.balance ?? null;
   },

@@ -34,10 +34,3 @@ export const BALANCE_STRATEGY_NAMES = [
   'in-process-lock',
 ] as const;
 export type BalanceStrategyName = (typeof BALANCE_STRATEGY_NAMES)[number];
-
-export const MIN_BALANCE = 0;
-export const MAX_BALANCE = 100_000;
-
-export function withinLimits(balance: number): boolean {
-  return balance >= MIN_BALANCE && balance <= MAX_BALANCE;
-}

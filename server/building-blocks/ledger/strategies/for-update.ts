@@ -1,4 +1,5 @@
-import { type BalanceStrategy, withinLimits } from './balance-strategy';
+import { canApply } from '../balance-rules';
+import type { BalanceStrategy } from './balance-strategy';
 
 /** Pessimistic: lock the row (SELECT ... FOR UPDATE) until the transaction ends, then write. */
 export const forUpdateStrategy: BalanceStrategy = {
@@ -8,7 +9,7 @@ export const forUpdateStrategy: BalanceStrategy = {
     const rows = await tx.$queryRaw<{ balance: number }[]>`
       SELECT balance FROM wallet WHERE id = ${walletId}::uuid FOR UPDATE`;
     const current = rows[0]?.balance;
-    if (current === undefined || !withinLimits(current + delta)) return null;
+    if (current === undefined || !canApply(current, delta)) return null;
     await tx.$executeRaw`
       UPDATE wallet SET balance = ${current + delta}, version = version + 1, updated_at = now()
        WHERE id = ${walletId}::uuid`;

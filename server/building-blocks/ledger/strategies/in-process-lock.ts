@@ -1,4 +1,5 @@
-import { type BalanceStrategy, withinLimits } from './balance-strategy';
+import { canApply } from '../balance-rules';
+import type { BalanceStrategy } from './balance-strategy';
 
 /** Per wallet, the tail of a chain of promises: one money transaction at a time, in this process only. */
 const queues = new Map<string, Promise<unknown>>();
@@ -16,7 +17,7 @@ export const inProcessLockStrategy: BalanceStrategy = {
       { balance: number }[]
     >`SELECT balance FROM wallet WHERE id = ${walletId}::uuid`;
     const current = rows[0]?.balance;
-    if (current === undefined || !withinLimits(current + delta)) return null;
+    if (current === undefined || !canApply(current, delta)) return null;
     await tx.$executeRaw`
       UPDATE wallet SET balance = ${current + delta}, updated_at = now() WHERE id = ${walletId}::uuid`;
     return current + delta;

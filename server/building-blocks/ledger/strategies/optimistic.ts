@@ -1,4 +1,5 @@
-import { type BalanceStrategy, withinLimits } from './balance-strategy';
+import { canApply } from '../balance-rules';
+import type { BalanceStrategy } from './balance-strategy';
 
 const MAX_ATTEMPTS = 100;
 
@@ -15,7 +16,7 @@ export const optimisticStrategy: BalanceStrategy = {
       const rows = await tx.$queryRaw<{ balance: number; version: number }[]>`
         SELECT balance, version FROM wallet WHERE id = ${walletId}::uuid`;
       const current = rows[0];
-      if (!current || !withinLimits(current.balance + delta)) return null;
+      if (!current || !canApply(current.balance, delta)) return null;
       const written = await tx.$executeRaw`
         UPDATE wallet SET balance = ${current.balance + delta}, version = version + 1, updated_at = now()
          WHERE id = ${walletId}::uuid AND version = ${current.version}`;

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Redlock } from '@sesamecare-oss/redlock';
 import { Redis } from 'ioredis';
-import { type BalanceStrategy, withinLimits } from './balance-strategy';
+import { canApply } from '../balance-rules';
+import type { BalanceStrategy } from './balance-strategy';
 
 /**
  * The seed's distributed lock: a Redis lock per wallet (Redlock, with a TTL and owner-checked release)
@@ -65,7 +66,7 @@ export const redisLockStrategy: BalanceStrategy = {
       const rows = await tx.$queryRaw<{ balance: number; fence: bigint }[]>`
         SELECT balance, fence FROM wallet WHERE id = ${walletId}::uuid`;
       const current = rows[0];
-      if (!current || !withinLimits(current.balance + delta)) return null;
+      if (!current || !canApply(current.balance, delta)) return null;
       if (current.fence >= token) token = await nextToken(redis, walletId); // a newer holder wrote
       const written = await tx.$executeRaw`
         UPDATE wallet SET balance = ${current.balance + delta}, fence = ${token}, version = version + 1,

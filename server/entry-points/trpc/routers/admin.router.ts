@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DomainError } from '../../../building-blocks/errors/domain-error';
+import { listOpenAlerts } from '../../../building-blocks/alert/operator-alert.repository';
 import { checkInvariants } from '../../../use-cases/admin/invariants';
-import { reconcile, TossUnavailableError } from '../../../use-cases/admin/reconcile';
+import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
 import { adminProcedure, router } from '../init';
@@ -25,14 +25,9 @@ export const adminRouter = router({
         ),
       }),
     )
-    .query(async ({ ctx, input }) => {
-      try {
-        return { differences: await reconcile({ db: ctx.db, toss: ctx.toss }, input) };
-      } catch (error) {
-        if (error instanceof TossUnavailableError) throw new DomainError('TOSS_UNAVAILABLE', error.message);
-        throw error;
-      }
-    }),
+    .query(async ({ ctx, input }) => ({
+      differences: await reconcile({ db: ctx.db, toss: ctx.toss }, input),
+    })),
 
   /** The books' own rules: wallet = ledger, one payment and one effect per order, no requestId twice. */
   invariants: adminProcedure
@@ -76,12 +71,5 @@ export const adminRouter = router({
         }),
       ),
     )
-    .query(({ ctx }) =>
-      ctx.db.operatorAlert.findMany({
-        where: { resolvedAt: null },
-        orderBy: { createdAt: 'desc' },
-        take: 200,
-        select: { id: true, orderId: true, kind: true, message: true, createdAt: true },
-      }),
-    ),
+    .query(({ ctx }) => listOpenAlerts(ctx.db, 200)),
 });

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { createOrderInput, orderIdInput, orderOutput } from '../../../building-blocks/schemas/order.schemas';
-import {
-  createOrder,
-  getOwnOrder,
-  listOwnOrders,
-  toOrderView,
-} from '../../../use-cases/orders/order.service';
+import { createOrder } from '../../../use-cases/orders/create-order';
+import { getOwnOrder, listOwnOrders, toOrderView } from '../../../use-cases/orders/own-orders';
 import { protectedProcedure, router } from '../init';
 
 export const orderRouter = router({

@@ -8,7 +8,9 @@ import {
   transactionsOutput,
   walletOutput,
 } from '../../../building-blocks/schemas/wallet.schemas';
-import { charge, getWallet, listTransactions, pay } from '../../../use-cases/wallet/wallet.service';
+import { chargeWallet } from '../../../use-cases/wallet/charge-wallet';
+import { payWithBalance } from '../../../use-cases/wallet/pay-with-balance';
+import { getWallet, listTransactions } from '../../../use-cases/wallet/wallet-history';
 import { protectedProcedure, router } from '../init';
 
 /** Flattens the ledger row for clients (the course title comes along for the history page). */
@@ -25,7 +27,7 @@ export const walletRouter = router({
     .output(chargeOutput)
     .mutation(async ({ ctx, input }) => {
       if (!ctx.sandboxMode) throw new DomainError('TEST_CHARGE_DISABLED');
-      const result = await charge(ctx.db, ctx.user.id, input);
+      const result = await chargeWallet(ctx.db, ctx.user.id, input);
       return { ...result, transaction: toTransaction(result.transaction) };
     }),
 
@@ -33,7 +35,7 @@ export const walletRouter = router({
     .input(payInput)
     .output(payOutput)
     .mutation(async ({ ctx, input }) => {
-      const result = await pay(ctx.db, ctx.user.id, input);
+      const result = await payWithBalance(ctx.db, ctx.user.id, input);
       return { ...result, transaction: toTransaction(result.transaction) };
     }),
 

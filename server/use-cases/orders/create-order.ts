@@ -1,21 +1,11 @@
 import { findCourse, findEnrollment } from '../../building-blocks/course/course.repository';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
-import { MAX_BALANCE } from '../../building-blocks/ledger/balance-rules';
+import { canApply } from '../../building-blocks/ledger/balance-rules';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
-import {
-  findOrder,
-  insertOrder,
-  listOrders,
-  type OrderRow,
-} from '../../building-blocks/order/order.repository';
+import { insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
-import type { OrderView } from '../../building-blocks/schemas/order.schemas';
-
-export function toOrderView(order: OrderRow): OrderView {
-  const { id, userId: _userId, ...rest } = order;
-  return { orderId: id, ...rest };
-}
+import { toOrderView } from './own-orders';
 
 /**
  * Opens an order to be paid by card. The server fixes the amount and name: the course's price, or the
@@ -41,7 +31,7 @@ export async function createOrder(
     return toOrderView(order);
   }
   const wallet = await ensureWallet(db, userId);
-  if (wallet.balance + input.amount > MAX_BALANCE) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
+  if (!canApply(wallet.balance, input.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
   const order = await insertOrder(db, {
     id: newOrderId(),
     userId,
@@ -50,15 +40,4 @@ export async function createOrder(
     orderName: `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
   });
   return toOrderView(order);
-}
-
-/** The user's own order; another user's order is indistinguishable from a missing one. */
-export async function getOwnOrder(db: Db, userId: string, orderId: string): Promise<OrderRow> {
-  const order = await findOrder(db, orderId);
-  if (!order || order.userId !== userId) throw new DomainError('ORDER_NOT_FOUND');
-  return order;
-}
-
-export async function listOwnOrders(db: Db, userId: string) {
-  return (await listOrders(db, userId, 100)).map(toOrderView);
 }

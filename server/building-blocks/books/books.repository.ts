@@ -1,0 +1,99 @@
+import type { DbOrTx } from '../db/client';
+
+/**
+ * Read-only queries over the books, for the operator's reports: settlement (sums by day, course and
+ * method), reconciliation (our side of each card payment) and the invariant checks.
+ */
+
+export interface DaySum {
+  day: string;
+  course_id: string | null;
+  method: 'BALANCE' | 'CARD';
+  total: bigint;
+}
+
+/** Orders approved in [start, end), summed by Korean day, course and method. */
+export function salesByDay(db: DbOrTx, start: Date, end: Date) {
+  return db.$queryRaw<DaySum[]>`
+    SELECT to_char(approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, course_id::text, method::text AS method,
+           sum(amount) AS total
+      FROM orders
+     WHERE approved_at >= ${start} AND approved_at < ${end} AND method IS NOT NULL
+       AND status IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED')
+     GROUP BY 1, 2, 3`;
+}
+
+/** Refunds done in [start, end), summed by Korean day, course and method. */
+export function refundsByDay(db: DbOrTx, start: Date, end: Date) {
+  return db.$queryRaw<DaySum[]>`
+    SELECT to_char(r.updated_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, o.course_id::text, r.method::text AS method,
+           sum(r.amount) AS total
+      FROM refund r JOIN orders o ON o.id = r.order_id
+     WHERE r.status = 'DONE' AND r.updated_at >= ${start} AND r.updated_at < ${end}
+     GROUP BY 1, 2, 3`;
+}
+
+/** Card payments approved in [start, end). */
+export function cardPaymentsApproved(db: DbOrTx, start: Date, end: Date) {
+  return db.payment.findMany({
+    where: { method: 'CARD', approvedAt: { gte: start, lt: end }, paymentKey: { not: null } },
+    select: { orderId: true, paymentKey: true, amount: true },
+  });
+}
+
+/** Approvals we cancelled at once because we could not deliver (CANCEL_PENDING → CANCELED). */
+export function undeliverableApprovals(db: DbOrTx, start: Date, end: Date) {
+  return db.order.findMany({
+    where: {
+      status: { in: ['CANCELED', 'CANCEL_PENDING'] },
+      failureCode: 'EFFECT_NOT_APPLICABLE',
+      paymentKey: { not: null },
+      updatedAt: { gte: start, lt: end },
+    },
+    select: { id: true, paymentKey: true, amount: true, status: true },
+  });
+}
+
+/** Card refunds done in [start, end), with their order's paymentKey. */
+export function cardRefundsDone(db: DbOrTx, start: Date, end: Date) {
+  return db.refund.findMany({
+    where: { method: 'CARD', status: 'DONE', updatedAt: { gte: start, lt: end } },
+    select: { amount: true, order: { select: { id: true, paymentKey: true } } },
+  });
+}
+
+/** Every wallet's balance beside the sum of its ledger. */
+export function walletsWithLedgerSums(db: DbOrTx) {
+  return db.$queryRaw<{ id: string; balance: number; ledger: bigint | null }[]>`
+    SELECT w.id, w.balance, (SELECT sum(amount) FROM wallet_transaction t WHERE t.wallet_id = w.id) AS ledger
+      FROM wallet w`;
+}
+
+/** Every (partly) approved order with its count of payment records and of effects (enrollment or credit). */
+export function approvedOrdersWithEffects(db: DbOrTx) {
+  return db.$queryRaw<{ id: string; type: string; method: string; payments: bigint; effects: bigint }[]>`
+    SELECT o.id, o.type::text AS type, o.method::text AS method,
+           (SELECT count(*) FROM payment p WHERE p.order_id = o.id) AS payments,
+           CASE
+             WHEN o.type = 'COURSE' THEN (SELECT count(*) FROM enrollment e WHERE e.order_id = o.id)
+             ELSE (SELECT count(*) FROM wallet_transaction t
+                    WHERE t.order_id = o.id AND t.type = 'CHARGE' AND t.request_id LIKE 'sys:order:%')
+           END AS effects
+      FROM orders o
+     WHERE o.status IN ('APPROVED', 'PARTIALLY_CANCELED')`;
+}
+
+/** Orders whose refunds done add up to more than was paid. */
+export function overRefundedOrders(db: DbOrTx) {
+  return db.$queryRaw<{ id: string; amount: number; done: bigint }[]>`
+    SELECT o.id, o.amount, coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) AS done
+      FROM orders o JOIN refund r ON r.order_id = o.id
+     GROUP BY o.id, o.amount
+    HAVING coalesce(sum(r.amount) FILTER (WHERE r.status = 'DONE'), 0) > o.amount`;
+}
+
+/** (user, requestId) pairs with more than one ledger entry. */
+export function requestIdsAppliedTwice(db: DbOrTx) {
+  return db.$queryRaw<{ user_id: string; request_id: string; n: bigint }[]>`
+    SELECT user_id, request_id, count(*) AS n FROM wallet_transaction GROUP BY user_id, request_id HAVING count(*) > 1`;
+}

@@ -1,0 +1,96 @@
+import type { Db, Tx } from '../db/client';
+import type { WalletTransactionType } from '../db/generated/client';
+import { DomainError, type DomainReason } from '../errors/domain-error';
+import { requestHash } from '../idempotency/request-hash';
+import { type IdempotentRequest, judgeEarlierClaim } from '../idempotency/run-idempotent';
+import { refusalFor } from './balance-rules';
+import { balanceStrategy } from './strategies';
+import { changeBalanceOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
+
+/**
+ * The ledger: the one place a wallet's balance moves. Every change, whoever asks for it (a charge, a
+ * purchase, a card approval, a refund, a cancelled charge), is the same three steps in the caller's
+ * transaction: find or create the wallet, move the balance with one conditional UPDATE that keeps it
+ * within 0..100,000 (balance-rules.ts; the database's CHECK says the same), and write the ledger row
+ * that explains the move. A change the rule refuses writes nothing.
+ */
+
+export interface BalanceChange {
+  userId: string;
+  type: WalletTransactionType;
+  /** Won added (positive) or taken (negative). */
+  amount: number;
+  /** The caller's idempotency key, or a `sys:` key naming what made the change. */
+  requestId: string;
+  orderId?: string;
+  courseId?: string;
+}
+
+export type BalanceMove =
+  | { ok: true; balance: number; entry: LedgerEntry }
+  | { ok: false; reason: DomainReason /** The balance the refused change saw. */; balance: number };
+
+/** Moves a balance and writes its ledger row, inside `tx`; refused (nothing written) outside 0..100,000. */
+export async function moveBalance(tx: Tx, change: BalanceChange): Promise<BalanceMove> {
+  const wallet = await ensureWallet(tx, change.userId);
+  const balance = await balanceStrategy().apply(tx, wallet.id, change.amount);
+  if (balance === null) return { ok: false, reason: refusalFor(change.amount), balance: wallet.balance };
+  const entry = await insertLedgerEntry(tx, { walletId: wallet.id, ...change, balanceAfter: balance });
+  return { ok: true, balance, entry };
+}
+
+/**
+ * Runs a whole money transaction on the user's wallet inside whatever lock BALANCE_STRATEGY needs
+ * around it (none for `atomic`, a Redis lock for `redis-lock`, ...).
+ */
+export async function withWalletLock<T>(db: Db, userId: string, work: () => Promise<T>): Promise<T> {
+  const wallet = await ensureWallet(db, userId);
+  return balanceStrategy().around(wallet.id, work);
+}
+
+/** Whether a whole idempotent change can run as one SQL statement (only the `atomic` strategy). */
+export function canMoveInOneStatement(): boolean {
+  return balanceStrategy().singleStatement;
+}
+
+/**
+ * A whole idempotent balance change as one SQL statement in its own transaction: the database
+ * function `wallet_change_once` claims the key, moves the balance, writes the ledger row and records
+ * the outcome, the same protocol runIdempotent follows in an interactive transaction, judged the same
+ * way (judgeEarlierClaim). A repeated key changes nothing and answers as the first call did.
+ */
+export async function moveBalanceOnce(
+  db: Db,
+  request: IdempotentRequest,
+  change: { type: WalletTransactionType; amount: number },
+): Promise<{ entry: LedgerEntry; balance: number }> {
+  const hash = requestHash(request.operation, request.payload);
+  const row = await changeBalanceOnce(db, {
+    userId: request.userId,
+    requestId: request.requestId,
+    operation: request.operation,
+    requestHash: hash,
+    type: change.type,
+    amount: change.amount,
+    refusal: refusalFor(change.amount),
+  });
+  const verdict = judgeEarlierClaim(row, hash);
+  if (!verdict.ok) throw new DomainError(verdict.reason);
+  const { walletId, type, balanceAfter, createdAt } = row;
+  if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt) {
+    throw new Error(`balance change ${verdict.transactionId} has no ledger entry`);
+  }
+  const entry: LedgerEntry = {
+    id: verdict.transactionId,
+    walletId,
+    type,
+    amount: row.amount,
+    balanceAfter,
+    requestId: request.requestId,
+    orderId: null,
+    courseId: null,
+    createdAt,
+    course: null,
+  };
+  return { entry, balance: balanceAfter };
+}

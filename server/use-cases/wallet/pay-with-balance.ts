@@ -1,0 +1,88 @@
+import {
+  enrollOnce,
+  findCourse,
+  findEnrollmentGrantedBy,
+  linkEnrollmentToOrder,
+  removeEnrollment,
+} from '../../building-blocks/course/course.repository';
+import type { Db } from '../../building-blocks/db/client';
+import { DomainError } from '../../building-blocks/errors/domain-error';
+import { runIdempotent } from '../../building-blocks/idempotency/run-idempotent';
+import { moveBalance, withWalletLock } from '../../building-blocks/ledger/ledger';
+import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository';
+import { deleteOrder, insertOrder } from '../../building-blocks/order/order.repository';
+import { newOrderId } from '../../building-blocks/order/order-id';
+import { insertPayment } from '../../building-blocks/payment/payment.repository';
+
+/**
+ * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
+ * the database. The enrollment is claimed first, so two purchases of one course (even with different
+ * requestIds, e.g. three fast clicks) cannot both pay. The purchase is an order like a card purchase
+ * (method BALANCE, born APPROVED, with its payment record), so history, refunds and reconciliation see
+ * one kind of thing.
+ */
+export async function payWithBalance(db: Db, userId: string, input: { courseId: string; requestId: string }) {
+  return withWalletLock(db, userId, () =>
+    runIdempotent(
+      db,
+      { userId, requestId: input.requestId, operation: 'wallet.pay', payload: { courseId: input.courseId } },
+      async (tx) => {
+        const course = await findCourse(tx, input.courseId);
+        if (!course) return { ok: false, reason: 'NOT_FOUND' };
+        const enrollment = await enrollOnce(tx, userId, course.id);
+        if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
+
+        // The order first: the ledger row names it.
+        const approvedAt = new Date();
+        const order = await insertOrder(tx, {
+          id: newOrderId(),
+          userId,
+          type: 'COURSE',
+          courseId: course.id,
+          amount: course.price,
+          orderName: course.title,
+          status: 'APPROVED',
+          method: 'BALANCE',
+          approvedAt,
+        });
+        const moved = await moveBalance(tx, {
+          userId,
+          type: 'PAYMENT',
+          amount: -course.price,
+          requestId: input.requestId,
+          courseId: course.id,
+          orderId: order.id,
+        });
+        if (!moved.ok) {
+          // A refusal leaves nothing behind (the key records only the refusal).
+          await removeEnrollment(tx, enrollment.id);
+          await deleteOrder(tx, order.id);
+          return moved;
+        }
+        await insertPayment(tx, { orderId: order.id, method: 'BALANCE', amount: course.price, approvedAt });
+        const linked = await linkEnrollmentToOrder(tx, enrollment.id, order.id);
+        return {
+          ok: true,
+          transactionId: moved.entry.id,
+          value: { transaction: moved.entry, balance: moved.balance, enrollment: linked, orderId: order.id },
+        };
+      },
+      async (tx, transactionId) => {
+        // The first answer, from what never changes: the ledger entry and the enrollment as the purchase
+        // granted it, even if a refund has ended it since or the course was bought again.
+        const transaction = await findLedgerEntry(tx, transactionId);
+        const { orderId } = transaction;
+        if (!orderId) throw new Error(`payment ${transactionId} has no order`);
+        const enrollment = await findEnrollmentGrantedBy(tx, orderId);
+        if (!enrollment) {
+          // Ended before ended enrollments were kept (an older database): that answer is gone.
+          throw new DomainError(
+            'PURCHASE_REFUNDED',
+            `This purchase (order ${orderId}) went through and was refunded since; see the order.`,
+          );
+        }
+        return { transaction, balance: transaction.balanceAfter, enrollment, orderId };
+      },
+    ),
+  );
+}
