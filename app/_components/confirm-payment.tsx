@@ -5,11 +5,13 @@ import { TRPCClientError } from '@trpc/client';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
+import type { DomainReason } from '@/server/building-blocks/errors/domain-error';
 import { errorMessage } from '../_lib/error-message';
 import { useTRPC } from '../_lib/trpc';
 import { OrderResult } from './order-result';
 
-const CONFIRM_MESSAGES: Record<string, string> = {
+/** What the success page says instead of the general message, for the refusals only confirm gives. */
+const CONFIRM_MESSAGES: Partial<Record<DomainReason, string>> = {
   AMOUNT_MISMATCH: '결제 금액이 주문 금액과 다릅니다. 결제를 진행하지 않았으며 청구된 금액은 없습니다.',
   ORDER_NOT_FOUND: '주문을 찾을 수 없습니다.',
   ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아닙니다.',
@@ -48,7 +50,7 @@ export function ConfirmPayment() {
         ? (confirm.error.data as { reason?: string } | undefined)?.reason
         : undefined;
     const text =
-      (reason && CONFIRM_MESSAGES[reason]) ??
+      (reason && CONFIRM_MESSAGES[reason as DomainReason]) ??
       (reason === 'PAYMENT_FAILED'
         ? `결제가 승인되지 않았습니다. (${confirm.error.message})`
         : errorMessage(confirm.error));

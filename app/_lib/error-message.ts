@@ -1,6 +1,8 @@
 import { TRPCClientError } from '@trpc/client';
+import type { DomainReason } from '@/server/building-blocks/errors/domain-error';
 
-const MESSAGES: Record<string, string> = {
+/** Every refusal the server can give, in words; a new reason without a message fails the type check. */
+const MESSAGES = {
   INSUFFICIENT_BALANCE: '잔액이 부족합니다. 먼저 충전해 주세요.',
   BALANCE_LIMIT_EXCEEDED: '잔액은 최대 100,000원까지 보유할 수 있습니다.',
   ALREADY_PURCHASED: '이미 구매한 강의입니다.',
@@ -17,17 +19,27 @@ const MESSAGES: Record<string, string> = {
   REFUND_EXCEEDS_PAYMENT: '결제 금액보다 많이 환불할 수 없습니다.',
   NOT_REFUNDABLE: '환불할 수 없는 주문입니다.',
   PAYMENT_IN_DOUBT: '결제 결과를 확인하고 있습니다. 잠시 후 다시 시도해 주세요.',
-};
+  TOO_MANY_ATTEMPTS: '시도가 너무 많습니다. 잠시 후에 다시 시도해 주세요.',
+  TEST_CHARGE_DISABLED: '테스트 충전은 샌드박스 모드에서만 쓸 수 있습니다. 카드로 충전해 주세요.',
+  ORDER_NOT_FOUND: '주문을 찾을 수 없습니다.',
+  ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아닙니다.',
+  AMOUNT_MISMATCH: '결제 금액이 주문 금액과 다릅니다. 결제를 진행하지 않았으며 청구된 금액은 없습니다.',
+  PAYMENT_FAILED: '결제가 승인되지 않았습니다.',
+} satisfies Record<DomainReason, string>;
+
+function isKnownReason(reason: string): reason is DomainReason {
+  return Object.hasOwn(MESSAGES, reason);
+}
 
 /** A sentence for the learner: the refusal in words, never a stack trace. */
 export function errorMessage(error: unknown): string {
   if (error instanceof TRPCClientError) {
     const reason = (error.data as { reason?: string } | undefined)?.reason;
-    if (reason && MESSAGES[reason]) return MESSAGES[reason];
     if (reason === 'TOO_MANY_ATTEMPTS') {
       const seconds = (error.data as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 900;
       return `시도가 너무 많습니다. ${Math.ceil(seconds / 60)}분 후에 다시 시도해 주세요.`;
     }
+    if (reason && isKnownReason(reason)) return MESSAGES[reason];
     if (reason === 'INVALID_INPUT') return `입력값을 확인해 주세요. (${error.message})`;
   }
   return '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.';
