@@ -1,11 +1,14 @@
 import { db } from '../building-blocks/db/client';
 import { env } from '../building-blocks/env';
 import type { TossConfig } from '../building-blocks/toss/toss-config';
-import type { ApiDeps } from './http/api';
+import type { ApiDeps, SandboxEndpoint } from './http/api';
 import { appTossClient } from './toss-gateway';
 
-/** The one place the API's dependencies are built from the validated environment. */
-export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
+/**
+ * The one place the API's dependencies are built from the validated environment. `sandbox`: the mounted
+ * offline Toss in sandbox mode (server/entry-points/sandbox-mount.ts), else null.
+ */
+export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null): ApiDeps {
   const config = env();
   return {
     db: db(),
@@ -20,15 +23,7 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
     trustProxyHops: config.TRUST_PROXY_HOPS,
     waitForConfirmMs: toss.readTimeoutMs + 5_000,
     staleConfirmingMs: staleConfirmingMs(toss),
-    sandbox: toss.sandbox
-      ? {
-          db: db(),
-          secretKey: toss.secretKey,
-          controlSecret: toss.sandboxControlSecret,
-          confirmWindowMs: toss.confirmWindowMs,
-          webhookUrl: toss.sandboxWebhookUrl,
-        }
-      : null,
+    sandbox,
   };
 }
 
