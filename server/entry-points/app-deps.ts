@@ -3,14 +3,15 @@ import { env } from '../building-blocks/env';
 import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
 import { createTossClient } from '../building-blocks/toss/toss-client';
 import type { TossConfig } from '../building-blocks/toss/toss-config';
-import type { ApiDeps } from './http/api';
+import type { ApiDeps, SandboxEndpoint } from './http/api';
 
 /**
  * The one place the app's dependencies are built from the validated environment: the database, the
  * Toss client, the auth settings and the timeouts. Every entry point (the HTTP server, the janitor,
- * the CLIs) takes them from here.
+ * the CLIs) takes them from here. `sandbox`: the mounted offline Toss in sandbox mode
+ * (server/entry-points/sandbox-mount.ts), else null.
  */
-export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
+export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null): ApiDeps {
   const config = env();
   return {
     db: db(),
@@ -24,15 +25,7 @@ export function apiDepsFromEnv(toss: TossConfig): ApiDeps {
     mode: toss.mode,
     trustProxyHops: config.TRUST_PROXY_HOPS,
     ...paymentTimeouts(toss),
-    sandbox: toss.sandbox
-      ? {
-          db: db(),
-          secretKey: toss.secretKey,
-          controlSecret: toss.sandboxControlSecret,
-          confirmWindowMs: toss.confirmWindowMs,
-          webhookUrl: toss.sandboxWebhookUrl,
-        }
-      : null,
+    sandbox,
   };
 }
 

@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import type { Db } from '../building-blocks/db/client';
 import { tossError } from './sandbox-errors';
+import { findPayment, kst, paymentJson, randomKey, transactionKey } from './sandbox-payment';
 import {
-  findPayment,
-  kst,
-  paymentJson,
-  randomKey,
+  approvedPaymentOfOrder,
+  approvePayment,
+  insertPayment,
+  insertTransaction,
+  lockPayment,
+  recordCancel,
   type SandboxCancel,
-  transactionKey,
-} from './sandbox-payment';
+  type SandboxDb,
+  sandboxTransaction,
+  transactionByKey,
+  transactionsBetween,
+} from './sandbox-store';
 import { queuePaymentWebhook } from './sandbox-webhooks';
 
 /**
@@ -42,7 +47,7 @@ export const sandboxPaymentInput = z.object({
 
 /** POST /v1/sandbox/payments: what the shopper's decision in the widget does. */
 export async function shopperDecides(
-  db: Db,
+  db: SandboxDb,
   input: z.infer<typeof sandboxPaymentInput>,
   options: SandboxOptions,
 ) {
@@ -56,10 +61,7 @@ export async function shopperDecides(
       message: '사용자에 의해 결제가 취소되었습니다.',
     });
   }
-  const done = await db.tossSandboxPayment.findFirst({
-    where: { orderId: input.orderId, status: { in: ['DONE', 'CANCELED', 'PARTIAL_CANCELED'] } },
-    select: { paymentKey: true },
-  });
+  const done = await approvedPaymentOfOrder(db, input.orderId);
   if (done)
     return tossError('DUPLICATED_ORDER_ID', '이미 승인 및 취소가 진행된 중복된 주문번호 입니다.', 400);
 
@@ -69,21 +71,19 @@ export async function shopperDecides(
       : input.outcome === 'abort'
         ? { code: 'PAY_PROCESS_ABORTED', message: '결제 진행 중 승인에 실패하여 결제가 중단되었습니다.' }
         : null;
-  const payment = await db.tossSandboxPayment.create({
-    data: {
-      paymentKey: `tsbx${randomKey(36)}`,
-      orderId: input.orderId,
-      orderName: input.orderName,
-      customerKey: input.customerKey,
-      method: '카드',
-      totalAmount: input.amount,
-      balanceAmount: input.amount,
-      status: failure ? 'ABORTED' : 'IN_PROGRESS',
-      requestedAt: now,
-      expiresAt: new Date(now.getTime() + options.confirmWindowMs),
-      failureCode: failure?.code ?? null,
-      failureMessage: failure?.message ?? null,
-    },
+  const payment = await insertPayment(db, {
+    paymentKey: `tsbx${randomKey(36)}`,
+    orderId: input.orderId,
+    orderName: input.orderName,
+    customerKey: input.customerKey,
+    method: '카드',
+    totalAmount: input.amount,
+    balanceAmount: input.amount,
+    status: failure ? 'ABORTED' : 'IN_PROGRESS',
+    requestedAt: now,
+    expiresAt: new Date(now.getTime() + options.confirmWindowMs),
+    failureCode: failure?.code ?? null,
+    failureMessage: failure?.message ?? null,
   });
   if (failure) {
     await queuePaymentWebhook(db, options.webhookUrl, payment);
@@ -103,7 +103,7 @@ const confirmInput = z.object({
 });
 
 /** POST /v1/payments/confirm */
-export async function confirmPayment(db: Db, body: unknown, options: SandboxOptions) {
+export async function confirmPayment(db: SandboxDb, body: unknown, options: SandboxOptions) {
   const parsed = confirmInput.safeParse(body);
   if (!parsed.success)
     return tossError('INVALID_REQUEST', `잘못된 요청입니다: ${parsed.error.issues[0]?.path.join('.')}`);
@@ -121,31 +121,22 @@ export async function confirmPayment(db: Db, body: unknown, options: SandboxOpti
   if (payment.status !== 'IN_PROGRESS') return tossError('ALREADY_PROCESSED_PAYMENT');
   if (payment.totalAmount < 100)
     return tossError('BELOW_MINIMUM_AMOUNT', '카드 결제는 100원 이상부터 가능합니다.');
-  const approvedTwin = await db.tossSandboxPayment.findFirst({
-    where: { orderId, status: { in: ['DONE', 'CANCELED', 'PARTIAL_CANCELED'] } },
-    select: { paymentKey: true },
-  });
+  const approvedTwin = await approvedPaymentOfOrder(db, orderId);
   if (approvedTwin)
     return tossError('DUPLICATED_ORDER_ID', '이미 승인 및 취소가 진행된 중복된 주문번호 입니다.', 400);
 
   const key = transactionKey();
-  const approved = await db.$transaction(async (tx) => {
-    const rows = await tx.tossSandboxPayment.updateManyAndReturn({
-      where: { paymentKey, status: 'IN_PROGRESS' },
-      data: { status: 'DONE', approvedAt: new Date(), lastTransactionKey: key },
-    });
-    const row = rows[0];
+  const approved = await sandboxTransaction(db, async (tx) => {
+    const row = await approvePayment(tx, paymentKey, new Date(), key);
     if (!row) return null;
-    await tx.tossSandboxTransaction.create({
-      data: {
-        transactionKey: key,
-        paymentKey,
-        orderId,
-        method: row.method,
-        status: 'DONE',
-        amount: row.totalAmount,
-        transactionAt: row.approvedAt ?? new Date(),
-      },
+    await insertTransaction(tx, {
+      transactionKey: key,
+      paymentKey,
+      orderId,
+      method: row.method,
+      status: 'DONE',
+      amount: row.totalAmount,
+      transactionAt: row.approvedAt ?? new Date(),
     });
     return row;
   });
@@ -155,7 +146,7 @@ export async function confirmPayment(db: Db, body: unknown, options: SandboxOpti
 }
 
 /** GET /v1/payments/{paymentKey} and GET /v1/payments/orders/{orderId} */
-export async function readPayment(db: Db, where: { paymentKey: string } | { orderId: string }) {
+export async function readPayment(db: SandboxDb, where: { paymentKey: string } | { orderId: string }) {
   const payment = await findPayment(db, where);
   if (!payment) return tossError('NOT_FOUND_PAYMENT');
   return Response.json(paymentJson(payment));
@@ -167,7 +158,12 @@ const cancelInput = z.object({
 });
 
 /** POST /v1/payments/{paymentKey}/cancel: full (no amount) or partial. */
-export async function cancelPayment(db: Db, paymentKey: string, body: unknown, options: SandboxOptions) {
+export async function cancelPayment(
+  db: SandboxDb,
+  paymentKey: string,
+  body: unknown,
+  options: SandboxOptions,
+) {
   const parsed = cancelInput.safeParse(body);
   if (!parsed.success) return tossError('INVALID_REQUEST', '취소 사유(cancelReason)는 필수입니다.');
   const payment = await findPayment(db, { paymentKey });
@@ -175,10 +171,10 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown, o
 
   const key = transactionKey();
   const canceledAt = new Date();
-  const outcome = await db.$transaction(async (tx) => {
+  const outcome = await sandboxTransaction(db, async (tx) => {
     // Cancels of one payment take turns, as at Toss: each sees the balance the previous one left.
-    await tx.$queryRaw`SELECT 1 FROM toss_sandbox_payment WHERE payment_key = ${paymentKey} FOR UPDATE`;
-    const current = await tx.tossSandboxPayment.findUniqueOrThrow({ where: { paymentKey } });
+    const current = await lockPayment(tx, paymentKey);
+    if (!current) throw new Error(`toss sandbox: payment ${paymentKey} vanished`);
     if (current.status === 'CANCELED') return 'ALREADY_CANCELED_PAYMENT' as const;
     if (current.status !== 'DONE' && current.status !== 'PARTIAL_CANCELED')
       return 'NOT_CANCELABLE_PAYMENT' as const;
@@ -194,27 +190,26 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown, o
     };
     // Conditional on the balance just read: a concurrent cancel that got there first makes this match
     // nothing, so cancels can never add up to more than was paid.
-    const rows = await tx.tossSandboxPayment.updateManyAndReturn({
-      where: { paymentKey, balanceAmount: current.balanceAmount, status: current.status },
-      data: {
+    const row = await recordCancel(
+      tx,
+      paymentKey,
+      { balanceAmount: current.balanceAmount, status: current.status },
+      {
         balanceAmount: current.balanceAmount - amount,
         status: fullAtOnce ? 'CANCELED' : 'PARTIAL_CANCELED',
-        cancels: [...((current.cancels as unknown as SandboxCancel[]) ?? []), cancel] as object[],
+        cancels: [...(current.cancels ?? []), cancel],
         lastTransactionKey: key,
       },
-    });
-    const row = rows[0];
+    );
     if (!row) return 'NOT_CANCELABLE_AMOUNT' as const;
-    await tx.tossSandboxTransaction.create({
-      data: {
-        transactionKey: key,
-        paymentKey,
-        orderId: row.orderId,
-        method: row.method,
-        status: row.status,
-        amount,
-        transactionAt: canceledAt,
-      },
+    await insertTransaction(tx, {
+      transactionKey: key,
+      paymentKey,
+      orderId: row.orderId,
+      method: row.method,
+      status: row.status,
+      amount,
+      transactionAt: canceledAt,
     });
     return row;
   });
@@ -224,7 +219,7 @@ export async function cancelPayment(db: Db, paymentKey: string, body: unknown, o
 }
 
 /** GET /v1/transactions?startDate&endDate[&startingAfter][&limit] */
-export async function listTransactions(db: Db, query: URLSearchParams) {
+export async function listTransactions(db: SandboxDb, query: URLSearchParams) {
   const start = parseTossDate(query.get('startDate'));
   const end = parseTossDate(query.get('endDate'));
   const limit = Number(query.get('limit') ?? 100);
@@ -232,24 +227,8 @@ export async function listTransactions(db: Db, query: URLSearchParams) {
   if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
     return tossError('INVALID_REQUEST', 'limit은 1~5000입니다.');
   const after = query.get('startingAfter');
-  const cursor = after
-    ? await db.tossSandboxTransaction.findUnique({ where: { transactionKey: after } })
-    : null;
-  const rows = await db.tossSandboxTransaction.findMany({
-    where: {
-      transactionAt: { gte: start, lte: end },
-      ...(cursor
-        ? {
-            OR: [
-              { transactionAt: { gt: cursor.transactionAt } },
-              { transactionAt: cursor.transactionAt, transactionKey: { gt: cursor.transactionKey } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: [{ transactionAt: 'asc' }, { transactionKey: 'asc' }],
-    take: limit,
-  });
+  const cursor = after ? await transactionByKey(db, after) : null;
+  const rows = await transactionsBetween(db, { start, end, after: cursor, limit });
   return Response.json(
     rows.map((t) => ({
       mId: 'tosssandbox',

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../building-blocks/db/client';
 import { errorField, logger } from '../building-blocks/log';
 import {
   cancelPayment,
@@ -13,17 +12,19 @@ import {
 import { tossError, tossStatusOf } from './sandbox-errors';
 import { addFault, clearFaults, type Fault, faultInput, takeFault } from './sandbox-faults';
 import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentResponse } from './sandbox-idempotency';
+import { paymentByKey, type SandboxDb } from './sandbox-store';
 
 /**
  * An offline Toss Payments, served at /api/toss-sandbox: the REST API the app's Toss client calls, the
  * helper the sandbox widget calls when the shopper decides, and fault injection for tests. Its state is
- * in the database, so it survives restarts. It exists only while no real Toss keys are configured.
+ * in the database (its own schema, see sandbox-store.ts), so it survives restarts. It exists only while no
+ * real Toss keys are configured.
  */
 
 export const SANDBOX_PREFIX = '/api/toss-sandbox';
 
 export interface SandboxDeps extends SandboxOptions {
-  db: Db;
+  db: SandboxDb;
   secretKey: string;
   /**
    * Fault injection breaks other shoppers' payments, so it needs this secret as a bearer token (the
@@ -111,7 +112,7 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
 }
 
 type Operation = (
-  db: Db,
+  db: SandboxDb,
   body: unknown,
   query: URLSearchParams,
   options: SandboxOptions,
@@ -167,16 +168,12 @@ function orderIdOf(path: string, body: unknown): string | undefined {
   return m?.[1] ? (safeDecode(m[1]) ?? undefined) : undefined;
 }
 
-async function orderIdOfPaymentKey(db: Db, path: string): Promise<string | undefined> {
+async function orderIdOfPaymentKey(db: SandboxDb, path: string): Promise<string | undefined> {
   const m = path.match(/^\/v1\/payments\/([^/]+)(\/cancel)?$/);
   if (!m?.[1] || m[1] === 'confirm' || m[1] === 'orders') return undefined;
   const paymentKey = safeDecode(m[1]);
   if (paymentKey === null) return undefined;
-  const payment = await db.tossSandboxPayment.findUnique({
-    where: { paymentKey },
-    select: { orderId: true },
-  });
-  return payment?.orderId;
+  return (await paymentByKey(db, paymentKey))?.orderId;
 }
 
 function injectedError(fault: Fault): Response {

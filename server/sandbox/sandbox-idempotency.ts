@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../building-blocks/db/client';
+import {
+  deleteIdempotencyClaim,
+  deleteIdempotencyKeyOlderThan,
+  idempotencyClaim,
+  insertIdempotencyClaim,
+  type SandboxDb,
+  storeIdempotencyResponse,
+} from './sandbox-store';
 
 /**
  * Toss's Idempotency-Key: on POST, a key is matched with the secret key, path and method. The first
@@ -15,37 +22,27 @@ export type Claim =
   | { kind: 'replay'; status: number; body: unknown };
 
 export async function claimIdempotencyKey(
-  db: Db,
+  db: SandboxDb,
   key: string,
   secretKey: string,
   httpMethod: string,
   path: string,
 ): Promise<Claim> {
   const secretKeyHash = createHash('sha256').update(secretKey).digest('hex');
-  await db.$executeRaw`
-    DELETE FROM toss_sandbox_idempotency
-     WHERE key = ${key} AND created_at < ${new Date(Date.now() - RETENTION_MS)}`;
-  const inserted = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO toss_sandbox_idempotency (key, secret_key_hash, http_method, path)
-    VALUES (${key}, ${secretKeyHash}, ${httpMethod}, ${path})
-    ON CONFLICT (key, secret_key_hash, http_method, path) DO NOTHING
-    RETURNING id`;
-  if (inserted[0]) return { kind: 'claimed', id: inserted[0].id };
-  const existing = await db.tossSandboxIdempotency.findUnique({
-    where: { key_secretKeyHash_httpMethod_path: { key, secretKeyHash, httpMethod, path } },
-  });
+  const request = { key, secretKeyHash, httpMethod, path };
+  await deleteIdempotencyKeyOlderThan(db, key, new Date(Date.now() - RETENTION_MS));
+  const inserted = await insertIdempotencyClaim(db, request);
+  if (inserted) return { kind: 'claimed', id: inserted };
+  const existing = await idempotencyClaim(db, request);
   if (!existing || existing.responseStatus === null) return { kind: 'in-flight' };
   return { kind: 'replay', status: existing.responseStatus, body: existing.responseBody };
 }
 
-export async function storeIdempotentResponse(db: Db, id: string, status: number, body: unknown) {
-  await db.tossSandboxIdempotency.update({
-    where: { id },
-    data: { responseStatus: status, responseBody: body as object },
-  });
+export async function storeIdempotentResponse(db: SandboxDb, id: string, status: number, body: unknown) {
+  await storeIdempotencyResponse(db, id, status, body);
 }
 
 /** Forgets a claim whose request never ran (an injected failure), so a retry is processed afresh. */
-export async function releaseIdempotencyKey(db: Db, id: string) {
-  await db.tossSandboxIdempotency.deleteMany({ where: { id } });
+export async function releaseIdempotencyKey(db: SandboxDb, id: string) {
+  await deleteIdempotencyClaim(db, id);
 }

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { DbOrTx } from '../building-blocks/db/client';
-import type { TossSandboxPayment } from '../building-blocks/db/generated/client';
+import {
+  approvedPaymentOfOrder,
+  expirePayment,
+  newestPaymentOfOrder,
+  paymentByKey,
+  type SandboxDb,
+  type SandboxPayment,
+} from './sandbox-store';
 
 /** The sandbox's payments, as Toss would keep them, and the Payment JSON Toss returns for them. */
 
@@ -23,16 +29,8 @@ export function kst(date: Date | null): string | null {
   return `${shifted.toISOString().slice(0, 19)}+09:00`;
 }
 
-export interface SandboxCancel {
-  transactionKey: string;
-  cancelReason: string;
-  cancelAmount: number;
-  refundableAmount: number;
-  canceledAt: string;
-}
-
-export function paymentJson(p: TossSandboxPayment) {
-  const cancels = (p.cancels as unknown as SandboxCancel[]) ?? [];
+export function paymentJson(p: SandboxPayment) {
+  const cancels = p.cancels ?? [];
   const vat = Math.round(p.balanceAmount / 11);
   return {
     mId: 'tosssandbox',
@@ -103,26 +101,16 @@ export function paymentJson(p: TossSandboxPayment) {
 }
 
 /** Reads a payment, first moving it to EXPIRED when its confirm window has passed (as Toss does). */
-export async function findPayment(db: DbOrTx, where: { paymentKey: string } | { orderId: string }) {
+export async function findPayment(db: SandboxDb, where: { paymentKey: string } | { orderId: string }) {
   const payment =
-    'paymentKey' in where
-      ? await db.tossSandboxPayment.findUnique({ where: { paymentKey: where.paymentKey } })
-      : await findByOrderId(db, where.orderId);
+    'paymentKey' in where ? await paymentByKey(db, where.paymentKey) : await findByOrderId(db, where.orderId);
   if (payment && payment.status === 'IN_PROGRESS' && payment.expiresAt.getTime() <= Date.now()) {
-    return db.tossSandboxPayment.update({
-      where: { paymentKey: payment.paymentKey },
-      data: { status: 'EXPIRED' },
-    });
+    return expirePayment(db, payment.paymentKey);
   }
   return payment;
 }
 
 /** An order's payment: the approved one if there is one (as Toss allows only one), else the newest. */
-async function findByOrderId(db: DbOrTx, orderId: string) {
-  const approved = await db.tossSandboxPayment.findFirst({
-    where: { orderId, status: { in: ['DONE', 'CANCELED', 'PARTIAL_CANCELED'] } },
-  });
-  return (
-    approved ?? db.tossSandboxPayment.findFirst({ where: { orderId }, orderBy: { requestedAt: 'desc' } })
-  );
+async function findByOrderId(db: SandboxDb, orderId: string) {
+  return (await approvedPaymentOfOrder(db, orderId)) ?? newestPaymentOfOrder(db, orderId);
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../building-blocks/db/client';
-import type { TossSandboxPayment, TossSandboxWebhook } from '../building-blocks/db/generated/client';
 import { paymentJson } from './sandbox-payment';
+import {
+  claimDueWebhooks,
+  insertWebhook,
+  markWebhookDelivered,
+  type SandboxDb,
+  type SandboxPayment,
+  type SandboxWebhook,
+  scheduleWebhookRetry,
+} from './sandbox-store';
 
 /**
  * The sandbox's webhooks, sent as Toss sends them: PAYMENT_STATUS_CHANGED with the full Payment, the
@@ -12,45 +19,32 @@ import { paymentJson } from './sandbox-payment';
 
 const RETRY_MINUTES = [1, 4, 16, 64, 256, 1024, 4096];
 
-export async function queuePaymentWebhook(db: Db, url: string | undefined, payment: TossSandboxPayment) {
+export async function queuePaymentWebhook(db: SandboxDb, url: string | undefined, payment: SandboxPayment) {
   if (!url) return;
-  await db.tossSandboxWebhook.create({
-    data: {
-      transmissionId: randomUUID(),
-      url,
-      body: {
-        eventType: 'PAYMENT_STATUS_CHANGED',
-        createdAt: new Date().toISOString().replace('Z', '000'),
-        data: paymentJson(payment),
-      } as object,
+  await insertWebhook(db, {
+    transmissionId: randomUUID(),
+    url,
+    body: {
+      eventType: 'PAYMENT_STATUS_CHANGED',
+      createdAt: new Date().toISOString().replace('Z', '000'),
+      data: paymentJson(payment),
     },
-    select: { id: true },
   });
 }
 
 /** Sends every webhook that is due; each is claimed first, so two senders never send one twice at once. */
-export async function deliverDueWebhooks(db: Db, timeScale: number): Promise<number> {
-  const due = await db.$queryRaw<TossSandboxWebhook[]>`
-    UPDATE toss_sandbox_webhook SET next_attempt_at = now() + interval '1 hour'
-     WHERE id IN (SELECT id FROM toss_sandbox_webhook
-                   WHERE delivered_at IS NULL AND next_attempt_at <= now() AND attempts <= ${RETRY_MINUTES.length}
-                   ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED)
-    RETURNING id, transmission_id AS "transmissionId", url, body, attempts`;
+export async function deliverDueWebhooks(db: SandboxDb, timeScale: number): Promise<number> {
+  const due = await claimDueWebhooks(db, RETRY_MINUTES.length);
   for (const webhook of due) {
     const delivered = await post(webhook);
     const retryIn = (RETRY_MINUTES[webhook.attempts] ?? 0) * 60_000 * timeScale;
-    await db.tossSandboxWebhook.update({
-      where: { id: webhook.id },
-      data: delivered
-        ? { deliveredAt: new Date(), attempts: webhook.attempts + 1 }
-        : { attempts: webhook.attempts + 1, nextAttemptAt: new Date(Date.now() + retryIn) },
-      select: { id: true },
-    });
+    if (delivered) await markWebhookDelivered(db, webhook.id, webhook.attempts + 1);
+    else await scheduleWebhookRetry(db, webhook.id, webhook.attempts + 1, new Date(Date.now() + retryIn));
   }
   return due.length;
 }
 
-async function post(webhook: TossSandboxWebhook): Promise<boolean> {
+async function post(webhook: SandboxWebhook): Promise<boolean> {
   try {
     const response = await fetch(webhook.url, {
       method: 'POST',
@@ -70,7 +64,7 @@ async function post(webhook: TossSandboxWebhook): Promise<boolean> {
   }
 }
 
-export function startSandboxWebhookSender(db: Db, options: { intervalMs: number; timeScale: number }) {
+export function startSandboxWebhookSender(db: SandboxDb, options: { intervalMs: number; timeScale: number }) {
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;

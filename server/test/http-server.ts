@@ -1,4 +1,4 @@
-import type { Db } from '../building-blocks/db/client';
+import { type Db, driverPool } from '../building-blocks/db/client';
 import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
 import { createTossClient } from '../building-blocks/toss/toss-client';
 import { DOCS_TEST_KEYS } from '../building-blocks/toss/toss-config';
@@ -6,8 +6,8 @@ import { createApiHandler } from '../entry-points/http/api';
 import { createAppServer } from '../entry-points/http/app-server';
 import { closeServer, listen } from '../entry-points/http/lifecycle';
 import { startRecoveryWorker } from '../entry-points/janitor';
+import { startSandbox } from '../sandbox/sandbox';
 import { SANDBOX_PREFIX } from '../sandbox/sandbox-handler';
-import { startSandboxWebhookSender } from '../sandbox/sandbox-webhooks';
 import type { AuthConfig } from '../use-cases/auth/auth.service';
 import { TEST_AUTH } from './fixtures';
 import { TEST_SANDBOX_CONTROL_SECRET } from './sandbox';
@@ -48,6 +48,21 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       recorder: tossExchangeRecorder(db),
     });
 
+  // The sandbox (creating its schema in this database if missing), unless in real mode. Its webhook URL
+  // is read per request: it is known only once the server listens.
+  const sandbox =
+    options.sandbox === false
+      ? null
+      : await startSandbox({
+          db: driverPool(db),
+          secretKey: DOCS_TEST_KEYS.secretKey,
+          controlSecret: TEST_SANDBOX_CONTROL_SECRET,
+          confirmWindowMs: options.confirmWindowMs ?? 600_000,
+          get webhookUrl() {
+            return options.webhooks ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`) : undefined;
+          },
+        });
+
   const server = createAppServer({
     api: createApiHandler({
       db,
@@ -59,17 +74,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       trustProxyHops: options.trustProxyHops ?? 0,
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
-      // Read per request: the webhook URL is known only once the server listens.
-      get sandbox() {
-        if (options.sandbox === false) return null;
-        return {
-          db,
-          secretKey: DOCS_TEST_KEYS.secretKey,
-          controlSecret: TEST_SANDBOX_CONTROL_SECRET,
-          confirmWindowMs: options.confirmWindowMs ?? 600_000,
-          webhookUrl: options.webhooks ? (options.webhooks.url ?? `${baseUrl}/api/webhooks/toss`) : undefined,
-        };
-      },
+      sandbox,
     }),
     policy: { sandbox: options.sandbox !== false, dev: false },
   });
@@ -86,12 +91,13 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
         log: () => {},
       })
     : null;
-  const sender = options.webhooks
-    ? startSandboxWebhookSender(db, {
-        intervalMs: options.webhooks.intervalMs,
-        timeScale: options.webhooks.timeScale,
-      })
-    : null;
+  const sender =
+    options.webhooks && sandbox
+      ? sandbox.startWebhookSender({
+          intervalMs: options.webhooks.intervalMs,
+          timeScale: options.webhooks.timeScale,
+        })
+      : null;
   return {
     baseUrl,
     sandboxUrl: `${baseUrl}${SANDBOX_PREFIX}`,

@@ -5,12 +5,12 @@ import next from 'next';
 import { db } from '../../building-blocks/db/client';
 import { env } from '../../building-blocks/env';
 import { type TossConfig, tossConfig } from '../../building-blocks/toss/toss-config';
-import { startSandboxWebhookSender } from '../../sandbox/sandbox-webhooks';
 import { apiDepsFromEnv } from '../app-deps';
 import { createApiHandler } from '../http/api';
 import { createAppServer } from '../http/app-server';
 import { closeServer, exitGracefullyOnSignal, listen } from '../http/lifecycle';
 import { type RecoveryWorker, startRecoveryWorker } from '../janitor';
+import { type MountedSandbox, mountSandbox } from '../sandbox-mount';
 import { DEMO_ADMIN, DEMO_LEARNER } from './demo-data';
 import {
   PROJECT_ROOT,
@@ -41,17 +41,20 @@ process.env.DATABASE_URL = database.databaseUrl;
 let config: ReturnType<typeof env>;
 let toss: TossConfig;
 let seedDemoData = false;
+let sandbox: MountedSandbox | null;
 try {
   config = env();
   toss = tossConfig(); // real keys, or TOSS_SANDBOX=on: never neither, never both
   seedDemoData = shouldSeedDemoData(config.SEED_DEMO_DATA, toss.mode, demoMode);
   await prepareDatabase(config.DATABASE_URL, { seed: seedDemoData, log });
+  // In sandbox mode only: the offline Toss, with its own schema (created here if missing).
+  sandbox = await mountSandbox(db(), toss);
 } catch (error) {
   await database.stop();
   refuseToStart(error instanceof Error ? error.message : String(error));
 }
 
-const apiDeps = apiDepsFromEnv(toss);
+const apiDeps = apiDepsFromEnv(toss, sandbox);
 const pages = next({ dev, dir: PROJECT_ROOT, port: config.PORT });
 let server: Server;
 try {
@@ -102,8 +105,7 @@ try {
   await stop().catch(() => {});
   process.exit(1);
 }
-if (toss.sandbox)
-  sender = startSandboxWebhookSender(db(), { intervalMs: 1_000, timeScale: toss.webhookTimeScale });
+sender = sandbox?.startWebhookSender({ intervalMs: 1_000, timeScale: toss.webhookTimeScale }) ?? null;
 
 log(
   `ready: http://localhost:${config.PORT}${toss.mode === 'live' ? '' : ` (테스트 모드, ${toss.mode}: no real money moves)`}`,

@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { Db } from '../../building-blocks/db/client';
 import { errorField, logger } from '../../building-blocks/log';
 import type { TossClient } from '../../building-blocks/toss/toss-client';
 import { SANDBOX_WIDGET_SCRIPT, type TossMode } from '../../building-blocks/toss/toss-config';
-import { handleSandboxRequest, SANDBOX_PREFIX, type SandboxDeps } from '../../sandbox/sandbox-handler';
 import type { AuthConfig } from '../../use-cases/auth/auth.service';
 import { processDelivery } from '../../use-cases/webhook/process-webhook';
 import { MAX_BATCH_CALLS } from '../trpc/batch-limit';
@@ -42,14 +39,24 @@ export interface ApiDeps {
   /** A CONFIRMING order older than this is considered abandoned (webhook processing, the janitor). */
   staleConfirmingMs: number;
   /** The offline Toss, or null in real mode: then every sandbox path answers 404. */
-  sandbox: SandboxDeps | null;
+  sandbox: SandboxEndpoint | null;
   /** Reported by /api/health. */
   mode: TossMode;
   /** Proxies of ours in front of the app (TRUST_PROXY_HOPS): where the client address is read. */
   trustProxyHops?: number;
 }
 
-const WIDGET_FILE = path.join(import.meta.dirname, '../../sandbox/payment-widget.js');
+/**
+ * The offline Toss as this edge sees it (server/sandbox, mounted by server/entry-points/sandbox-mount.ts in
+ * sandbox mode): requests under SANDBOX_API, their bodies read and checked here, and its widget script.
+ */
+export interface SandboxEndpoint {
+  handle(request: Request): Promise<Response>;
+  widgetScript: string;
+}
+
+/** Where the sandbox's API is mounted. */
+export const SANDBOX_API = '/api/toss-sandbox';
 
 /** True for the paths this layer answers; everything else is a page, for Next.js. */
 export function isApiPath(pathname: string): boolean {
@@ -115,16 +122,17 @@ async function route(
     if (request instanceof Response) return request;
     return receiveWebhook(deps, request);
   }
-  if (pathname === SANDBOX_WIDGET_SCRIPT || pathname.startsWith(SANDBOX_PREFIX)) {
-    if (!deps.sandbox) return json(404, { error: 'Not found.' });
+  if (pathname === SANDBOX_WIDGET_SCRIPT || pathname.startsWith(SANDBOX_API)) {
+    const { sandbox } = deps;
+    if (!sandbox) return json(404, { error: 'Not found.' });
     if (pathname === SANDBOX_WIDGET_SCRIPT) {
-      return new Response(await readFile(WIDGET_FILE), {
+      return new Response(sandbox.widgetScript, {
         headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' },
       });
     }
     const request = await toRequest(req, url, LIMITS.sandboxBody);
     if (request instanceof Response) return request;
-    return handleSandboxRequest(request, deps.sandbox);
+    return sandbox.handle(request);
   }
   return json(404, { error: 'Not found.' });
 }

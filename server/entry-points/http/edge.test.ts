@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { TEST_AUTH, uniqueEmail } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
-import { TEST_SANDBOX_CONTROL_SECRET } from '../../test/sandbox';
+import { countSandboxFaults, TEST_SANDBOX_CONTROL_SECRET } from '../../test/sandbox';
 import { createPaymentClient, errorReason } from '../trpc/client';
 import { createRequestContext } from '../trpc/context';
 import { publicProcedure, router } from '../trpc/init';
@@ -263,7 +263,7 @@ describe('sandbox mode', () => {
       });
       expect(cleared.status).toBe(403);
     }
-    expect(await t.db.tossSandboxFault.count()).toBe(0);
+    expect(await countSandboxFaults(t.db)).toBe(0);
     const allowed = await fetch(`${sandbox.sandboxUrl}/v1/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_SANDBOX_CONTROL_SECRET}` },
@@ -274,7 +274,7 @@ describe('sandbox mode', () => {
       }),
     });
     expect(allowed.status).toBe(200);
-    expect(await t.db.tossSandboxFault.count()).toBe(1);
+    expect(await countSandboxFaults(t.db)).toBe(1);
   });
 
   it('refuses the test charge in real mode (TEST_CHARGE_DISABLED) and moves no money', async () => {

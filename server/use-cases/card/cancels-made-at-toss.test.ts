@@ -3,7 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CardSuite, cardSuite } from '../../test/card-suite';
 import { createCourse, signedInCaller } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
-import { cancelInMerchantConsole, injectFault, shopperApproves } from '../../test/sandbox';
+import {
+  cancelInMerchantConsole,
+  countUndeliveredSandboxWebhooks,
+  injectFault,
+  shopperApproves,
+} from '../../test/sandbox';
 import { reconcile, settleCancelsFoundAtToss } from '../admin/reconcile';
 import { kstDay } from '../admin/report-range';
 import { retryRefundsInDoubt } from '../refund/refund-at-toss';
@@ -70,7 +75,7 @@ function deliverWebhook(body: unknown, transmissionId = randomUUID()) {
 async function webhooksSettled() {
   await until(
     async () =>
-      (await t.db.tossSandboxWebhook.count({ where: { deliveredAt: null } })) === 0 &&
+      (await countUndeliveredSandboxWebhooks(t.db)) === 0 &&
       (await t.db.webhookDelivery.count({ where: { processedAt: null } })) === 0,
   );
 }

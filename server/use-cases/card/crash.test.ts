@@ -5,7 +5,7 @@ import { createPaymentClient } from '../../entry-points/trpc/client';
 import { type AppProcess, startAppProcess, stopAppProcess } from '../../test/app-process';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, uniqueEmail } from '../../test/fixtures';
-import { shopperApproves } from '../../test/sandbox';
+import { setSandboxConfirmDeadline, shopperApproves } from '../../test/sandbox';
 import { orderStatusEventually } from '../../test/wait';
 
 /**
@@ -109,10 +109,7 @@ it('killed after the claim, with the shopper’s session expired meanwhile: the 
   const { user, order, session } = await confirmUntilKilled('after-claim', { type: 'CHARGE', amount: 7_000 });
 
   // While the server was down, Toss's 10-minute confirm window ran out.
-  await t.db.tossSandboxPayment.update({
-    where: { paymentKey: session.paymentKey },
-    data: { expiresAt: new Date(Date.now() - 1_000) },
-  });
+  await setSandboxConfirmDeadline(t.db, session.paymentKey, new Date(Date.now() - 1_000));
   const restarted = await startServer(appEnv());
   try {
     expect(await orderStatusEventually(t.db, order.orderId, ['APPROVED', 'FAILED', 'CANCELED'], 20_000)).toBe(

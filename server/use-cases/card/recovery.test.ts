@@ -6,7 +6,7 @@ import { startRecoveryWorker } from '../../entry-points/janitor';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, signedInCaller } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
-import { injectFault, shopperApproves } from '../../test/sandbox';
+import { injectFault, setSandboxConfirmDeadline, shopperApproves } from '../../test/sandbox';
 import { orderStatusEventually } from '../../test/wait';
 import { ordersNeedingRecovery, recoverOrder } from './recover-order';
 
@@ -141,10 +141,7 @@ describe('recovery decisions', () => {
       orderId: order.orderId,
       amount: order.amount,
     });
-    await t.db.tossSandboxPayment.update({
-      where: { paymentKey: session.paymentKey },
-      data: { expiresAt: new Date(Date.now() - 1_000) },
-    });
+    await setSandboxConfirmDeadline(t.db, session.paymentKey, new Date(Date.now() - 1_000));
     await t.db.order.update({
       where: { id: order.orderId },
       data: { status: 'IN_DOUBT', paymentKey: session.paymentKey },

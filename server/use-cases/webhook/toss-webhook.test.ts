@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDueWebhooks, queuePaymentWebhook } from '../../sandbox/sandbox-webhooks';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { signedInCaller } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
-import { clearFaults, injectFault, shopperApproves } from '../../test/sandbox';
+import {
+  clearFaults,
+  deliverDueSandboxWebhooks,
+  injectFault,
+  queueSandboxWebhook,
+  sandboxPaymentOf,
+  sandboxWebhookTo,
+  shopperApproves,
+} from '../../test/sandbox';
 
 let t: TestDatabase;
 let server: Awaited<ReturnType<typeof startTestHttpServer>>;
@@ -247,15 +254,16 @@ describe('the sandbox’s webhook retries', () => {
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     try {
       const { order } = await chargeOrder();
-      const payment = await t.db.tossSandboxPayment.findFirstOrThrow({ where: { orderId: order.orderId } });
-      await queuePaymentWebhook(t.db, url, payment);
+      const payment = await sandboxPaymentOf(t.db, order.orderId);
+      await queueSandboxWebhook(t.db, url, payment);
       await until(async () => {
-        await deliverDueWebhooks(t.db, 0.0001);
-        const row = await t.db.tossSandboxWebhook.findFirst({ where: { url } });
+        await deliverDueSandboxWebhooks(t.db, 0.0001);
+        const row = await sandboxWebhookTo(t.db, url);
         return seen.length >= 3 && Boolean(row?.deliveredAt);
       });
       expect(seen).toEqual(['0', '1', '2']);
-      const row = await t.db.tossSandboxWebhook.findFirstOrThrow({ where: { url } });
+      const row = await sandboxWebhookTo(t.db, url);
+      if (!row) throw new Error(`no sandbox webhook to ${url}`);
       expect(row.deliveredAt).not.toBeNull();
       expect(row.attempts).toBe(3);
     } finally {
