@@ -90,6 +90,8 @@ const MAY_TOUCH_SQL = [
   /^server\/building-blocks\/ledger\/strategies\//,
   // Hands the pool to rate-limiter-flexible's PostgreSQL store, which keeps its own table.
   /^server\/building-blocks\/auth\/attempt-limits\.ts$/,
+  // Hands the pool to the sandbox, which keeps its state in a schema of its own.
+  /^server\/entry-points\/sandbox-mount\.ts$/,
 ];
 
 const TOUCHES_SQL =

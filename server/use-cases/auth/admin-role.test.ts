@@ -63,7 +63,14 @@ describe('npm run admin', () => {
       expect(await alerts()).toBe('FORBIDDEN');
       expect(await operator.auth.me.query()).toMatchObject({ isAdmin: false });
 
-      const granted = await admin('grant', email.toUpperCase(), '--reason', 'on-call operator', '--by', 'kim');
+      const granted = await admin(
+        'grant',
+        email.toUpperCase(),
+        '--reason',
+        'on-call operator',
+        '--by',
+        'kim',
+      );
       expect(granted.stdout).toContain(`${email} is now an admin.`);
       expect(granted.status).toBe(0);
       // The role is read with every session check: the session the operator already has is now an admin's.
