@@ -89,34 +89,32 @@ export function AdminDashboard() {
       ) : differences.length === 0 ? (
         <p className="success">차이가 없습니다.</p>
       ) : (
-        <>
-          <table aria-label="대사 차이">
-            <thead>
-              <tr>
-                <th>구분</th>
-                <th>주문</th>
-                <th>paymentKey</th>
-                <th className="amount">우리 (승인/취소)</th>
-                <th className="amount">토스 (승인/취소)</th>
+        <table aria-label="대사 차이">
+          <thead>
+            <tr>
+              <th>구분</th>
+              <th>주문</th>
+              <th>paymentKey</th>
+              <th className="amount">우리 (승인/취소)</th>
+              <th className="amount">토스 (승인/취소)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {differences.map((d) => (
+              <tr key={`${d.kind}-${d.paymentKey}`}>
+                <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
+                <td>{d.orderId ?? '-'}</td>
+                <td>{d.paymentKey}</td>
+                <td className="amount">
+                  {d.ours ? `${won(d.ours.approved)} / ${won(d.ours.canceled)}` : '-'}
+                </td>
+                <td className="amount">
+                  {d.toss ? `${won(d.toss.approved)} / ${won(d.toss.canceled)}` : '-'}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {differences.map((d) => (
-                <tr key={`${d.kind}-${d.paymentKey}`}>
-                  <td>{KIND_LABEL[d.kind] ?? d.kind}</td>
-                  <td>{d.orderId ?? '-'}</td>
-                  <td>{d.paymentKey}</td>
-                  <td className="amount">
-                    {d.ours ? `${won(d.ours.approved)} / ${won(d.ours.canceled)}` : '-'}
-                  </td>
-                  <td className="amount">
-                    {d.toss ? `${won(d.toss.approved)} / ${won(d.toss.canceled)}` : '-'}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+            ))}
+          </tbody>
+        </table>
       )}
       <p>
         <button

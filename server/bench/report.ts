@@ -87,7 +87,7 @@ export function targetVerdicts(cases: CaseRow[]): string[] {
   for (const connections of [16, 64]) {
     const atomic = findCase(cases, 'atomic', 'hot', connections);
     const forUpdate = findCase(cases, 'for-update', 'hot', connections);
-    if (!atomic || !forUpdate || !forUpdate.rps) continue;
+    if (!atomic || !forUpdate?.rps) continue;
     const speedup = atomic.rps / forUpdate.rps;
     verdicts.push(
       `${speedup >= FOR_UPDATE_TARGET ? 'met' : 'missed'}: atomic is ${speedup.toFixed(2)}× FOR UPDATE on the hot wallet at ${connections} connections (target 1.5×)`,

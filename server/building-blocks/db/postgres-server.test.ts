@@ -1,7 +1,6 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { queryOnce } from '../../test/wait';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from './postgres-server';

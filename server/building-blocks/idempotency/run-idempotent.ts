@@ -7,8 +7,9 @@ import { requestHash } from './request-hash';
  * Idempotency: a money mutation happens exactly once per (user, requestId). This file is the protocol;
  * it runs in two ways, judged the same way (judgeEarlierClaim):
  * - runIdempotent below, an interactive transaction, for every mutation and every balance strategy;
- * - the database function `wallet_change_once` (its migration), the same steps in one SQL statement,
- *   for a plain balance change under the `atomic` strategy (ledger.ts moveBalanceOnce).
+ * - runIdempotentStatement below, when the database function `wallet_change_once` (its migration) runs
+ *   the same steps in one SQL statement: a plain balance change under the `atomic` strategy (ledger.ts
+ *   moveBalanceOnce).
  * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.
  *
  * One interactive transaction does everything: it claims the key (INSERT ... ON CONFLICT DO NOTHING),
@@ -88,4 +89,20 @@ export async function runIdempotent<T>(
 
   if (!outcome.ok) throw new DomainError(outcome.reason);
   return outcome.value;
+}
+
+/**
+ * The same protocol when one SQL statement runs all of it (claim, effect, outcome; see
+ * `wallet_change_once`): `statement` gets the request's fingerprint and returns the key's row as it now
+ * stands. The same request gets the same outcome, a different one IDEMPOTENCY_KEY_REUSED.
+ */
+export async function runIdempotentStatement<Row extends EarlierClaim>(
+  request: IdempotentRequest,
+  statement: (requestHash: string) => Promise<Row>,
+): Promise<{ row: Row; transactionId: string }> {
+  const hash = requestHash(request.operation, request.payload);
+  const row = await statement(hash);
+  const verdict = judgeEarlierClaim(row, hash);
+  if (!verdict.ok) throw new DomainError(verdict.reason);
+  return { row, transactionId: verdict.transactionId };
 }

@@ -1,8 +1,7 @@
 import type { Db, Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
-import { DomainError, type DomainReason } from '../errors/domain-error';
-import { requestHash } from '../idempotency/request-hash';
-import { type IdempotentRequest, judgeEarlierClaim } from '../idempotency/run-idempotent';
+import type { DomainReason } from '../errors/domain-error';
+import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/run-idempotent';
 import { refusalFor } from './balance-rules';
 import { balanceStrategy } from './strategies';
 import { changeBalanceOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
@@ -56,32 +55,31 @@ export function canMoveInOneStatement(): boolean {
 /**
  * A whole idempotent balance change as one SQL statement in its own transaction: the database
  * function `wallet_change_once` claims the key, moves the balance, writes the ledger row and records
- * the outcome, the same protocol runIdempotent follows in an interactive transaction, judged the same
- * way (judgeEarlierClaim). A repeated key changes nothing and answers as the first call did.
+ * the outcome, the same protocol runIdempotent follows in an interactive transaction
+ * (runIdempotentStatement). A repeated key changes nothing and answers as the first call did.
  */
 export async function moveBalanceOnce(
   db: Db,
   request: IdempotentRequest,
   change: { type: WalletTransactionType; amount: number },
 ): Promise<{ entry: LedgerEntry; balance: number }> {
-  const hash = requestHash(request.operation, request.payload);
-  const row = await changeBalanceOnce(db, {
-    userId: request.userId,
-    requestId: request.requestId,
-    operation: request.operation,
-    requestHash: hash,
-    type: change.type,
-    amount: change.amount,
-    refusal: refusalFor(change.amount),
-  });
-  const verdict = judgeEarlierClaim(row, hash);
-  if (!verdict.ok) throw new DomainError(verdict.reason);
+  const { row, transactionId } = await runIdempotentStatement(request, (requestHash) =>
+    changeBalanceOnce(db, {
+      userId: request.userId,
+      requestId: request.requestId,
+      operation: request.operation,
+      requestHash,
+      type: change.type,
+      amount: change.amount,
+      refusal: refusalFor(change.amount),
+    }),
+  );
   const { walletId, type, balanceAfter, createdAt } = row;
   if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt) {
-    throw new Error(`balance change ${verdict.transactionId} has no ledger entry`);
+    throw new Error(`balance change ${transactionId} has no ledger entry`);
   }
   const entry: LedgerEntry = {
-    id: verdict.transactionId,
+    id: transactionId,
     walletId,
     type,
     amount: row.amount,
