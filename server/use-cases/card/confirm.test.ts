@@ -7,7 +7,7 @@ import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
 import { clearFaults, injectFault, shopperApproves } from '../../test/sandbox';
 
-/** payment.confirm end to end: tRPC caller → confirm service → Toss client → sandbox over HTTP → database. */
+/** payment.confirm end to end: tRPC caller → confirm use case → Toss client → sandbox over HTTP → database. */
 
 let t: TestDatabase;
 let server: Awaited<ReturnType<typeof startTestHttpServer>>;

@@ -25,7 +25,7 @@ import type { PaymentDeps } from '../payment-deps';
 /**
  * Asks Toss to cancel (same key on every retry) and books the answer, with the transactionKey Toss gave
  * the cancel. Cancels made at Toss meanwhile could not be told from this one while it was unanswered,
- * so once it is settled the payment is re-read and they are booked (external-cancel.ts).
+ * so once it is settled the payment is re-read and they are booked (card/cancels-made-at-toss.ts).
  */
 export async function sendRefundToToss(deps: PaymentDeps, order: OrderRow, refund: Refund): Promise<Refund> {
   // Always the exact amount: "everything left" could mean more than this refund if others are pending.
