@@ -40,7 +40,11 @@ export function errorMessage(error: unknown): string {
       return `시도가 너무 많습니다. ${Math.ceil(seconds / 60)}분 후에 다시 시도해 주세요.`;
     }
     if (reason && isKnownReason(reason)) return MESSAGES[reason];
-    if (reason === 'INVALID_INPUT') return `입력값을 확인해 주세요. (${error.message})`;
+    if (reason === 'INVALID_INPUT') {
+      const issues = (error.data as { issues?: { messageKo?: string }[] } | undefined)?.issues ?? [];
+      const sentences = [...new Set(issues.map((issue) => issue.messageKo).filter(Boolean))];
+      return sentences.length > 0 ? sentences.join(' ') : '입력값을 확인해 주세요.';
+    }
   }
   return '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.';
 }

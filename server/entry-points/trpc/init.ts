@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { DomainError } from '../../building-blocks/errors/domain-error';
+import { koreanMessage } from '../../building-blocks/schemas/korean-messages';
 import { isAdmin } from '../../use-cases/auth/auth.service';
 import type { Context } from './context';
 import { transformer } from './transformer';
@@ -12,7 +13,8 @@ const UNREADABLE_INPUT =
  * The one place tRPC is initialised and errors are mapped:
  * - DomainError → its tRPC code, with `data.reason` naming the refusal (and `data.retryAfterSeconds`
  *   when it says when to try again);
- * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field;
+ * - zod input errors → BAD_REQUEST, `data.reason = 'INVALID_INPUT'`, a message naming each bad field,
+ *   and `data.issues` with each field's message in English and in Korean (`messageKo`, for the pages);
  * - input tRPC could not even read (JSON text, the superjson envelope) → the same, with a plain message;
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
@@ -24,7 +26,11 @@ const t = initTRPC.context<Context>().create({
     // Only an input that failed its schema is the caller's fault; an output that fails its schema is our
     // bug (INTERNAL below: logged with the request id, never shown with its field paths).
     if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
-      const issues = cause.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      const issues = cause.issues.map((i) => ({
+        path: i.path.join('.'),
+        message: i.message,
+        messageKo: koreanMessage(i),
+      }));
       return {
         ...shape,
         message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
