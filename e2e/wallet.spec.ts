@@ -19,9 +19,18 @@ test('a learner signs up, charges, buys a course with a double click and sees on
     if (request.url().includes('wallet.pay')) payRequests.push(request.url());
   });
   const course = page.getByRole('listitem', { name: COURSE });
-  await course.getByRole('button', { name: `${COURSE} 잔액으로 결제` }).dblclick();
+  await course.getByRole('button', { name: `${COURSE} 잔액으로 결제` }).click();
+  // A confirmation first: the price and the balance after it; nothing is paid yet.
+  const confirmation = course.getByRole('region', { name: `${COURSE} 잔액 결제 확인` });
+  await expect(confirmation).toContainText('결제 후 잔액');
+  await expect(confirmation).toContainText('11,000원');
+  expect(payRequests).toHaveLength(0);
+  await confirmation.getByRole('button', { name: '39,000원 결제하기' }).dblclick();
   await expect(course.getByText('수강 중')).toBeVisible();
   await expect(balance).toHaveText('11,000원');
+  // The result stays on screen, with the way to the order.
+  await expect(course.getByRole('status')).toContainText('남은 잔액 11,000원');
+  await expect(course.getByRole('link', { name: '주문 보기' })).toHaveAttribute('href', /^\/orders\//);
 
   const history = page.getByRole('table', { name: '거래 내역' });
   await expect(history.getByRole('row')).toHaveCount(3); // header + payment + charge
@@ -47,12 +56,54 @@ test('refusals are shown in words and change nothing', async ({ page }) => {
 
   const course = page.getByRole('listitem', { name: COURSE });
   await course.getByRole('button', { name: `${COURSE} 잔액으로 결제` }).click();
-  await expect(course.getByRole('alert')).toHaveText('잔액이 부족합니다. 먼저 충전해 주세요.');
+  // Refused before any request, saying by how much and what to do.
+  await expect(course.getByRole('alert')).toHaveText('잔액이 19,000원 부족해요. 충전하기');
+  await expect(course.getByRole('link', { name: '충전하기' })).toBeVisible();
 
   await chargeInBrowser(page, 90_000);
   await expect(page.getByRole('alert').filter({ hasText: '최대 100,000원' })).toBeVisible();
   await expect(balance).toHaveText('20,000원');
   await expect(page.getByRole('table', { name: '거래 내역' }).getByRole('row')).toHaveCount(2);
+});
+
+test('the amount field takes whole won as typed and refuses anything else before any request', async ({
+  page,
+}) => {
+  await signUpInBrowser(page);
+  const chargeRequests: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('wallet.charge') || request.url().includes('order.create'))
+      chargeRequests.push(request.url());
+  });
+  await chargeInBrowser(page, 65_147);
+  const balance = page.getByLabel('현재 잔액');
+  await expect(balance).toHaveText('65,147원');
+  const field = page.getByLabel('충전 금액 (원)');
+  await expect(page.getByText('지금 최대 34,853원까지 충전할 수 있어요.')).toBeVisible();
+  chargeRequests.length = 0;
+
+  for (const [typed, refusal] of [
+    ['-5000', '음수는 충전할 수 없어요.'],
+    ['12.5', '금액은 원 단위의 정수로 입력해 주세요.'],
+    ['1e3', '금액은 숫자로만 입력해 주세요.'],
+    ['', '충전할 금액을 입력해 주세요.'],
+    ['34854', '잔액은 최대 100,000원까지 보유할 수 있어요. 지금은 최대 34,853원까지 충전할 수 있어요.'],
+  ] as const) {
+    await field.fill(typed);
+    await expect(field).toHaveValue(typed); // never rewritten
+    await page.getByRole('button', { name: '충전하기' }).click();
+    await expect(page.locator('#charge-message[role=alert]')).toHaveText(refusal);
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    await page.getByRole('button', { name: '카드로 충전' }).click();
+    await expect(page.locator('#charge-message[role=alert]')).toHaveText(refusal);
+  }
+  expect(chargeRequests).toEqual([]);
+  await expect(balance).toHaveText('65,147원');
+
+  await field.fill('34,853');
+  await page.getByRole('button', { name: '충전하기' }).click();
+  await expect(balance).toHaveText('100,000원');
+  await expect(page.getByText('잔액이 한도에 도달해 더 충전할 수 없어요.')).toBeVisible();
 });
 
 test('history pages through older entries', async ({ page }) => {

@@ -1,16 +1,20 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
+import { MIN_CARD_AMOUNT } from '@/server/building-blocks/toss/toss-limits';
 import { errorMessage, isDefiniteAnswer } from '../_lib/error-message';
 import { won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 import { useRequestId } from '../_lib/use-request-id';
+import { chargeRoom, readChargeAmount } from '../_lib/won-input';
 import { PayByCardButton } from './pay-by-card-button';
 
 /**
  * Charging the wallet: by card always, and in sandbox mode also the seed's test charge (no card), which
- * a real deployment refuses. One submit is one intent with one requestId.
+ * a real deployment refuses. One submit is one intent with one requestId. The amount is read as typed
+ * (never rewritten): whole won only, and no more than the wallet can still hold, refused before any
+ * request with a sentence tied to the field.
  */
 export function ChargeForm({ testCharge }: { testCharge: boolean }) {
   const trpc = useTRPC();
@@ -19,6 +23,8 @@ export function ChargeForm({ testCharge }: { testCharge: boolean }) {
   const inFlight = useRef(false);
   const [amount, setAmount] = useState('10000');
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const wallet = useQuery(trpc.wallet.get.queryOptions());
+  const balance = wallet.data?.balance ?? null;
 
   const charge = useMutation(
     trpc.wallet.charge.mutationOptions({
@@ -42,26 +48,26 @@ export function ChargeForm({ testCharge }: { testCharge: boolean }) {
 
   /** A card charge of the typed amount, or null (with a message) when the amount is not valid. */
   function cardOrder() {
-    const value = Number(amount);
-    if (!Number.isInteger(value) || value < 100 || value > 100_000) {
-      setMessage({ kind: 'error', text: '카드 충전 금액은 100원에서 100,000원 사이의 정수여야 합니다.' });
+    const read = readChargeAmount(amount, { min: MIN_CARD_AMOUNT, balance });
+    if (!read.ok) {
+      setMessage({ kind: 'error', text: read.message });
       return null;
     }
     setMessage(null);
-    return { type: 'CHARGE' as const, amount: value };
+    return { type: 'CHARGE' as const, amount: read.amount };
   }
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
     if (!testCharge || inFlight.current) return;
-    const value = Number(amount);
-    if (!Number.isInteger(value) || value < 1 || value > 100_000) {
-      setMessage({ kind: 'error', text: '충전 금액은 1원에서 100,000원 사이의 정수여야 합니다.' });
+    const read = readChargeAmount(amount, { min: 1, balance });
+    if (!read.ok) {
+      setMessage({ kind: 'error', text: read.message });
       return;
     }
     inFlight.current = true;
     setMessage(null);
-    charge.mutate({ amount: value, requestId: requestId.current() });
+    charge.mutate({ amount: read.amount, requestId: requestId.current() });
   }
 
   return (
@@ -71,9 +77,13 @@ export function ChargeForm({ testCharge }: { testCharge: boolean }) {
         <input
           id="charge-amount"
           inputMode="numeric"
+          autoComplete="off"
           value={amount}
+          aria-invalid={message?.kind === 'error'}
+          aria-describedby={message ? 'charge-room charge-message' : 'charge-room'}
           onChange={(e) => {
-            setAmount(e.target.value.replace(/[^0-9]/g, ''));
+            setAmount(e.target.value);
+            if (message?.kind === 'error') setMessage(null);
             requestId.settle(); // a different amount is a different intent
           }}
           style={{ width: 160 }}
@@ -102,8 +112,11 @@ export function ChargeForm({ testCharge }: { testCharge: boolean }) {
           </button>
         ))}
       </div>
+      <p id="charge-room" className="muted">
+        {chargeRoom(balance)}
+      </p>
       {message && (
-        <p className={message.kind} role={message.kind === 'error' ? 'alert' : 'status'}>
+        <p id="charge-message" className={message.kind} role={message.kind === 'error' ? 'alert' : 'status'}>
           {message.text}
         </p>
       )}

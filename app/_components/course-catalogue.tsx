@@ -2,12 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { MAX_BALANCE } from '@/server/building-blocks/ledger/balance-rules';
 import { won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 import { PayByCardButton } from './pay-by-card-button';
-import { PayWithBalanceButton } from './pay-with-balance-button';
-
-const MAX_BALANCE = 100_000;
+import { BalancePurchaseResult, PayWithBalanceButton } from './pay-with-balance-button';
 
 export function CourseCatalogue() {
   const trpc = useTRPC();
@@ -25,7 +24,10 @@ export function CourseCatalogue() {
           <p>{course.description}</p>
           <p className="price">{won(course.price)}</p>
           {course.purchased ? (
-            <span className="badge">수강 중</span>
+            <>
+              <span className="badge">수강 중</span>
+              <BalancePurchaseResult courseId={course.id} />
+            </>
           ) : !me.data ? (
             <Link href="/sign-in">로그인하고 구매하기</Link>
           ) : (

@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { MAX_BALANCE } from '../ledger/balance-rules';
 import { ORDER_ID } from '../patterns';
+import { MIN_CARD_AMOUNT } from '../toss/toss-limits';
 import { courseIdSchema } from './wallet.schemas';
-
-/** Toss's minimum for a card payment. */
-export const MIN_CARD_AMOUNT = 100;
 
 export const createOrderInput = z.discriminatedUnion(
   'type',
