@@ -1,10 +1,10 @@
 'use client';
 
 import { useInfiniteQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { dateTime, won } from '../_lib/format';
+import { ledgerEntryKind, ledgerEntrySubject } from '../_lib/ledger-words';
 import { useTRPC } from '../_lib/trpc';
-
-const TYPE_LABEL = { CHARGE: '충전', PAYMENT: '결제', REFUND: '환불', CHARGE_CANCEL: '충전 취소' } as const;
 
 export function WalletHistory() {
   const trpc = useTRPC();
@@ -36,8 +36,14 @@ export function WalletHistory() {
           {items.map((item) => (
             <tr key={item.id}>
               <td>{dateTime(item.createdAt)}</td>
-              <td>{TYPE_LABEL[item.type]}</td>
-              <td>{item.courseTitle ?? '잔액 충전'}</td>
+              <td>{ledgerEntryKind(item)}</td>
+              <td>
+                {item.orderId ? (
+                  <Link href={`/orders/${item.orderId}`}>{ledgerEntrySubject(item)}</Link>
+                ) : (
+                  ledgerEntrySubject(item)
+                )}
+              </td>
               <td className="amount">
                 {item.amount > 0 ? '+' : ''}
                 {won(item.amount)}
