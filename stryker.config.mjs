@@ -32,6 +32,8 @@ export default {
   timeoutFactor: 2,
   ignorePatterns: ['.next', '.data', 'test-results', 'playwright-report', 'e2e', 'app', 'public'],
   tempDirName: '.stryker-tmp',
+  // `npm run test:mutation -- --incremental` retests only mutants whose code or covering tests changed.
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

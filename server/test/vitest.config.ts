@@ -32,6 +32,8 @@ export default defineConfig({
       ],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'reports/coverage',
+      // One failing test (a bug of its own) should not hide the coverage of the other few hundred.
+      reportOnFailure: true,
     },
   },
 });
