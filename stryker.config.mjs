@@ -28,7 +28,7 @@ export default {
   ignoreStatic: true,
   concurrency: 2,
   // The tests talk to PostgreSQL and an in-process HTTP server: allow for a slow moment.
-  timeoutMS: 20_000,
+  timeoutMS: 10_000,
   timeoutFactor: 2,
   ignorePatterns: ['.next', '.data', 'test-results', 'playwright-report', 'e2e', 'app', 'public'],
   tempDirName: '.stryker-tmp',

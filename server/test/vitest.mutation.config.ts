@@ -10,9 +10,10 @@ import base from './vitest.config';
  *   Stryker's sandbox, and the mutated code would not run in the child anyway;
  * - money.model.test.ts (one 15-20 s randomized test that reaches nearly every mutant),
  *   wallet.concurrency.test.ts and wallet.replay.test.ts (run once per balance strategy),
- *   wallet-change-once.test.ts (races in SQL, not in the mutated TypeScript) and
- *   cancels-made-at-toss.test.ts (webhooks and janitor jobs): too slow per mutant; with them the first
- *   run was heading for two hours on 2 cores;
+ *   wallet-change-once.test.ts (races in SQL, not in the mutated TypeScript),
+ *   cancels-made-at-toss.test.ts (webhooks and janitor jobs), confirm.replay.test.ts and
+ *   refund.replay.test.ts: too slow per mutant on this 2-core machine; with them the run was heading
+ *   for one to two hours;
  * - recovery.test.ts: it injects a 1.2 s delay against a 400 ms read timeout and polls for the janitor,
  *   and under Stryker's instrumentation (one thread, slower code) a course order once ended FAILED
  *   instead of APPROVED in the initial run, which stops Stryker.
@@ -20,16 +21,17 @@ import base from './vitest.config';
  * Update this list when the money core's test files are renamed or moved.
  */
 export const MONEY_CORE_TESTS = [
-  // Unit tests of the rules (no database).
+  // The rules as plain functions (no database).
   'server/building-blocks/ledger/balance-rules*.test.ts',
   'server/building-blocks/refund/toss-cancels*.test.ts',
+  // runIdempotent against a real database.
   'server/building-blocks/idempotency/*.test.ts',
   'server/building-blocks/order/*.test.ts',
   // Through the tRPC caller against a real database (and the in-process Toss sandbox).
   'server/use-cases/wallet/wallet.test.ts',
   'server/use-cases/card/confirm.test.ts',
-  'server/use-cases/card/confirm.replay.test.ts',
-  'server/use-cases/refund/*.test.ts',
+  'server/use-cases/refund/refund.test.ts',
+  'server/use-cases/refund/refund.policy.test.ts',
 ];
 
 export default defineConfig({
