@@ -165,6 +165,17 @@ describe('judgeEarlierClaim', () => {
 });
 
 describe('requestHash', () => {
+  it('stays the same from one release to the next: fingerprints stored by earlier releases must still match', () => {
+    // A retry after a deploy is compared with the fingerprint its first call stored. Any change to
+    // how fingerprints are computed turns such retries into IDEMPOTENCY_KEY_REUSED.
+    expect(requestHash('wallet.charge', { amount: 1000 })).toBe(
+      '5296845eb1b414aeb7dad2c2d943ec5fa8e7729379b7d3ef8c18cb43ef975510',
+    );
+    expect(
+      requestHash('payment.cancel', { reason: 'x', requestedBy: 'u-1', amount: 3000, orderId: '01JABCDEF' }),
+    ).toBe('e0f4803fe715d9d4136c1ed0f4b567ffc2ac9cbb1d7a1429147b5587d3baf829');
+  });
+
   it('ignores fields left undefined, but not fields set to null', () => {
     expect(requestHash('op', { amount: 1, reason: undefined })).toBe(requestHash('op', { amount: 1 }));
     expect(requestHash('op', { amount: 1, reason: null })).not.toBe(requestHash('op', { amount: 1 }));
