@@ -27,8 +27,10 @@ export default {
   // "ignored", outside the score.
   ignoreStatic: true,
   concurrency: 2,
-  // The tests talk to PostgreSQL and an in-process HTTP server: allow for a slow moment.
-  timeoutMS: 10_000,
+  // Generous: a timeout counts as killed, and on a busy shared machine Vitest's own start-up for one
+  // mutant (a worker, the modules) has taken over 10 s; with 10 s, rule mutants whose tests take
+  // milliseconds were reported as timeouts.
+  timeoutMS: 60_000,
   timeoutFactor: 2,
   ignorePatterns: ['.next', '.data', 'test-results', 'playwright-report', 'e2e', 'app', 'public'],
   tempDirName: '.stryker-tmp',
