@@ -18,5 +18,22 @@ export default defineConfig({
       // Tests run against the offline Toss sandbox; CLIs they spawn inherit it.
       TOSS_SANDBOX: 'on',
     },
+    // Only with --coverage (npm run test:coverage). Code that runs only in child processes (the CLIs,
+    // the servers the crash and multi-instance tests start) is not counted.
+    coverage: {
+      provider: 'v8',
+      include: ['server/**/*.ts'],
+      exclude: [
+        'server/**/*.test.ts',
+        'server/test/**',
+        'server/building-blocks/db/generated/**',
+        'server/bench/**',
+        'server/sandbox/**',
+      ],
+      reporter: ['text-summary', 'json-summary', 'html'],
+      reportsDirectory: 'reports/coverage',
+      // One failing test (a bug of its own) should not hide the coverage of the other few hundred.
+      reportOnFailure: true,
+    },
   },
 });
