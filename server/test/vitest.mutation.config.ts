@@ -24,7 +24,8 @@ export const MONEY_CORE_TESTS = [
   // The rules as plain functions (no database).
   'server/building-blocks/ledger/balance-rules*.test.ts',
   'server/building-blocks/refund/toss-cancels*.test.ts',
-  // runIdempotent against a real database.
+  // The ledger's moveBalance, runIdempotent and the status machine against a real database.
+  'server/building-blocks/ledger/ledger.test.ts',
   'server/building-blocks/idempotency/*.test.ts',
   'server/building-blocks/order/*.test.ts',
   // Through the tRPC caller against a real database (and the in-process Toss sandbox).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canApply, MAX_BALANCE, MIN_BALANCE, refusalFor, requestIdSchema } from './balance-rules';
+import { requestIdSchema } from '../schemas/wallet.schemas';
+import { canApply, MAX_BALANCE, MIN_BALANCE, refusalFor } from './balance-rules';
 
 /**
  * The edges of the balance rules that balance-rules.test.ts leaves out: both ends of 0..100,000 from

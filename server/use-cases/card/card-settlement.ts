@@ -25,6 +25,9 @@ import type { PaymentDeps } from '../payment-deps';
 export const confirmIdempotencyKey = (orderId: string, attempt: number) => `confirm-${orderId}-${attempt}`;
 export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}`;
 
+/** A payment Toss has not settled yet: it may still be approved. */
+const STILL_OPEN = new Set(['READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT']);
+
 /** Asks Toss to confirm, with a new numbered Idempotency-Key. */
 export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
   const paymentKey = order.paymentKey as string;
@@ -43,7 +46,11 @@ export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promi
     // Typically our own earlier confirm, whose answer we never read: ask Toss what happened.
     const lookup = await deps.toss.getPayment(paymentKey, order.id);
     if (lookup.kind === 'ok' && isApprovalOf(lookup.body, order)) return approve(deps, order, lookup.body);
-    if (lookup.kind === 'unknown') return markInDoubt(deps.db, order, answer.code, answer.message);
+    // Still being processed at Toss (another confirm of ours in flight): it may yet be approved, so the
+    // order is never failed now; the janitor or the next confirm asks again.
+    const stillOpen = lookup.kind === 'ok' && STILL_OPEN.has(lookup.body.status);
+    if (lookup.kind === 'unknown' || stillOpen)
+      return markInDoubt(deps.db, order, answer.code, answer.message);
   }
   return markFailed(deps.db, order, answer.code, answer.message);
 }

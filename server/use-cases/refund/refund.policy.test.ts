@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CardSuite, cardSuite } from '../../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { injectFault, shopperApproves } from '../../test/sandbox';
-import { retryRefundsInDoubt } from './refund-order';
+import { retryRefundsInDoubt } from './refund-at-toss';
 
 /**
  * The refund policy's edges, as a learner and an admin meet them through payment.cancel: the learner's
