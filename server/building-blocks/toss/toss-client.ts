@@ -226,8 +226,9 @@ function noteExchange(
     orderId: exchange.orderId,
     idempotencyKey: exchange.idempotencyKey,
   };
-  if (result === 'ok') logger.info(line, 'toss exchange');
-  else logger.warn(line, 'toss exchange');
+  // A refusal (a declined card) is business as usual; an exchange without a clear answer is not.
+  if (result === 'unknown') logger.warn(line, 'toss exchange');
+  else logger.info(line, 'toss exchange');
 }
 
 function isTimeout(error: unknown): boolean {
