@@ -42,13 +42,14 @@ export default defineConfig({
       ],
     },
   },
+  // LOG_LEVEL=warn: a JSON line per request would bury Playwright's report; warnings and errors still show.
   webServer: [
     {
       command: 'npx tsx server/test/e2e-server.ts',
       url: `${baseURL}/api/health`,
       reuseExistingServer: false,
       timeout: 180_000,
-      env: { E2E_PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+      env: { E2E_PORT: String(port), NEXT_TELEMETRY_DISABLED: '1', LOG_LEVEL: 'warn' },
       stdout: 'pipe',
       stderr: 'pipe',
     },
@@ -58,7 +59,12 @@ export default defineConfig({
       url: `http://localhost:${realPort}/api/health`,
       reuseExistingServer: false,
       timeout: 180_000,
-      env: { E2E_MODE: 'toss-test', E2E_REAL_PORT: String(realPort), NEXT_TELEMETRY_DISABLED: '1' },
+      env: {
+        E2E_MODE: 'toss-test',
+        E2E_REAL_PORT: String(realPort),
+        NEXT_TELEMETRY_DISABLED: '1',
+        LOG_LEVEL: 'warn',
+      },
       stdout: 'pipe',
       stderr: 'pipe',
     },

@@ -75,6 +75,12 @@ function load() {
        */
       TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
       AUTH_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(100),
+      /** Bearer token of /api/metrics (Prometheus); unset, the endpoint does not exist (404). */
+      METRICS_TOKEN: z
+        .string()
+        .min(32, 'must be at least 32 characters')
+        .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in a header)')
+        .optional(),
       /** Gone: admins are granted with `npm run admin -- grant EMAIL`. Still set, the app refuses to start. */
       ADMIN_EMAILS: z
         .undefined({

@@ -24,6 +24,7 @@ export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null
     toss: appTossClient(db(), toss),
     mode: toss.mode,
     trustProxyHops: config.TRUST_PROXY_HOPS,
+    metricsToken: config.METRICS_TOKEN,
     ...paymentTimeouts(toss),
     sandbox,
   };

@@ -1,6 +1,13 @@
 import PgBoss from 'pg-boss';
 import { raiseAlert } from '../building-blocks/alert/operator-alert.repository';
 import type { Db } from '../building-blocks/db/client';
+import { withLogScope } from '../building-blocks/log';
+import {
+  invariantViolations,
+  janitorFailures,
+  janitorRecoveries,
+  janitorRuns,
+} from '../building-blocks/metrics';
 import { findOrder } from '../building-blocks/order/order.repository';
 import type { TossClient } from '../building-blocks/toss/toss-client';
 import { checkInvariants } from '../use-cases/admin/invariants';
@@ -38,6 +45,17 @@ export interface RecoveryWorker {
   stop: () => Promise<void>;
 }
 
+/** Counts a run of one of the janitor's tasks, and its failure (a throw, passed on) for the metrics. */
+async function counted<T>(task: 'sweep' | 'recover_order' | 'invariant_check', run: () => Promise<T>) {
+  janitorRuns.inc({ task });
+  try {
+    return await run();
+  } catch (error) {
+    janitorFailures.inc({ task });
+    throw error;
+  }
+}
+
 export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promise<RecoveryWorker> {
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
@@ -68,7 +86,10 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
     async ([job]) => {
       if (!job) return;
       const { orderId } = job.data;
-      const outcome = await recoverOrder(deps, orderId);
+      const outcome = await withLogScope({ orderId }, () =>
+        counted('recover_order', () => recoverOrder(deps, orderId)),
+      );
+      janitorRecoveries.inc({ outcome });
       if (outcome !== 'still-unknown') {
         if (outcome === 'settled') options.log(`recovered order ${orderId}`);
         return;
@@ -89,12 +110,13 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
   const enqueue = async (orderId: string) => {
     await boss.send(RECOVERY_QUEUE, { orderId }, { singletonKey: orderId });
   };
-  const sweep = async () => {
-    for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
-      await enqueue(orderId);
-    await retryRefundsInDoubt(deps, { staleMs: options.staleConfirmingMs, giveUpMs: options.giveUpMs });
-    await processPendingDeliveries(deps);
-  };
+  const sweep = () =>
+    counted('sweep', async () => {
+      for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
+        await enqueue(orderId);
+      await retryRefundsInDoubt(deps, { staleMs: options.staleConfirmingMs, giveUpMs: options.giveUpMs });
+      await processPendingDeliveries(deps);
+    });
   let sweeping = false;
   const timer = setInterval(() => {
     if (sweeping) return;
@@ -108,8 +130,9 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
   await sweep();
 
   const invariantTimer = setInterval(() => {
-    checkInvariants(options.db)
+    counted('invariant_check', () => checkInvariants(options.db))
       .then((violations) => {
+        invariantViolations.set(violations.length);
         for (const v of violations) options.log(`INVARIANT VIOLATED ${v.rule} ${v.subject}: ${v.detail}`);
       })
       .catch((error) => options.log(`invariant check failed: ${String(error)}`));

@@ -31,6 +31,8 @@ export interface TestServerOptions {
   auth?: AuthConfig;
   /** Proxies in front (TRUST_PROXY_HOPS): the client address comes from X-Forwarded-For. */
   trustProxyHops?: number;
+  /** METRICS_TOKEN: /api/metrics answers only with it (404 without). */
+  metricsToken?: string;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       },
       mode: options.sandbox === false ? 'live' : 'sandbox',
       trustProxyHops: options.trustProxyHops ?? 0,
+      metricsToken: options.metricsToken,
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
       sandbox,

@@ -17,6 +17,8 @@ export default defineConfig({
       NODE_ENV: 'test',
       // Tests run against the offline Toss sandbox; CLIs they spawn inherit it.
       TOSS_SANDBOX: 'on',
+      // One JSON line per request would bury the test report; tests that read the log capture it.
+      LOG_LEVEL: 'warn',
     },
     // Only with --coverage (npm run test:coverage). Code that runs only in child processes (the CLIs,
     // the servers the crash and multi-instance tests start) is not counted.

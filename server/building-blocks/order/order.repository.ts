@@ -1,5 +1,5 @@
 import type { DbOrTx, Tx } from '../db/client';
-import { type OrderStatus, Prisma } from '../db/generated/client';
+import { OrderStatus, Prisma } from '../db/generated/client';
 import { DomainError } from '../errors/domain-error';
 
 export const orderSelect = {
@@ -95,4 +95,25 @@ export async function findOrdersNeedingRecovery(db: DbOrTx, staleBefore: Date, l
     select: { id: true },
   });
   return rows.map((r) => r.id);
+}
+
+/** How many orders are in each status, every status named (0 when none): for the metrics. */
+export async function countOrdersByStatus(db: DbOrTx): Promise<Record<OrderStatus, number>> {
+  const counts = Object.fromEntries(Object.values(OrderStatus).map((status) => [status, 0])) as Record<
+    OrderStatus,
+    number
+  >;
+  const groups = await db.order.groupBy({ by: ['status'], _count: { _all: true } });
+  for (const group of groups) counts[group.status] = group._count._all;
+  return counts;
+}
+
+/** Orders in doubt (IN_DOUBT): how many, and when the oldest of them was created. */
+export async function ordersInDoubt(db: DbOrTx): Promise<{ count: number; oldestCreatedAt: Date | null }> {
+  const found = await db.order.aggregate({
+    where: { status: 'IN_DOUBT' },
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
+  return { count: found._count._all, oldestCreatedAt: found._min.createdAt };
 }

@@ -1,5 +1,5 @@
 import type { DbOrTx, Tx } from '../db/client';
-import type { Prisma } from '../db/generated/client';
+import { type Prisma, RefundStatus } from '../db/generated/client';
 
 /** Refunds' SQL: reserving an amount on the order, recording refunds and their outcome, cancels made at Toss. */
 
@@ -131,4 +131,27 @@ export async function claimCancelMadeAtToss(
     select: { id: true, requestId: true },
   });
   return rows[0] ?? null;
+}
+
+/** How many refunds are in each status and their won, every status named (0 when none): for the metrics. */
+export async function refundTotalsByStatus(
+  db: DbOrTx,
+): Promise<Record<RefundStatus, { count: number; amount: number }>> {
+  const totals = Object.fromEntries(
+    Object.values(RefundStatus).map((status) => [status, { count: 0, amount: 0 }]),
+  ) as Record<RefundStatus, { count: number; amount: number }>;
+  const groups = await db.refund.groupBy({ by: ['status'], _count: { _all: true }, _sum: { amount: true } });
+  for (const group of groups)
+    totals[group.status] = { count: group._count._all, amount: group._sum.amount ?? 0 };
+  return totals;
+}
+
+/** Refunds in doubt (IN_DOUBT: Toss did not answer the cancel): how many, and when the oldest was asked. */
+export async function refundsInDoubt(db: DbOrTx): Promise<{ count: number; oldestCreatedAt: Date | null }> {
+  const found = await db.refund.aggregate({
+    where: { status: 'IN_DOUBT' },
+    _count: { _all: true },
+    _min: { createdAt: true },
+  });
+  return { count: found._count._all, oldestCreatedAt: found._min.createdAt };
 }

@@ -1,3 +1,5 @@
+import { addToLogScope, logger } from '../log';
+import { secondsSince, tossRequestDuration, tossRequests } from '../metrics';
 import {
   type TossPayment,
   type TossResult,
@@ -62,9 +64,16 @@ export function createTossClient(options: TossClientOptions) {
     exchange: TossExchangeStart,
     extraHeaders: Record<string, string> = {},
   ): Promise<TossResult<TossPayment | unknown>> {
+    addToLogScope({ orderId: exchange.orderId });
     const recordId = await options.recorder?.start(exchange);
-    const finish = (outcome: { status?: number; code?: string; body?: unknown; error?: string }) =>
-      recordId ? options.recorder?.finish(recordId, outcome) : undefined;
+    const startedAt = performance.now();
+    const finish = (
+      result: TossResult<unknown>['kind'],
+      outcome: { status?: number; code?: string; body?: unknown; error?: string },
+    ) => {
+      noteExchange(exchange, result, outcome, startedAt);
+      return recordId ? options.recorder?.finish(recordId, outcome) : undefined;
+    };
 
     const headers: Record<string, string> = {
       authorization: basicAuth(options.secretKey),
@@ -86,7 +95,7 @@ export function createTossClient(options: TossClientOptions) {
       text = await response.text();
     } catch (error) {
       const reason = isTimeout(error) ? 'timeout' : `network: ${networkCause(error)}`;
-      await finish({ error: reason });
+      await finish('unknown', { error: reason });
       return { kind: 'unknown', reason };
     }
 
@@ -98,16 +107,17 @@ export function createTossClient(options: TossClientOptions) {
     }
 
     if (status >= 200 && status < 300) {
-      await finish({ status, body });
+      await finish('ok', { status, body });
       return { kind: 'ok', status, body };
     }
     const error = tossErrorSchema.safeParse(body);
     const code = error.success ? error.data.code : `HTTP_${status}`;
     const message = error.success ? error.data.message : `Toss answered ${status}`;
-    await finish({ status, code, body });
     if (status >= 500 || status === 409 || TRANSIENT_TOSS_CODES.has(code)) {
+      await finish('unknown', { status, code, body });
       return { kind: 'unknown', reason: `status ${status} ${code}`, status, code, message };
     }
+    await finish('refused', { status, code, body });
     return { kind: 'refused', status, code, message };
   }
 
@@ -188,6 +198,37 @@ export function createTossClient(options: TossClientOptions) {
       return call({ operation: 'transactions', httpMethod: 'GET', path: `/v1/transactions?${query}` });
     },
   };
+}
+
+/**
+ * One log line and the metrics per exchange: what was asked and what came back, never the secret key,
+ * the Authorization header or a body (a confirm's body is the amount; a payment's may hold card data).
+ */
+function noteExchange(
+  exchange: TossExchangeStart,
+  result: TossResult<unknown>['kind'],
+  outcome: { status?: number; code?: string; error?: string },
+  startedAt: number,
+) {
+  const seconds = secondsSince(startedAt);
+  tossRequests.inc({ operation: exchange.operation, result });
+  tossRequestDuration.observe({ operation: exchange.operation }, seconds);
+  const line = {
+    event: 'toss_exchange',
+    operation: exchange.operation,
+    method: exchange.httpMethod,
+    path: exchange.path.split('?')[0],
+    status: outcome.status,
+    code: outcome.code,
+    error: outcome.error,
+    result,
+    durationMs: Math.round(seconds * 1000),
+    orderId: exchange.orderId,
+    idempotencyKey: exchange.idempotencyKey,
+  };
+  // A refusal (a declined card) is business as usual; an exchange without a clear answer is not.
+  if (result === 'unknown') logger.warn(line, 'toss exchange');
+  else logger.info(line, 'toss exchange');
 }
 
 function isTimeout(error: unknown): boolean {

@@ -48,3 +48,15 @@ export async function findUnprocessedDeliveries(db: DbOrTx, receivedBefore: Date
   });
   return rows.map((r) => r.id);
 }
+
+/** Deliveries not yet acted on: how many, and when the oldest was received. */
+export async function unprocessedDeliveries(
+  db: DbOrTx,
+): Promise<{ count: number; oldestReceivedAt: Date | null }> {
+  const found = await db.webhookDelivery.aggregate({
+    where: { processedAt: null },
+    _count: { _all: true },
+    _min: { receivedAt: true },
+  });
+  return { count: found._count._all, oldestReceivedAt: found._min.receivedAt };
+}

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import next from 'next';
 import { db } from '../../building-blocks/db/client';
 import { env } from '../../building-blocks/env';
+import { logger } from '../../building-blocks/log';
 import { type TossConfig, tossConfig } from '../../building-blocks/toss/toss-config';
 import { apiDepsFromEnv } from '../app-deps';
 import { createApiHandler } from '../http/api';
@@ -94,7 +95,7 @@ try {
     intervalMs: config.RECOVERY_INTERVAL_MS,
     giveUpMs: config.RECOVERY_GIVE_UP_MS,
     staleConfirmingMs: apiDeps.staleConfirmingMs,
-    log,
+    log: (line) => logger.info({ event: 'janitor' }, line),
   });
 } catch (error) {
   // Serving without the janitor would leave payments in doubt unsettled: stop, and let the

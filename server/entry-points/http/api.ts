@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../../building-blocks/db/client';
 import { errorField, logger } from '../../building-blocks/log';
+import { webhookLag } from '../../building-blocks/metrics';
 import type { TossClient } from '../../building-blocks/toss/toss-client';
 import { SANDBOX_WIDGET_SCRIPT, type TossMode } from '../../building-blocks/toss/toss-config';
+import { findDelivery } from '../../building-blocks/webhook/webhook-delivery.repository';
 import type { AuthConfig } from '../../use-cases/auth/auth.service';
 import { processDelivery } from '../../use-cases/webhook/process-webhook';
 import { MAX_BATCH_CALLS } from '../trpc/batch-limit';
 import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
 import { checkHealth } from './health';
+import { serveMetrics } from './metrics-endpoint';
 import { BodyRefused, checkJsonText, readBody } from './request-body';
 import { cameOverHttps } from './security-headers';
 import { receiveTossWebhook } from './toss-webhook-receiver';
@@ -44,6 +47,8 @@ export interface ApiDeps {
   mode: TossMode;
   /** Proxies of ours in front of the app (TRUST_PROXY_HOPS): where the client address is read. */
   trustProxyHops?: number;
+  /** The bearer token of /api/metrics (METRICS_TOKEN); without it the path answers 404. */
+  metricsToken?: string;
 }
 
 /**
@@ -93,6 +98,7 @@ async function route(
     const health = await checkHealth(deps.db);
     return json(health.status === 'ok' ? 200 : 503, { ...health, mode: deps.mode });
   }
+  if (pathname === '/api/metrics') return serveMetrics(deps.db, deps.metricsToken, req);
   if (pathname === TRPC_ENDPOINT || pathname.startsWith(`${TRPC_ENDPOINT}/`)) {
     const batch = url.searchParams.get('batch') === '1';
     const calls = batch ? pathname.slice(TRPC_ENDPOINT.length + 1).split(',').length : 1;
@@ -150,14 +156,25 @@ async function receiveWebhook(deps: ApiDeps, request: Request): Promise<Response
       waitForConfirmMs: 0,
       staleConfirmingMs: deps.staleConfirmingMs,
     };
-    void processDelivery(processing, received.deliveryId).catch((error) =>
-      logger.error(
-        { err: errorField(error), deliveryId: received.deliveryId },
-        'webhook processing failed; the janitor retries it',
-      ),
+    const deliveryId = received.deliveryId;
+    void processDelivery(processing, deliveryId).then(
+      () => observeWebhookLag(deps.db, deliveryId).catch(() => {}), // a metric is never worth an error
+      (error) =>
+        logger.error(
+          { err: errorField(error), deliveryId },
+          'webhook processing failed; the janitor retries it',
+        ),
     );
   }
   return json(received.status, received.body);
+}
+
+/** Receipt to action, for a delivery acted on now (one left for the janitor shows in the backlog gauges). */
+async function observeWebhookLag(db: Db, deliveryId: string) {
+  const delivery = await findDelivery(db, deliveryId);
+  if (delivery?.processedAt) {
+    webhookLag.observe(Math.max(0, delivery.processedAt.getTime() - delivery.receivedAt.getTime()) / 1000);
+  }
 }
 
 /** The request as a fetch Request with its body read (within `limit`) and checked; or the refusal. */

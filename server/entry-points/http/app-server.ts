@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errorField, logger, withRequestId } from '../../building-blocks/log';
+import { errorField, type LogScope, logger, withLogScope } from '../../building-blocks/log';
 import { type createApiHandler, isApiPath, requestUrl } from './api';
 import {
   API_POLICY,
@@ -23,6 +23,24 @@ export interface AppServerOptions {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,100}$/;
 
 /**
+ * One line per request, written when its connection is done with it: the path without its query (which
+ * may hold a paymentKey or a tRPC input), the status, the time taken, and from the scope the request id
+ * and, once known, the user and the order. Next.js's static files are only written at debug level.
+ */
+function logRequest(req: IncomingMessage, res: ServerResponse, startedAt: number) {
+  const line = {
+    event: 'request',
+    method: req.method,
+    path: requestUrl(req).pathname,
+    status: res.statusCode,
+    durationMs: Math.round(performance.now() - startedAt),
+    ...(res.writableFinished ? {} : { aborted: true }),
+  };
+  if (line.path.startsWith('/_next/')) logger.debug(line, 'request');
+  else logger.info(line, 'request');
+}
+
+/**
  * The one HTTP server of the app: every request gets an id (`x-request-id`, echoed from a proxy when it
  * sent a sane one) carried by every log line written while serving it, and the security headers; then
  * /api goes to our own layer (server/entry-points/http/api.ts) and everything else to Next.js.
@@ -32,7 +50,10 @@ export function createAppServer(options: AppServerOptions): http.Server {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('x-request-id', requestId);
-    void withRequestId(requestId, () => serve(options, req, res));
+    const scope: LogScope = { requestId };
+    const startedAt = performance.now();
+    res.once('close', () => withLogScope(scope, () => logRequest(req, res, startedAt)));
+    void withLogScope(scope, () => serve(options, req, res));
   });
   if (options.upgrade) server.on('upgrade', options.upgrade);
   // Slow-loris bounds: a client gets 30 s to send its headers and 60 s for the whole request.

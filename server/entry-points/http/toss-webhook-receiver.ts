@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../building-blocks/db/client';
+import { addToLogScope } from '../../building-blocks/log';
+import { webhookDeliveries, webhookEventLabel } from '../../building-blocks/metrics';
 import { recordDelivery } from '../../building-blocks/webhook/webhook-delivery.repository';
 
 /**
@@ -25,6 +27,15 @@ const payloadSchema = z
   .passthrough();
 
 export async function receiveTossWebhook(db: Db, req: Request) {
+  const received = await receive(db, req);
+  webhookDeliveries.inc({
+    event_type: webhookEventLabel(received.eventType),
+    result: received.status !== 200 ? 'refused' : received.body.duplicate ? 'duplicate' : 'recorded',
+  });
+  return received;
+}
+
+async function receive(db: Db, req: Request) {
   const text = await req.text();
   let json: unknown;
   try {
@@ -46,6 +57,7 @@ export async function receiveTossWebhook(db: Db, req: Request) {
   const eventType = payload.eventType ?? (payload.status ? 'DEPOSIT_CALLBACK' : 'UNKNOWN');
   const rawOrderId = payload.data?.orderId ?? payload.orderId ?? null;
   const orderId = rawOrderId && /^[A-Za-z0-9_=-]{1,64}$/.test(rawOrderId) ? rawOrderId : null;
+  addToLogScope({ orderId: orderId ?? undefined });
 
   const delivery = await recordDelivery(db, {
     transmissionId: transmissionId.slice(0, 200),
@@ -53,5 +65,10 @@ export async function receiveTossWebhook(db: Db, req: Request) {
     orderId,
     payload: json as object,
   });
-  return { status: 200, body: { received: true, duplicate: !delivery }, deliveryId: delivery?.id } as const;
+  return {
+    status: 200,
+    body: { received: true, duplicate: !delivery },
+    deliveryId: delivery?.id,
+    eventType,
+  } as const;
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../building-blocks/db/client';
+import { addToLogScope } from '../../building-blocks/log';
 import { createTossClient, type TossClient } from '../../building-blocks/toss/toss-client';
 import { type AuthConfig, type AuthUser, authenticate } from '../../use-cases/auth/auth.service';
 
@@ -104,6 +105,7 @@ export async function createRequestContext(
   const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   const token = bearer ?? cookie;
   const session = token ? await authenticate(opts.db, opts.auth, token) : null;
+  if (session) addToLogScope({ userId: session.user.id });
   const secure = cookieCanBeSecure(req) ? '; Secure' : '';
   const clearCookie = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure}`;
   // A cookie that no longer verifies (expired, signed out, tampered) is cleared; user procedures

@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { listOpenAlerts } from '../../../building-blocks/alert/operator-alert.repository';
+import {
+  lastReconciliation,
+  reconciliationDifferences,
+  reconciliationRuns,
+} from '../../../building-blocks/metrics';
 import { checkInvariants } from '../../../use-cases/admin/invariants';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
@@ -7,6 +12,7 @@ import { settlementReport } from '../../../use-cases/admin/settlement';
 import { adminProcedure, router } from '../init';
 
 const side = z.object({ approved: z.number().int(), canceled: z.number().int() }).nullable();
+const differenceKind = z.enum(['MISSING_LOCAL', 'MISSING_AT_TOSS', 'AMOUNT_MISMATCH', 'STATUS_MISMATCH']);
 
 export const adminRouter = router({
   /** Our card payments and refunds against Toss's transactions for the days given. */
@@ -16,7 +22,7 @@ export const adminRouter = router({
       z.object({
         differences: z.array(
           z.object({
-            kind: z.enum(['MISSING_LOCAL', 'MISSING_AT_TOSS', 'AMOUNT_MISMATCH', 'STATUS_MISMATCH']),
+            kind: differenceKind,
             orderId: z.string().nullable(),
             paymentKey: z.string(),
             ours: side,
@@ -25,9 +31,15 @@ export const adminRouter = router({
         ),
       }),
     )
-    .query(async ({ ctx, input }) => ({
-      differences: await reconcile({ db: ctx.db, toss: ctx.toss }, input),
-    })),
+    .query(async ({ ctx, input }) => {
+      const differences = await reconcile({ db: ctx.db, toss: ctx.toss }, input);
+      reconciliationRuns.inc();
+      lastReconciliation.setToCurrentTime();
+      for (const kind of differenceKind.options) {
+        reconciliationDifferences.set({ kind }, differences.filter((d) => d.kind === kind).length);
+      }
+      return { differences };
+    }),
 
   /** The books' own rules: wallet = ledger, one payment and one effect per order, no requestId twice. */
   invariants: adminProcedure
