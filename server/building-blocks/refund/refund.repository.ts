@@ -132,3 +132,21 @@ export async function claimCancelMadeAtToss(
   });
   return rows[0] ?? null;
 }
+
+/** An order's refunds, oldest first, as the learner may see them. */
+export function findRefundsOfOrder(db: DbOrTx, orderId: string) {
+  return db.refund.findMany({
+    where: { orderId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      amount: true,
+      status: true,
+      destination: true,
+      reason: true,
+      requestedBy: true,
+      createdAt: true,
+      updatedAt: true,
+    },
+  });
+}
