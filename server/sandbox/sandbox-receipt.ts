@@ -40,7 +40,7 @@ export async function receiptPage(db: SandboxDb, paymentKey: string): Promise<Re
     rows.push(['취소', `${won(cancel.cancelAmount)} · ${cancel.canceledAt} · ${cancel.cancelReason}`]);
   }
   if (payment.balanceAmount !== payment.totalAmount) rows.push(['남은 금액', won(payment.balanceAmount)]);
-  const list = rows.map(([term, value]) => `<dt>${escape(term)}</dt><dd>${escape(value)}</dd>`).join('');
+  const list = rows.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('');
   return html(
     200,
     `카드 영수증 · ${payment.orderName}`,
@@ -49,7 +49,7 @@ export async function receiptPage(db: SandboxDb, paymentKey: string): Promise<Re
 }
 
 function html(status: number, title: string, body: string): Response {
-  const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body><main><h1>${escape(title)}</h1>${body}</main></body></html>`;
+  const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
   return new Response(page, {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
@@ -64,6 +64,6 @@ function koreanTime(date: Date) {
   return date.toLocaleString('ko-KR', { timeZone: 'Asia/Seoul', dateStyle: 'long', timeStyle: 'medium' });
 }
 
-function escape(text: string) {
+function escapeHtml(text: string) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -8,7 +8,6 @@ import { moveBalance } from '../../building-blocks/ledger/ledger';
 import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import { REFUNDABLE_STATUSES } from '../../building-blocks/order/order-status';
 import { bookRefundDone } from '../../building-blocks/refund/book-refund';
-import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import { takeChargeBack } from '../../building-blocks/refund/charge-back';
 import {
   findRefund,
@@ -18,6 +17,7 @@ import {
   reserveRefund,
   updateRefund,
 } from '../../building-blocks/refund/refund.repository';
+import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import { recoverOrder } from '../card/recover-order';
 import { toOrderView } from '../orders/own-orders';
 import type { RecoveryDeps } from '../payment-deps';
