@@ -40,7 +40,9 @@ export async function receiptPage(db: SandboxDb, paymentKey: string): Promise<Re
     rows.push(['취소', `${won(cancel.cancelAmount)} · ${cancel.canceledAt} · ${cancel.cancelReason}`]);
   }
   if (payment.balanceAmount !== payment.totalAmount) rows.push(['남은 금액', won(payment.balanceAmount)]);
-  const list = rows.map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('');
+  const list = rows
+    .map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`)
+    .join('');
   return html(
     200,
     `카드 영수증 · ${payment.orderName}`,
