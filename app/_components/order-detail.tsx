@@ -59,9 +59,11 @@ export function OrderDetail({ orderId }: { orderId: string }) {
   return (
     <>
       <h1>{order.orderName}</h1>
-      <section className="card" aria-label="주문 상태" role={unsettled ? 'status' : undefined}>
-        <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
-        <p>{outcome.text}</p>
+      <section className="card" aria-label="주문 상태">
+        <div role="status">
+          <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
+          <p>{outcome.text}</p>
+        </div>
         {unsettled && (
           <p className="row">
             <button

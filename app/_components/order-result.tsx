@@ -45,9 +45,11 @@ export function OrderResult({ order, balance }: { order: OrderLike; balance: num
   const outcome = orderOutcome(order);
   const pending = outcome.tone === 'pending';
   return (
-    <section className="card" aria-label="결제 결과" role={pending ? 'status' : 'alert'}>
-      <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
-      <p>{outcome.text}</p>
+    <section className="card" aria-label="결제 결과">
+      <div role={pending ? 'status' : 'alert'}>
+        <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
+        <p>{outcome.text}</p>
+      </div>
       <p className="row">
         {orderLink}
         <Link href="/orders">내 결제 내역</Link>

@@ -48,9 +48,11 @@ export function PaymentFailure() {
     return (
       <>
         <h1>결제 결과</h1>
-        <section className="card" aria-label="결제 결과" role="status">
-          <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
-          <p>{outcome.text}</p>
+        <section className="card" aria-label="결제 결과">
+          <div role="status">
+            <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
+            <p>{outcome.text}</p>
+          </div>
           <div className="row">
             <Link href={`/orders/${order.orderId}`}>주문 상세 보기</Link>
             <Link href="/">강의 목록으로</Link>

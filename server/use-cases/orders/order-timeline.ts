@@ -36,6 +36,7 @@ export async function orderTimeline(db: Db, userId: string, orderId: string) {
   const { card, receiptUrl } =
     order.method === 'CARD' ? paymentDetails(payment?.tossPayment) : { card: null, receiptUrl: null };
 
+  const approvedAt = order.approvedAt && order.method ? approvalTime(order, exchanges) : null;
   const events: TimelineEvent[] = [event('CREATED', order.createdAt)];
   let confirms = 0;
   for (const exchange of exchanges) {
@@ -46,14 +47,15 @@ export async function orderTimeline(db: Db, userId: string, orderId: string) {
       confirms += 1;
       events.push({ ...event('CONFIRM_SENT', at), attempt: confirms, outcome, code });
       if (outcome === 'NO_ANSWER') events.push(event('IN_DOUBT', exchange.finishedAt ?? at));
-    } else if (exchange.operation === 'get') {
+    } else if (exchange.operation === 'get' && !(approvedAt && at > approvedAt)) {
+      // Checks once approved (webhooks re-reading the payment for cancels) change nothing to tell.
       events.push({ ...event('CHECKED_WITH_TOSS', at), outcome, code });
     } else if (exchange.operation === 'cancel' && exchange.idempotencyKey?.startsWith('auto-cancel-')) {
       events.push({ ...event('AUTO_CANCEL_SENT', at), outcome, code });
     }
     // Refunds' cancels are told by the refunds themselves, below.
   }
-  if (order.approvedAt && order.method) events.push(event('APPROVED', approvalTime(order, exchanges)));
+  if (approvedAt) events.push(event('APPROVED', approvedAt));
   if (order.status === 'FAILED')
     events.push({ ...event('FAILED', order.updatedAt), code: order.failureCode });
   if (order.status === 'IN_DOUBT' && events.at(-1)?.kind !== 'IN_DOUBT')
