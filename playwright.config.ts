@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
@@ -12,6 +13,9 @@ if (!existsSync(chromium)) {
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://localhost:${port}`;
 const realPort = Number(process.env.E2E_REAL_PORT ?? 3211);
+// The sandbox's fault-injection secret for this run, shared by the server and the tests (e2e/helpers.ts):
+// set once here, in the runner, whose environment the workers and the web servers inherit.
+process.env.E2E_SANDBOX_CONTROL_SECRET ??= randomBytes(32).toString('base64url');
 
 /**
  * End-to-end tests in a real Chromium (Debian's package: Playwright's own browser download cannot work

@@ -32,3 +32,19 @@ export async function signInInBrowser(page: Page, account: { email: string; pass
   await page.getByRole('button', { name: '로그인' }).click();
   await expect(page).toHaveURL(/\/wallet$/);
 }
+
+/** Makes the sandbox answer every request about `orderId` with a 500 until the faults are cleared. */
+export async function failTossFor(page: Page, orderId: string) {
+  const response = await page.request.post('/api/toss-sandbox/v1/sandbox/faults', {
+    headers: { authorization: `Bearer ${process.env.E2E_SANDBOX_CONTROL_SECRET}` },
+    data: { match: { orderId }, action: 'error', status: 500 },
+  });
+  expect(response.ok()).toBe(true);
+}
+
+/** Clears the sandbox's faults (every one: only e2e/orders.spec.ts injects them). */
+export async function clearTossFaults(page: Page) {
+  await page.request.delete('/api/toss-sandbox/v1/sandbox/faults', {
+    headers: { authorization: `Bearer ${process.env.E2E_SANDBOX_CONTROL_SECRET}` },
+  });
+}

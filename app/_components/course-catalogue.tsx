@@ -28,6 +28,14 @@ export function CourseCatalogue() {
               <span className="badge">수강 중</span>
               <BalancePurchaseResult courseId={course.id} />
             </>
+          ) : course.paymentInProgress ? (
+            <div>
+              <span className="badge pending">결제 확인 중</span>
+              <p className="muted">
+                결제 결과를 확인하고 있어요. 확인이 끝날 때까지 다시 구매할 수 없어요.{' '}
+                <Link href="/orders">내 결제 내역</Link>
+              </p>
+            </div>
           ) : !me.data ? (
             <Link href="/sign-in">로그인하고 구매하기</Link>
           ) : (

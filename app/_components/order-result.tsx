@@ -1,15 +1,24 @@
 import Link from 'next/link';
 import { won } from '../_lib/format';
+import { orderOutcome } from '../_lib/order-words';
 
 interface OrderLike {
+  orderId: string;
   type: 'COURSE' | 'CHARGE';
-  status: string;
+  status: Parameters<typeof orderOutcome>[0]['status'];
   amount: number;
   orderName: string;
+  refundedAmount: number;
+  failureCode: string | null;
 }
 
-/** What a confirmed (or still uncertain) card payment means for the learner. */
+/**
+ * What a card payment came to, for the learner, whatever became of it since: the success page may be
+ * opened again long after (refunded, cancelled, failed, approved in another tab), and must never claim
+ * something that is no longer true.
+ */
 export function OrderResult({ order, balance }: { order: OrderLike; balance: number }) {
+  const orderLink = <Link href={`/orders/${order.orderId}`}>주문 상세 보기</Link>;
   if (order.status === 'APPROVED') {
     return (
       <section className="card" aria-label="결제 결과">
@@ -28,30 +37,23 @@ export function OrderResult({ order, balance }: { order: OrderLike; balance: num
         <p className="row">
           <Link href="/">강의 목록</Link>
           <Link href="/wallet">내 지갑</Link>
+          {orderLink}
         </p>
       </section>
     );
   }
-  if (order.status === 'CANCELED' || order.status === 'CANCEL_PENDING') {
-    return (
-      <section className="card" role="alert">
-        <h2 style={{ marginTop: 0 }}>결제를 취소했습니다</h2>
-        <p>
-          {order.type === 'CHARGE'
-            ? '그 사이 잔액이 늘어 충전하면 100,000원 한도를 넘게 되어, 카드 결제를 자동으로 취소했습니다.'
-            : '이미 수강 중인 강의라 카드 결제를 자동으로 취소했습니다.'}{' '}
-          {order.status === 'CANCEL_PENDING' ? '취소를 처리하고 있습니다.' : '청구된 금액은 없습니다.'}
-        </p>
-        <Link href="/wallet">내 지갑</Link>
-      </section>
-    );
-  }
+  const outcome = orderOutcome(order);
+  const pending = outcome.tone === 'pending';
   return (
-    <section className="card" role="status">
-      <h2 style={{ marginTop: 0 }}>결제를 확인하고 있습니다</h2>
-      <p>
-        토스페이먼츠의 응답이 늦어지고 있습니다. 결제가 확인되면 자동으로 반영되며, 확인되지 않은 결제는
-        청구되지 않습니다. 잠시 후 다시 확인해 주세요.
+    <section className="card" aria-label="결제 결과">
+      <div role={pending ? 'status' : 'alert'}>
+        <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
+        <p>{outcome.text}</p>
+      </div>
+      <p className="row">
+        {orderLink}
+        <Link href="/orders">내 결제 내역</Link>
+        <Link href="/wallet">내 지갑</Link>
       </p>
     </section>
   );

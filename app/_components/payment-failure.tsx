@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import { errorMessage } from '../_lib/error-message';
+import { orderOutcome } from '../_lib/order-words';
 import { tossMessage } from '../_lib/toss-messages';
 import { useTRPC } from '../_lib/trpc';
 
@@ -40,21 +41,45 @@ export function PaymentFailure() {
     else retry.mutate({ type: 'CHARGE', amount: order.amount });
   }
 
+  // The fail URL may be opened again after the order went on (paid in another tab, refunded...): then
+  // say what became of it, not what the URL says.
+  if (order && order.status !== 'FAILED' && order.status !== 'CREATED') {
+    const outcome = orderOutcome(order);
+    return (
+      <>
+        <h1>결제 결과</h1>
+        <section className="card" aria-label="결제 결과">
+          <div role="status">
+            <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
+            <p>{outcome.text}</p>
+          </div>
+          <div className="row">
+            <Link href={`/orders/${order.orderId}`}>주문 상세 보기</Link>
+            <Link href="/">강의 목록으로</Link>
+          </div>
+        </section>
+      </>
+    );
+  }
+
   return (
-    <section className="card" role="alert">
-      <p>{tossMessage(code, message)}</p>
-      {code && <p className="muted">오류 코드: {code}</p>}
-      {retry.isError && <p className="error">{errorMessage(retry.error)}</p>}
-      <div className="row">
-        {order ? (
-          <button type="button" onClick={tryAgain} disabled={retry.isPending}>
-            다시 결제하기
-          </button>
-        ) : (
-          <Link href="/wallet">지갑에서 다시 시도</Link>
-        )}
-        <Link href="/">강의 목록으로</Link>
-      </div>
-    </section>
+    <>
+      <h1>결제 실패</h1>
+      <section className="card" role="alert">
+        <p>{tossMessage(code, message)}</p>
+        {code && <p className="muted">오류 코드: {code}</p>}
+        {retry.isError && <p className="error">{errorMessage(retry.error)}</p>}
+        <div className="row">
+          {order ? (
+            <button type="button" onClick={tryAgain} disabled={retry.isPending}>
+              다시 결제하기
+            </button>
+          ) : (
+            <Link href="/wallet">지갑에서 다시 시도</Link>
+          )}
+          <Link href="/">강의 목록으로</Link>
+        </div>
+      </section>
+    </>
   );
 }

@@ -26,6 +26,7 @@ export function SiteHeader() {
           <strong>강의 목록</strong>
         </Link>
         <Link href="/wallet">내 지갑</Link>
+        {me.data && <Link href="/orders">내 결제 내역</Link>}
         {me.data?.isAdmin && <Link href="/admin">관리자</Link>}
         <span className="spacer" />
         {me.data ? (

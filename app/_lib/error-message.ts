@@ -22,6 +22,8 @@ const MESSAGES = {
   TOO_MANY_ATTEMPTS: '시도가 너무 많습니다. 잠시 후에 다시 시도해 주세요.',
   TEST_CHARGE_DISABLED: '테스트 충전은 샌드박스 모드에서만 쓸 수 있습니다. 카드로 충전해 주세요.',
   ORDER_NOT_FOUND: '주문을 찾을 수 없습니다.',
+  PAYMENT_IN_PROGRESS:
+    '이 강의의 결제를 아직 확인하고 있어요. 확인이 끝나면 다시 시도해 주세요. 내 결제 내역에서 상태를 볼 수 있어요.',
   ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아닙니다.',
   AMOUNT_MISMATCH: '결제 금액이 주문 금액과 다릅니다. 결제를 진행하지 않았으며 청구된 금액은 없습니다.',
   PAYMENT_FAILED: '결제가 승인되지 않았습니다.',

@@ -1,5 +1,8 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ConfirmPayment } from '../_components/confirm-payment';
+
+export const metadata: Metadata = { title: '결제 확인 · 강의 결제' };
 
 export default function SuccessPage() {
   return (

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tossError } from './sandbox-errors';
 import { findPayment, kst, paymentJson, randomKey, transactionKey } from './sandbox-payment';
+import { receiptUrl } from './sandbox-receipt';
 import {
   approvedPaymentOfOrder,
   approvePayment,
@@ -238,7 +239,7 @@ export async function listTransactions(db: SandboxDb, query: URLSearchParams) {
       method: t.method,
       customerKey: null,
       useEscrow: false,
-      receiptUrl: `https://sandbox.invalid/receipt/${t.paymentKey}`,
+      receiptUrl: receiptUrl(t.paymentKey),
       status: t.status,
       transactionAt: kst(t.transactionAt),
       currency: 'KRW',

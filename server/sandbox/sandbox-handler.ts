@@ -12,6 +12,7 @@ import {
 import { tossError, tossStatusOf } from './sandbox-errors';
 import { addFault, clearFaults, type Fault, faultInput, takeFault } from './sandbox-faults';
 import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentResponse } from './sandbox-idempotency';
+import { RECEIPT_PATH, receiptPage } from './sandbox-receipt';
 import { paymentByKey, type SandboxDb } from './sandbox-store';
 
 /**
@@ -71,6 +72,12 @@ async function route(req: Request, deps: SandboxDeps): Promise<Response> {
     if (method !== 'POST' || !input.success)
       return tossError('INVALID_REQUEST', input.error ? issuesText(input.error) : undefined);
     return Response.json(await addFault(deps.db, input.data));
+  }
+
+  // The receipt Toss's receipt.url opens: a page for whoever holds the link, as Toss's is.
+  if (path.startsWith(RECEIPT_PATH) && method === 'GET') {
+    const paymentKey = safeDecode(path.slice(RECEIPT_PATH.length));
+    return paymentKey ? receiptPage(deps.db, paymentKey) : tossError('NOT_FOUND', undefined, 404);
   }
 
   const auth = checkBasicAuth(req.headers.get('authorization'), deps.secretKey);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { receiptUrl, SANDBOX_CARD } from './sandbox-receipt';
 import {
   approvedPaymentOfOrder,
   expirePayment,
@@ -48,9 +49,9 @@ export function paymentJson(p: SandboxPayment) {
     card:
       p.method === '카드'
         ? {
-            issuerCode: '71',
-            acquirerCode: '71',
-            number: '12345678****000*',
+            issuerCode: SANDBOX_CARD.issuerCode,
+            acquirerCode: SANDBOX_CARD.issuerCode,
+            number: SANDBOX_CARD.number,
             installmentPlanMonths: 0,
             isInterestFree: false,
             interestPayer: null,
@@ -87,7 +88,7 @@ export function paymentJson(p: SandboxPayment) {
     country: 'KR',
     failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '' } : null,
     isPartialCancelable: true,
-    receipt: { url: `https://sandbox.invalid/receipt/${p.paymentKey}` },
+    receipt: { url: receiptUrl(p.paymentKey) },
     checkout: { url: `https://sandbox.invalid/v1/payments/${p.paymentKey}/checkout` },
     currency: 'KRW',
     totalAmount: p.totalAmount,

@@ -38,7 +38,9 @@ if (realMode) {
   process.env.PORT = process.env.E2E_PORT ?? '3210';
   process.env.SEED_DEMO_DATA = 'true';
   process.env.TOSS_SANDBOX = 'on';
-  process.env.TOSS_SANDBOX_CONTROL_SECRET = randomBytes(32).toString('base64url');
+  // Playwright's config picks it, so the tests can inject faults (e2e/helpers.ts).
+  process.env.TOSS_SANDBOX_CONTROL_SECRET =
+    process.env.E2E_SANDBOX_CONTROL_SECRET ?? randomBytes(32).toString('base64url');
 }
 // Every browser test signs up from this one machine.
 process.env.AUTH_RATE_LIMIT_PER_ADDRESS = '100000';

@@ -47,6 +47,11 @@ export const DOMAIN_REASONS = {
     code: 'CONFLICT',
     message: 'The outcome of this payment is still being checked with Toss; try again shortly.',
   },
+  /** A card payment of this course is being confirmed or checked with Toss; it must settle first. */
+  PAYMENT_IN_PROGRESS: {
+    code: 'CONFLICT',
+    message: 'A payment for this course is still being confirmed; wait until it settles.',
+  },
   ORDER_NOT_PAYABLE: { code: 'CONFLICT', message: 'This order is not awaiting payment.' },
   AMOUNT_MISMATCH: {
     code: 'BAD_REQUEST',

@@ -56,6 +56,51 @@ export function listOrders(db: DbOrTx, userId: string, limit: number) {
   });
 }
 
+/** The partial unique index (a migration) that lets one card payment of a course be under way at a time. */
+const PAYMENT_IN_PROGRESS_INDEX = 'orders_one_payment_in_progress';
+
+/** Statuses in which a card payment is under way: sent to Toss, or its outcome unknown. */
+export const IN_PROGRESS_STATUSES: OrderStatus[] = ['CONFIRMING', 'IN_DOUBT'];
+
+/** Whether the user has a card payment of this course under way (CONFIRMING or IN_DOUBT). */
+export async function hasPaymentInProgress(db: DbOrTx, userId: string, courseId: string) {
+  const row = await db.order.findFirst({
+    where: { userId, courseId, status: { in: IN_PROGRESS_STATUSES } },
+    select: { id: true },
+  });
+  return row !== null;
+}
+
+/** The courses of which the user has a card payment under way. */
+export async function courseIdsWithPaymentInProgress(db: DbOrTx, userId: string): Promise<Set<string>> {
+  const rows = await db.order.findMany({
+    where: { userId, courseId: { not: null }, status: { in: IN_PROGRESS_STATUSES } },
+    select: { courseId: true },
+  });
+  return new Set(rows.flatMap((r) => (r.courseId ? [r.courseId] : [])));
+}
+
+/**
+ * The user's orders, newest first, `limit + 1` of them after `cursor` (one of the user's own order ids;
+ * null when it is not theirs, so another user's order id tells nothing), with the stored Toss payment.
+ */
+export async function findOrderHistoryPage(db: DbOrTx, userId: string, limit: number, cursor?: string) {
+  let after: Prisma.OrderWhereInput = {};
+  if (cursor) {
+    const from = await db.order.findFirst({ where: { id: cursor, userId }, select: { createdAt: true } });
+    if (!from) return null;
+    after = {
+      OR: [{ createdAt: { lt: from.createdAt } }, { createdAt: from.createdAt, id: { lt: cursor } }],
+    };
+  }
+  return db.order.findMany({
+    where: { userId, ...after },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit + 1,
+    select: { ...orderSelect, payment: { select: { tossPayment: true } } },
+  });
+}
+
 /** The status machine's one UPDATE (use moveOrder in order-status.ts, which checks the move first). */
 export async function updateOrderStatus(
   db: DbOrTx,
@@ -73,8 +118,12 @@ export async function updateOrderStatus(
     });
     return rows[0] ?? null;
   } catch (error) {
-    // The only unique column a move writes is paymentKey: a Toss payment belongs to one order.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      // Another order of this course is CONFIRMING or IN_DOUBT (orders_one_payment_in_progress).
+      if (JSON.stringify(error.meta ?? {}).includes(PAYMENT_IN_PROGRESS_INDEX)) {
+        throw new DomainError('PAYMENT_IN_PROGRESS');
+      }
+      // The other unique column a move writes is paymentKey: a Toss payment belongs to one order.
       throw new DomainError('ORDER_NOT_PAYABLE', 'This paymentKey belongs to another order.');
     }
     throw error;

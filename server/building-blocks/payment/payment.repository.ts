@@ -50,3 +50,28 @@ export function tossExchangeRecorder(db: Db): TossRecorder {
     },
   };
 }
+
+/** An order's payment record, with Toss's approval as it was stored (null for an unpaid order). */
+export function findPaymentOfOrder(db: DbOrTx, orderId: string) {
+  return db.payment.findUnique({
+    where: { orderId },
+    select: { method: true, amount: true, approvedAt: true, canceledAt: true, tossPayment: true },
+  });
+}
+
+/** Every exchange with Toss about an order, oldest first: what was asked, and what (if anything) came back. */
+export function findTossExchangesOfOrder(db: DbOrTx, orderId: string) {
+  return db.tossExchange.findMany({
+    where: { orderId },
+    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+    select: {
+      operation: true,
+      idempotencyKey: true,
+      responseStatus: true,
+      responseCode: true,
+      error: true,
+      startedAt: true,
+      finishedAt: true,
+    },
+  });
+}

@@ -155,3 +155,21 @@ export async function refundsInDoubt(db: DbOrTx): Promise<{ count: number; oldes
   });
   return { count: found._count._all, oldestCreatedAt: found._min.createdAt };
 }
+
+/** An order's refunds, oldest first, as the learner may see them. */
+export function findRefundsOfOrder(db: DbOrTx, orderId: string) {
+  return db.refund.findMany({
+    where: { orderId },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      amount: true,
+      status: true,
+      destination: true,
+      reason: true,
+      requestedBy: true,
+      createdAt: true,
+      updatedAt: true,
+    },
+  });
+}

@@ -57,3 +57,88 @@ export const orderOutput = z.object({
 });
 
 export type OrderView = z.infer<typeof orderOutput>;
+
+/** The card a payment was made with, as Toss reported it (any part may be missing). */
+export const cardOutput = z.object({
+  /** Toss's card company code (issuerCode), e.g. "71"; the pages name it. */
+  issuerCode: z.string().nullable(),
+  /** The company's name, when Toss gives one (older API versions). */
+  company: z.string().nullable(),
+  /** The masked card number, e.g. "43301234****123*". */
+  number: z.string().nullable(),
+});
+
+export const orderHistoryInput = z
+  .object({
+    limit: z.number().int('limit must be a whole number').min(1).max(50).default(20),
+    cursor: orderIdSchema.nullish(),
+  })
+  .default({ limit: 20 });
+
+export const orderHistoryItem = orderOutput.extend({ card: cardOutput.nullable() });
+
+export const orderHistoryOutput = z.object({
+  items: z.array(orderHistoryItem),
+  nextCursor: z.string().nullable(),
+});
+
+export const refundOutput = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  status: z.enum(['REQUESTED', 'DONE', 'FAILED', 'IN_DOUBT']),
+  /** CARD (back to the card through Toss), WALLET, or BANK_TRANSFER (paid by an operator). */
+  destination: z.string(),
+  reason: z.string(),
+  /** Who asked: the learner, an operator, or Toss's console (a cancel made there). */
+  requestedBy: z.enum(['LEARNER', 'OPERATOR', 'TOSS']),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+/** One thing that happened to an order, oldest first. */
+export const timelineEvent = z.object({
+  kind: z.enum([
+    'CREATED',
+    /** A confirm sent to Toss (each attempt); `outcome` says what came back. */
+    'CONFIRM_SENT',
+    /** Toss asked what became of the payment (after no answer, by the janitor or "다시 확인"). */
+    'CHECKED_WITH_TOSS',
+    /** No answer from Toss: the payment's outcome is unknown until it is checked. */
+    'IN_DOUBT',
+    'APPROVED',
+    'FAILED',
+    /** Toss approved what could not be delivered, and the payment was cancelled at Toss. */
+    'AUTO_CANCEL_SENT',
+    'REFUND',
+  ]),
+  at: z.date(),
+  /** CONFIRM_SENT and CHECKED_WITH_TOSS: the attempt's number (confirms) and what came back. */
+  attempt: z.number().int().nullable(),
+  outcome: z.enum(['OK', 'REFUSED', 'NO_ANSWER', 'WAITING']).nullable(),
+  /** Toss's or our failure code, where there is one. */
+  code: z.string().nullable(),
+  /** REFUND: the refund. */
+  refund: refundOutput.nullable(),
+});
+
+export const refundPolicyOutput = z.object({
+  /** Whether the learner may refund this order now, in full, themselves. */
+  allowed: z.boolean(),
+  /** The end of the 7-day window, once the order is paid. */
+  until: z.date().nullable(),
+  /** Why not, when not allowed. */
+  refusal: z.enum(['NOT_PAID', 'ALREADY_REFUNDED', 'WINDOW_CLOSED']).nullable(),
+});
+
+export const orderDetailOutput = z.object({
+  order: orderOutput,
+  card: cardOutput.nullable(),
+  /** Toss's receipt page for a card payment. */
+  receiptUrl: z.string().nullable(),
+  events: z.array(timelineEvent),
+  refunds: z.array(refundOutput),
+  refundPolicy: refundPolicyOutput,
+});
+
+export type TimelineEvent = z.infer<typeof timelineEvent>;
+export type CardView = z.infer<typeof cardOutput>;

@@ -73,3 +73,20 @@ export const TRANSIENT_TOSS_CODES = new Set([
   'UNKNOWN_PAYMENT_ERROR',
   'CARD_PROCESSING_ERROR',
 ]);
+
+/**
+ * What a stored Payment says about the card and the receipt, read leniently: Toss fills these only for
+ * card payments, older API versions name the company (`company`) where newer ones give `issuerCode`,
+ * and the number comes masked (e.g. `43301234****123*`).
+ */
+export const tossCardDetailsSchema = z.object({
+  card: z
+    .object({
+      company: z.string().nullish(),
+      issuerCode: z.string().nullish(),
+      number: z.string().nullish(),
+    })
+    .nullish()
+    .catch(null),
+  receipt: z.object({ url: z.string().nullish() }).nullish().catch(null),
+});

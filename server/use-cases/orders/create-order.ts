@@ -3,7 +3,7 @@ import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
-import { insertOrder } from '../../building-blocks/order/order.repository';
+import { hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { toOrderView } from './own-orders';
 
@@ -20,6 +20,9 @@ export async function createOrder(
     const course = await findCourse(db, input.courseId);
     if (!course) throw new DomainError('NOT_FOUND');
     if (await findEnrollment(db, userId, course.id)) throw new DomainError('ALREADY_PURCHASED');
+    // A payment of this course still being confirmed may yet enroll the learner: wait for it to settle.
+    // (A new order could not be confirmed meanwhile anyway: see orders_one_payment_in_progress.)
+    if (await hasPaymentInProgress(db, userId, course.id)) throw new DomainError('PAYMENT_IN_PROGRESS');
     const order = await insertOrder(db, {
       id: newOrderId(),
       userId,

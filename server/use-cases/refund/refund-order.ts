@@ -17,6 +17,7 @@ import {
   reserveRefund,
   updateRefund,
 } from '../../building-blocks/refund/refund.repository';
+import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import { recoverOrder } from '../card/recover-order';
 import { toOrderView } from '../orders/own-orders';
 import type { RecoveryDeps } from '../payment-deps';
@@ -37,8 +38,6 @@ import { sendRefundToToss } from './refund-at-toss';
  *   before an operator.
  * A full cancel of a course ends the enrollment.
  */
-
-export const LEARNER_REFUND_WINDOW_MS = 7 * 24 * 3_600_000;
 
 export interface CancelInput {
   orderId: string;
@@ -80,11 +79,8 @@ export async function cancelOrder(
 
   const remaining = order.amount - order.refundedAmount;
   const amount = input.amount ?? remaining;
-  if (!actor.admin) {
-    const fresh = order.approvedAt && Date.now() - order.approvedAt.getTime() <= LEARNER_REFUND_WINDOW_MS;
-    if (!fresh || amount !== order.amount || order.refundedAmount > 0)
-      throw new DomainError('REFUND_WINDOW_CLOSED');
-  }
+  if (!actor.admin && (!learnerRefundPolicy(order).allowed || amount !== order.amount))
+    throw new DomainError('REFUND_WINDOW_CLOSED');
   if (amount < 1 || amount > remaining) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
 
   const reserved = await reserve(deps.db, order, request, amount);

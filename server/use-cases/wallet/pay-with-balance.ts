@@ -10,7 +10,7 @@ import { DomainError } from '../../building-blocks/errors/domain-error';
 import { runIdempotent } from '../../building-blocks/idempotency/run-idempotent';
 import { moveBalance, withWalletLock } from '../../building-blocks/ledger/ledger';
 import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository';
-import { deleteOrder, insertOrder } from '../../building-blocks/order/order.repository';
+import { deleteOrder, hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { insertPayment } from '../../building-blocks/payment/payment.repository';
 
@@ -29,6 +29,9 @@ export async function payWithBalance(db: Db, userId: string, input: { courseId: 
       async (tx) => {
         const course = await findCourse(tx, input.courseId);
         if (!course) return { ok: false, reason: 'NOT_FOUND' };
+        // A card payment of this course is being confirmed: paying again now could charge twice.
+        if (await hasPaymentInProgress(tx, userId, course.id))
+          return { ok: false, reason: 'PAYMENT_IN_PROGRESS' };
         const enrollment = await enrollOnce(tx, userId, course.id);
         if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
 

@@ -1,7 +1,21 @@
 import { z } from 'zod';
-import { createOrderInput, orderIdInput, orderOutput } from '../../../building-blocks/schemas/order.schemas';
+import {
+  createOrderInput,
+  orderDetailOutput,
+  orderHistoryInput,
+  orderHistoryOutput,
+  orderIdInput,
+  orderOutput,
+} from '../../../building-blocks/schemas/order.schemas';
+import { recheckOwnOrder } from '../../../use-cases/card/recheck-order';
 import { createOrder } from '../../../use-cases/orders/create-order';
-import { getOwnOrder, listOwnOrders, toOrderView } from '../../../use-cases/orders/own-orders';
+import { orderTimeline } from '../../../use-cases/orders/order-timeline';
+import {
+  getOwnOrder,
+  listOrderHistory,
+  listOwnOrders,
+  toOrderView,
+} from '../../../use-cases/orders/own-orders';
 import { protectedProcedure, router } from '../init';
 
 export const orderRouter = router({
@@ -20,4 +34,35 @@ export const orderRouter = router({
   list: protectedProcedure
     .output(z.array(orderOutput))
     .query(({ ctx }) => listOwnOrders(ctx.db, ctx.user.id)),
+
+  /** 내 결제 내역: the signed-in user's orders, newest first, a page at a time, with the card used. */
+  history: protectedProcedure
+    .input(orderHistoryInput)
+    .output(orderHistoryOutput)
+    .query(({ ctx, input }) =>
+      listOrderHistory(ctx.db, ctx.user.id, { limit: input.limit, cursor: input.cursor ?? undefined }),
+    ),
+
+  /** One of the user's orders with its timeline, card, receipt, refunds and the refund policy's verdict. */
+  detail: protectedProcedure
+    .input(orderIdInput)
+    .output(orderDetailOutput)
+    .query(({ ctx, input }) => orderTimeline(ctx.db, ctx.user.id, input.orderId)),
+
+  /** "다시 확인": asks Toss now what became of the user's own unsettled order (the janitor's recovery). */
+  recheck: protectedProcedure
+    .input(orderIdInput)
+    .output(orderOutput)
+    .mutation(({ ctx, input }) =>
+      recheckOwnOrder(
+        {
+          db: ctx.db,
+          toss: ctx.toss,
+          waitForConfirmMs: ctx.waitForConfirmMs,
+          staleConfirmingMs: ctx.waitForConfirmMs + 10_000,
+        },
+        ctx.user.id,
+        input.orderId,
+      ),
+    ),
 });
