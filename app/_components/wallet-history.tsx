@@ -4,7 +4,13 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { dateTime, won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 
-const TYPE_LABEL = { CHARGE: '충전', PAYMENT: '결제', REFUND: '환불', CHARGE_CANCEL: '충전 취소' } as const;
+const TYPE_LABEL = {
+  CHARGE: '충전',
+  PAYMENT: '결제',
+  REFUND: '환불',
+  CHARGE_CANCEL: '충전 취소',
+  ADJUSTMENT: '관리자 조정',
+} as const;
 
 export function WalletHistory() {
   const trpc = useTRPC();
@@ -37,7 +43,7 @@ export function WalletHistory() {
             <tr key={item.id}>
               <td>{dateTime(item.createdAt)}</td>
               <td>{TYPE_LABEL[item.type]}</td>
-              <td>{item.courseTitle ?? '잔액 충전'}</td>
+              <td>{item.type === 'ADJUSTMENT' ? '잔액 조정' : (item.courseTitle ?? '잔액 충전')}</td>
               <td className="amount">
                 {item.amount > 0 ? '+' : ''}
                 {won(item.amount)}

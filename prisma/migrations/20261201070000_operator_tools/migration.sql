@@ -6,6 +6,14 @@
 -- AlterEnum
 ALTER TYPE "wallet_transaction_type" ADD VALUE 'ADJUSTMENT';
 
+-- An adjustment goes either way (a credit or a debit); it is never zero (wallet_transaction_amount_nonzero).
+-- The type is compared as text: the new value cannot be named as an enum constant in this transaction.
+ALTER TABLE "wallet_transaction" DROP CONSTRAINT "wallet_transaction_sign_matches_type";
+ALTER TABLE "wallet_transaction" ADD CONSTRAINT "wallet_transaction_sign_matches_type"
+    CHECK ((("type"::text IN ('CHARGE', 'REFUND')) AND "amount" > 0)
+        OR (("type"::text IN ('PAYMENT', 'CHARGE_CANCEL')) AND "amount" < 0)
+        OR ("type"::text = 'ADJUSTMENT' AND "amount" <> 0));
+
 -- CreateEnum
 CREATE TYPE "admin_action_kind" AS ENUM ('WALLET_ADJUSTMENT', 'COURSE_CREATE', 'COURSE_UPDATE', 'COURSE_RETIRE', 'ALERT_ACKNOWLEDGE', 'ALERT_RESOLVE');
 

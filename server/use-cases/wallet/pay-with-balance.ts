@@ -29,6 +29,7 @@ export async function payWithBalance(db: Db, userId: string, input: { courseId: 
       async (tx) => {
         const course = await findCourse(tx, input.courseId);
         if (!course) return { ok: false, reason: 'NOT_FOUND' };
+        if (course.retiredAt) return { ok: false, reason: 'COURSE_RETIRED' };
         const enrollment = await enrollOnce(tx, userId, course.id);
         if (!enrollment) return { ok: false, reason: 'ALREADY_PURCHASED' };
 
