@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
+import Link from 'next/link';
 import { useState } from 'react';
 import { downloadCsv } from '../_lib/csv';
 import { errorMessage } from '../_lib/error-message';
@@ -164,6 +165,9 @@ export function AdminDashboard() {
       )}
 
       <h2>확인이 필요한 건</h2>
+      <p>
+        <Link href="/admin/alerts">알림 확인·해결하러 가기</Link>
+      </p>
       {alerts.data && alerts.data.length === 0 && <p className="muted">없습니다.</p>}
       {alerts.data && alerts.data.length > 0 && (
         <ul aria-label="운영자 확인 필요">

@@ -27,6 +27,12 @@ const MESSAGES = {
   ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아닙니다.',
   AMOUNT_MISMATCH: '결제 금액이 주문 금액과 다릅니다. 결제를 진행하지 않았으며 청구된 금액은 없습니다.',
   PAYMENT_FAILED: '결제가 승인되지 않았습니다.',
+  USER_NOT_FOUND: '이 이메일로 가입한 계정이 없어요. 이메일을 확인해 주세요.',
+  OWN_WALLET_ADJUSTMENT: '자기 지갑은 조정할 수 없어요. 다른 관리자에게 요청해 주세요.',
+  COURSE_RETIRED: '판매가 종료된 강의예요. 구매할 수 없어요.',
+  ALERT_NOT_FOUND: '알림을 찾을 수 없어요.',
+  ALERT_ALREADY_ACKNOWLEDGED: '이미 확인 처리된 알림이에요.',
+  ALERT_ALREADY_RESOLVED: '이미 해결 처리된 알림이에요.',
 } satisfies Record<DomainReason, string>;
 
 function isKnownReason(reason: string): reason is DomainReason {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerEntryKind, ledgerEntrySubject } from './ledger-words';
 
-const entry = (type: 'CHARGE' | 'PAYMENT' | 'REFUND' | 'CHARGE_CANCEL', extra = {}) => ({
+const entry = (type: 'CHARGE' | 'PAYMENT' | 'REFUND' | 'CHARGE_CANCEL' | 'ADJUSTMENT', extra = {}) => ({
   type,
   requestId: 'r-1',
   orderId: null,
@@ -21,6 +21,8 @@ describe('wallet history in words', () => {
     expect(
       ledgerEntryKind(entry('CHARGE', { orderId: 'ORDER1', requestId: 'sys:charge-cancel-refused:x' })),
     ).toBe('충전 취소 철회');
+    expect(ledgerEntryKind(entry('ADJUSTMENT', { requestId: 'sys:adjustment:a:b' }))).toBe('관리자 조정');
+    expect(ledgerEntrySubject(entry('ADJUSTMENT'))).toBe('잔액 조정');
   });
 
   it('says what the entry belongs to: the course, else the order', () => {

@@ -89,3 +89,8 @@ export function listAdmins(db: Db) {
     orderBy: { email: 'asc' },
   });
 }
+
+/** Who has this (lower-cased) email, without anything secret: for an admin looking a learner up. */
+export function findAccountByEmail(db: DbOrTx, email: string) {
+  return db.user.findUnique({ where: { email }, select: publicUserSelect });
+}

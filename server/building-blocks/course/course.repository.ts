@@ -1,6 +1,12 @@
 import type { DbOrTx, Tx } from '../db/client';
 
-export const courseSelect = { id: true, title: true, description: true, price: true } as const;
+export const courseSelect = {
+  id: true,
+  title: true,
+  description: true,
+  price: true,
+  retiredAt: true,
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,8 +16,42 @@ export function findCourse(db: DbOrTx, courseId: string) {
   return db.course.findUnique({ where: { id: courseId }, select: courseSelect });
 }
 
+/** The catalogue: the courses on sale (a retired one stays only in old orders and history). */
 export function listCourses(db: DbOrTx) {
-  return db.course.findMany({ orderBy: [{ price: 'asc' }, { title: 'asc' }], select: courseSelect });
+  return db.course.findMany({
+    where: { retiredAt: null },
+    orderBy: [{ price: 'asc' }, { title: 'asc' }],
+    select: courseSelect,
+  });
+}
+
+/** Every course, retired ones included, newest first: the admin's list. */
+export function listAllCourses(db: DbOrTx) {
+  return db.course.findMany({
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    select: { ...courseSelect, createdAt: true, updatedAt: true },
+  });
+}
+
+export function insertCourse(tx: Tx, course: { title: string; description: string; price: number }) {
+  return tx.course.create({ data: course, select: courseSelect });
+}
+
+/** The course as it stands, its row locked until `tx` ends, so a change's "before" is what it changed. */
+export async function lockCourse(tx: Tx, courseId: string) {
+  if (!UUID.test(courseId)) return null;
+  const rows = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM course WHERE id = ${courseId}::uuid FOR UPDATE`;
+  return rows[0] ? tx.course.findUniqueOrThrow({ where: { id: courseId }, select: courseSelect }) : null;
+}
+
+export function updateCourse(
+  tx: Tx,
+  courseId: string,
+  data: { title?: string; description?: string; price?: number; retiredAt?: Date },
+) {
+  return tx.course.update({ where: { id: courseId }, data, select: courseSelect });
 }
 
 export async function purchasedCourseIds(db: DbOrTx, userId: string): Promise<Set<string>> {

@@ -58,6 +58,18 @@ export const DOMAIN_REASONS = {
     message: "The amount does not match the order's amount; nothing was charged.",
   },
   PAYMENT_FAILED: { code: 'PRECONDITION_FAILED', message: 'The card payment was refused.' },
+  /** An admin named a learner by an email no account has. */
+  USER_NOT_FOUND: { code: 'NOT_FOUND', message: 'No account has this email.' },
+  /** Nobody adjusts their own wallet: another admin must, so every adjustment has two people behind it. */
+  OWN_WALLET_ADJUSTMENT: {
+    code: 'FORBIDDEN',
+    message: 'An admin cannot adjust their own wallet; ask another admin.',
+  },
+  /** A course an admin retired: it stays in old orders and can no longer be bought. */
+  COURSE_RETIRED: { code: 'PRECONDITION_FAILED', message: 'This course is no longer sold.' },
+  ALERT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such alert.' },
+  ALERT_ALREADY_ACKNOWLEDGED: { code: 'CONFLICT', message: 'This alert was already acknowledged.' },
+  ALERT_ALREADY_RESOLVED: { code: 'CONFLICT', message: 'This alert was already resolved.' },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
     message: 'This requestId was already used for a different request.',

@@ -31,6 +31,11 @@ export const FIELD_LABELS: Record<string, string> = {
   query: '검색어',
   status: '상태',
   kind: '종류',
+  state: '상태',
+  alertId: '알림',
+  direction: '조정 방향',
+  action: '작업',
+  subject: '대상',
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */

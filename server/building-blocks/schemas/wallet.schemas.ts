@@ -50,7 +50,7 @@ export const walletOutput = z.object({
 export const transactionOutput = z.object({
   id: z.string(),
   walletId: z.string(),
-  type: z.enum(['CHARGE', 'PAYMENT', 'REFUND', 'CHARGE_CANCEL']),
+  type: z.enum(['CHARGE', 'PAYMENT', 'REFUND', 'CHARGE_CANCEL', 'ADJUSTMENT']),
   /** Signed change to the balance: positive for a charge, negative for a payment. */
   amount: z.number().int(),
   balanceAfter: z.number().int(),

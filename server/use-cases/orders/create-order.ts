@@ -19,6 +19,8 @@ export async function createOrder(
   if (input.type === 'COURSE') {
     const course = await findCourse(db, input.courseId);
     if (!course) throw new DomainError('NOT_FOUND');
+    // An order opened before the course was retired can still be paid: its amount and name are its own.
+    if (course.retiredAt) throw new DomainError('COURSE_RETIRED');
     if (await findEnrollment(db, userId, course.id)) throw new DomainError('ALREADY_PURCHASED');
     // A payment of this course still being confirmed may yet enroll the learner: wait for it to settle.
     // (A new order could not be confirmed meanwhile anyway: see orders_one_payment_in_progress.)

@@ -29,6 +29,7 @@ export async function payWithBalance(db: Db, userId: string, input: { courseId: 
       async (tx) => {
         const course = await findCourse(tx, input.courseId);
         if (!course) return { ok: false, reason: 'NOT_FOUND' };
+        if (course.retiredAt) return { ok: false, reason: 'COURSE_RETIRED' };
         // A card payment of this course is being confirmed: paying again now could charge twice.
         if (await hasPaymentInProgress(tx, userId, course.id))
           return { ok: false, reason: 'PAYMENT_IN_PROGRESS' };

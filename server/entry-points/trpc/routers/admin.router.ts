@@ -5,11 +5,36 @@ import {
   reconciliationDifferences,
   reconciliationRuns,
 } from '../../../building-blocks/metrics';
+import {
+  acknowledgeAlertInput,
+  adjustWalletInput,
+  adminCourseOutput,
+  alertOutput,
+  auditEntryOutput,
+  auditLogInput,
+  createCourseInput,
+  listAlertsInput,
+  resolveAlertInput,
+  retireCourseInput,
+  updateCourseInput,
+} from '../../../building-blocks/schemas/admin.schemas';
+import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
+import { listAuditLog } from '../../../use-cases/admin/audit-log';
 import { checkInvariants } from '../../../use-cases/admin/invariants';
+import {
+  createCourse,
+  listCoursesForAdmin,
+  retireCourse,
+  updateCourseDetails,
+} from '../../../use-cases/admin/manage-courses';
+import { acknowledge, listAlerts, resolve } from '../../../use-cases/admin/operator-alerts';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
 import { adminProcedure, router } from '../init';
+
+/** Who acts, as the audit log names them. */
+const actor = (user: { id: string; email: string }) => ({ id: user.id, email: user.email });
 
 const side = z.object({ approved: z.number().int(), canceled: z.number().int() }).nullable();
 const differenceKind = z.enum(['MISSING_LOCAL', 'MISSING_AT_TOSS', 'AMOUNT_MISMATCH', 'STATUS_MISMATCH']);
@@ -84,4 +109,65 @@ export const adminRouter = router({
       ),
     )
     .query(({ ctx }) => listOpenAlerts(ctx.db, 200)),
+
+  /** Alerts with filters: open, acknowledged or resolved; by kind (without its suffix); by order. */
+  alertList: adminProcedure
+    .input(listAlertsInput)
+    .output(z.array(alertOutput))
+    .query(({ ctx, input }) => listAlerts(ctx.db, input)),
+
+  /** Someone is on it: once, with an optional note; audited. */
+  acknowledgeAlert: adminProcedure
+    .input(acknowledgeAlertInput)
+    .output(alertOutput)
+    .mutation(({ ctx, input }) => acknowledge(ctx.db, actor(ctx.user), input.alertId, input.note)),
+
+  /** Settled: once, with a note; audited. */
+  resolveAlert: adminProcedure
+    .input(resolveAlertInput)
+    .output(alertOutput)
+    .mutation(({ ctx, input }) => resolve(ctx.db, actor(ctx.user), input.alertId, input.note)),
+
+  /** Credits or debits a learner's wallet through the ledger, once per requestId; audited. */
+  adjustWallet: adminProcedure
+    .input(adjustWalletInput)
+    .output(
+      z.object({
+        userId: z.string(),
+        email: z.string(),
+        amount: z.number().int(),
+        balanceBefore: z.number().int(),
+        balanceAfter: z.number().int(),
+        entryId: z.string(),
+      }),
+    )
+    .mutation(({ ctx, input }) => adjustWallet(ctx.db, actor(ctx.user), input)),
+
+  /** Every course, retired ones included. */
+  courses: adminProcedure.output(z.array(adminCourseOutput)).query(({ ctx }) => listCoursesForAdmin(ctx.db)),
+
+  createCourse: adminProcedure
+    .input(createCourseInput)
+    .output(adminCourseOutput)
+    .mutation(({ ctx, input }) => createCourse(ctx.db, actor(ctx.user), input)),
+
+  updateCourse: adminProcedure
+    .input(updateCourseInput)
+    .output(adminCourseOutput)
+    .mutation(({ ctx, input }) => {
+      const { courseId, ...edit } = input;
+      return updateCourseDetails(ctx.db, actor(ctx.user), courseId, edit);
+    }),
+
+  /** Off sale for good: old orders keep it, nobody can buy it. */
+  retireCourse: adminProcedure
+    .input(retireCourseInput)
+    .output(adminCourseOutput)
+    .mutation(({ ctx, input }) => retireCourse(ctx.db, actor(ctx.user), input.courseId, input.reason)),
+
+  /** The audit log, newest first, with filters. */
+  auditLog: adminProcedure
+    .input(auditLogInput)
+    .output(z.object({ items: z.array(auditEntryOutput), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => listAuditLog(ctx.db, input)),
 });
