@@ -2,7 +2,7 @@ import { TRPCClientError } from '@trpc/client';
 import type { DomainReason } from '@/server/building-blocks/errors/domain-error';
 
 /** Every refusal the server can give, in words; a new reason without a message fails the type check. */
-const MESSAGES = {
+export const REASON_MESSAGES = {
   INSUFFICIENT_BALANCE: '잔액이 부족합니다. 먼저 충전해 주세요.',
   BALANCE_LIMIT_EXCEEDED: '잔액은 최대 100,000원까지 보유할 수 있습니다.',
   ALREADY_PURCHASED: '이미 구매한 강의입니다.',
@@ -36,7 +36,7 @@ const MESSAGES = {
 } satisfies Record<DomainReason, string>;
 
 function isKnownReason(reason: string): reason is DomainReason {
-  return Object.hasOwn(MESSAGES, reason);
+  return Object.hasOwn(REASON_MESSAGES, reason);
 }
 
 /** A sentence for the learner: the refusal in words, never a stack trace. */
@@ -47,7 +47,7 @@ export function errorMessage(error: unknown): string {
       const seconds = (error.data as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 900;
       return `시도가 너무 많습니다. ${Math.ceil(seconds / 60)}분 후에 다시 시도해 주세요.`;
     }
-    if (reason && isKnownReason(reason)) return MESSAGES[reason];
+    if (reason && isKnownReason(reason)) return REASON_MESSAGES[reason];
     if (reason === 'INVALID_INPUT') {
       const issues = (error.data as { issues?: { messageKo?: string }[] } | undefined)?.issues ?? [];
       const sentences = [...new Set(issues.map((issue) => issue.messageKo).filter(Boolean))];
