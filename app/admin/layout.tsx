@@ -6,6 +6,7 @@ export default function AdminLayout({ children }: { children: React.ReactNode })
     <>
       <nav aria-label="관리자 메뉴" className="row admin-nav">
         <Link href="/admin">대사 · 정산</Link>
+        <Link href="/admin/payments">결제 찾기</Link>
         <Link href="/admin/alerts">확인 필요 알림</Link>
         <Link href="/admin/wallet">지갑 조정</Link>
         <Link href="/admin/courses">강의 관리</Link>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useState } from 'react';
 import { adminErrorMessage } from '../../_lib/admin-error';
 import { dateTime } from '../../_lib/format';
@@ -132,7 +133,8 @@ function AlertCard({ alert }: { alert: Alert }) {
       </div>
       <p>{alert.message}</p>
       <p className="muted">
-        {dateTime(alert.createdAt)} 발생 · 종류 {alert.kind}
+        {dateTime(alert.createdAt)} 발생 · 종류 {alert.kind} ·{' '}
+        <Link href={`/admin/payments/${encodeURIComponent(alert.orderId)}`}>결제 상세 보기</Link>
       </p>
       {alert.acknowledgedAt && (
         <p>

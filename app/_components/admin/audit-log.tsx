@@ -2,6 +2,7 @@
 
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { AuditAction } from '@/server/building-blocks/schemas/admin.schemas';
 import { adminErrorMessage } from '../../_lib/admin-error';
 import { dateTime } from '../../_lib/format';
 import { useTRPC } from '../../_lib/trpc';
@@ -14,7 +15,9 @@ const ACTION_LABEL = {
   COURSE_RETIRE: '강의 판매 종료',
   ALERT_ACKNOWLEDGE: '알림 확인',
   ALERT_RESOLVE: '알림 해결',
-} as const;
+  ORDER_REFUND: '환불',
+  ORDER_RECHECK: '토스에 다시 확인',
+} as const satisfies Record<AuditAction, string>;
 
 type Action = keyof typeof ACTION_LABEL;
 

@@ -94,3 +94,7 @@ export function listAdmins(db: Db) {
 export function findAccountByEmail(db: DbOrTx, email: string) {
   return db.user.findUnique({ where: { email }, select: publicUserSelect });
 }
+
+export function findAccountById(db: DbOrTx, userId: string) {
+  return db.user.findUnique({ where: { id: userId }, select: publicUserSelect });
+}

@@ -56,6 +56,19 @@ export function listOrders(db: DbOrTx, userId: string, limit: number) {
   });
 }
 
+/**
+ * The operator's search: the order with this id or this Toss paymentKey, or a learner's orders (newest
+ * first, `limit` of them), each with the learner's email.
+ */
+export function searchOrders(db: DbOrTx, match: { key: string } | { userId: string }, limit: number) {
+  return db.order.findMany({
+    where: 'key' in match ? { OR: [{ id: match.key }, { paymentKey: match.key }] } : { userId: match.userId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: { ...orderSelect, user: { select: { email: true } } },
+  });
+}
+
 /** The partial unique index (a migration) that lets one card payment of a course be under way at a time. */
 const PAYMENT_IN_PROGRESS_INDEX = 'orders_one_payment_in_progress';
 

@@ -75,3 +75,25 @@ export function findTossExchangesOfOrder(db: DbOrTx, orderId: string) {
     },
   });
 }
+
+/** An order's exchanges with Toss in full (requests and responses as stored), oldest first, for operators. */
+export function findTossExchangeLogOfOrder(db: DbOrTx, orderId: string) {
+  return db.tossExchange.findMany({
+    where: { orderId },
+    orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      operation: true,
+      httpMethod: true,
+      path: true,
+      idempotencyKey: true,
+      requestBody: true,
+      responseStatus: true,
+      responseCode: true,
+      responseBody: true,
+      error: true,
+      startedAt: true,
+      finishedAt: true,
+    },
+  });
+}

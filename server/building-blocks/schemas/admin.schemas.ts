@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AdminActionKind } from '../db/generated/client';
 import { MAX_BALANCE } from '../ledger/balance-rules';
 import { NO_CONTROL_CHARACTERS } from '../patterns';
 import { MIN_CARD_AMOUNT } from '../toss/toss-limits';
@@ -135,7 +136,10 @@ export const ADMIN_ACTION_KINDS = [
   'COURSE_RETIRE',
   'ALERT_ACKNOWLEDGE',
   'ALERT_RESOLVE',
-] as const;
+  'ORDER_REFUND',
+  'ORDER_RECHECK',
+] as const satisfies readonly AdminActionKind[];
+export type AuditAction = (typeof ADMIN_ACTION_KINDS)[number];
 
 const day = (what: string) =>
   z.iso

@@ -15,6 +15,15 @@ export async function recordDelivery(
   return inserted[0] ?? null;
 }
 
+/** The webhooks Toss sent about an order, oldest first. */
+export function findDeliveriesOfOrder(db: DbOrTx, orderId: string) {
+  return db.webhookDelivery.findMany({
+    where: { orderId },
+    orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, eventType: true, payload: true, receivedAt: true, processedAt: true },
+  });
+}
+
 export function findDelivery(db: DbOrTx, deliveryId: string) {
   return db.webhookDelivery.findUnique({
     where: { id: deliveryId },

@@ -4,7 +4,7 @@ import type { RecoveryDeps } from '../payment-deps';
 import { recoverOrder } from './recover-order';
 
 /** Statuses a learner's "다시 확인" acts on: the payment's outcome, or a cancel we owe, is not settled. */
-const UNSETTLED: OrderStatus[] = ['CONFIRMING', 'IN_DOUBT', 'CANCEL_PENDING'];
+export const UNSETTLED: OrderStatus[] = ['CONFIRMING', 'IN_DOUBT', 'CANCEL_PENDING'];
 
 /**
  * "다시 확인" on the learner's own order: runs the janitor's recovery for it now instead of waiting for the

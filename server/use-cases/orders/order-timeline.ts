@@ -3,6 +3,7 @@ import {
   findPaymentOfOrder,
   findTossExchangesOfOrder,
 } from '../../building-blocks/payment/payment.repository';
+import type { OrderRow } from '../../building-blocks/order/order.repository';
 import { findRefundsOfOrder } from '../../building-blocks/refund/refund.repository';
 import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import type { TimelineEvent } from '../../building-blocks/schemas/order.schemas';
@@ -18,7 +19,11 @@ import { paymentDetails } from './payment-details';
  * like a missing one.
  */
 export async function orderTimeline(db: Db, userId: string, orderId: string) {
-  const order = await getOwnOrder(db, userId, orderId);
+  return timelineOf(db, await getOwnOrder(db, userId, orderId));
+}
+
+/** The timeline of any order (the operator's explanation of a payment starts from it too). */
+export async function timelineOf(db: Db, order: OrderRow) {
   const [payment, exchanges, refundRows] = await Promise.all([
     findPaymentOfOrder(db, order.id),
     findTossExchangesOfOrder(db, order.id),
@@ -29,7 +34,7 @@ export async function orderTimeline(db: Db, userId: string, orderId: string) {
     requestedBy:
       requestedBy === null
         ? ('TOSS' as const)
-        : requestedBy === userId
+        : requestedBy === order.userId
           ? ('LEARNER' as const)
           : ('OPERATOR' as const),
   }));

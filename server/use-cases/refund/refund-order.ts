@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
+import { type AdminActor, recordAdminAction } from '../../building-blocks/audit/admin-action.repository';
 import type { Db } from '../../building-blocks/db/client';
 import type { Refund } from '../../building-blocks/db/generated/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
@@ -36,7 +37,8 @@ import { sendRefundToToss } from './refund-at-toss';
  * - balance: a REFUND ledger entry, in the same transaction as the reservation. If it would lift the
  *   wallet past 100,000 won, the refund is owed by bank transfer instead: recorded as such, and put
  *   before an operator.
- * A full cancel of a course ends the enrollment.
+ * A full cancel of a course ends the enrollment. An admin's refund is written to the audit log in the
+ * transaction that reserves it, so the log has it iff the refund exists.
  */
 
 export interface CancelInput {
@@ -46,11 +48,10 @@ export interface CancelInput {
   requestId?: string;
 }
 
-export async function cancelOrder(
-  deps: RecoveryDeps,
-  actor: { id: string; admin: boolean },
-  input: CancelInput,
-) {
+/** Who asks: a learner for their own order, or an admin (with the email the audit log names). */
+export type RefundActor = { id: string; admin: false } | (AdminActor & { admin: true });
+
+export async function cancelOrder(deps: RecoveryDeps, actor: RefundActor, input: CancelInput) {
   let order = await findOrder(deps.db, input.orderId);
   if (!order || (!actor.admin && order.userId !== actor.id)) throw new DomainError('ORDER_NOT_FOUND');
 
@@ -83,7 +84,7 @@ export async function cancelOrder(
     throw new DomainError('REFUND_WINDOW_CLOSED');
   if (amount < 1 || amount > remaining) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
 
-  const reserved = await reserve(deps.db, order, request, amount);
+  const reserved = await reserve(deps.db, order, request, amount, actor.admin ? actor : null);
   if ('earlier' in reserved) return replay(deps.db, reserved.earlier, request);
   const { refund } = reserved;
   if (refund.destination !== 'CARD') return answer(deps.db, refund);
@@ -121,6 +122,7 @@ async function reserve(
   order: OrderRow,
   request: RefundRequest,
   amount: number,
+  admin: AdminActor | null,
 ): Promise<{ refund: Refund } | { earlier: Refund }> {
   const { requestId, reason } = request;
   const recorded = {
@@ -137,6 +139,24 @@ async function reserve(
     if (earlier) return { earlier };
     if (!(await reserveRefund(tx, order.id, amount))) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
     const method = order.method ?? 'CARD';
+    const audit = async (refund: Refund) => {
+      if (!admin) return;
+      await recordAdminAction(tx, {
+        admin,
+        action: 'ORDER_REFUND',
+        subjectType: 'ORDER',
+        subjectId: order.id,
+        details: {
+          refundId: refund.id,
+          amount,
+          method,
+          refundedBefore: order.refundedAmount,
+          refundedAfter: order.refundedAmount + amount,
+          orderAmount: order.amount,
+        },
+        reason,
+      });
+    };
 
     if (method === 'BALANCE') {
       // Back to the wallet; if it cannot hold it (limit 100,000), owed by bank transfer instead.
@@ -159,6 +179,7 @@ async function reserve(
         );
       }
       await bookRefundDone(tx, order, refund.id);
+      await audit(refund);
       return { refund: await findRefund(tx, refund.id) };
     }
 
@@ -172,7 +193,9 @@ async function reserve(
         );
       }
     }
-    return { refund: await insertRefund(tx, { ...recorded, method, destination: 'CARD' }) };
+    const refund = await insertRefund(tx, { ...recorded, method, destination: 'CARD' });
+    await audit(refund);
+    return { refund };
   });
 }
 

@@ -18,8 +18,16 @@ import {
   retireCourseInput,
   updateCourseInput,
 } from '../../../building-blocks/schemas/admin.schemas';
+import {
+  paymentExplanationOutput,
+  paymentSearchInput,
+  paymentSearchOutput,
+  recheckPaymentOutput,
+} from '../../../building-blocks/schemas/admin-payment.schemas';
+import { orderIdInput } from '../../../building-blocks/schemas/order.schemas';
 import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
 import { listAuditLog } from '../../../use-cases/admin/audit-log';
+import { explainPayment, findPayments } from '../../../use-cases/admin/explain-payment';
 import { checkInvariants } from '../../../use-cases/admin/invariants';
 import {
   createCourse,
@@ -28,6 +36,7 @@ import {
   updateCourseDetails,
 } from '../../../use-cases/admin/manage-courses';
 import { acknowledge, listAlerts, resolve } from '../../../use-cases/admin/operator-alerts';
+import { recheckPayment } from '../../../use-cases/admin/recheck-payment';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
@@ -40,6 +49,35 @@ const side = z.object({ approved: z.number().int(), canceled: z.number().int() }
 const differenceKind = z.enum(['MISSING_LOCAL', 'MISSING_AT_TOSS', 'AMOUNT_MISMATCH', 'STATUS_MISMATCH']);
 
 export const adminRouter = router({
+  /** Orders by order number, Toss paymentKey or learner email (that learner's latest 50). */
+  findPayments: adminProcedure
+    .input(paymentSearchInput)
+    .output(paymentSearchOutput)
+    .query(({ ctx, input }) => findPayments(ctx.db, input.query)),
+
+  /** One order explained: timeline, Toss exchanges (masked), webhooks, refunds, alerts, admin actions. */
+  explainPayment: adminProcedure
+    .input(orderIdInput)
+    .output(paymentExplanationOutput)
+    .query(({ ctx, input }) => explainPayment(ctx.db, input.orderId)),
+
+  /** Asks Toss now what became of an unsettled order (the janitor's recovery); audited when Toss is asked. */
+  recheckPayment: adminProcedure
+    .input(orderIdInput)
+    .output(recheckPaymentOutput)
+    .mutation(({ ctx, input }) =>
+      recheckPayment(
+        {
+          db: ctx.db,
+          toss: ctx.toss,
+          waitForConfirmMs: ctx.waitForConfirmMs,
+          staleConfirmingMs: ctx.waitForConfirmMs + 10_000,
+        },
+        actor(ctx.user),
+        input.orderId,
+      ),
+    ),
+
   /** Our card payments and refunds against Toss's transactions for the days given. */
   reconcile: adminProcedure
     .input(dayRangeSchema)

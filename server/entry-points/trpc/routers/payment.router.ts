@@ -45,7 +45,9 @@ export const paymentRouter = router({
           waitForConfirmMs: ctx.waitForConfirmMs,
           staleConfirmingMs: ctx.waitForConfirmMs + 10_000,
         },
-        { id: ctx.user.id, admin: isAdmin(ctx.user) },
+        isAdmin(ctx.user)
+          ? { id: ctx.user.id, email: ctx.user.email, admin: true }
+          : { id: ctx.user.id, admin: false },
         input,
       ),
     ),
