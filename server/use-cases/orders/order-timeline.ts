@@ -1,9 +1,9 @@
 import type { Db } from '../../building-blocks/db/client';
+import type { OrderRow } from '../../building-blocks/order/order.repository';
 import {
   findPaymentOfOrder,
   findTossExchangesOfOrder,
 } from '../../building-blocks/payment/payment.repository';
-import type { OrderRow } from '../../building-blocks/order/order.repository';
 import { findRefundsOfOrder } from '../../building-blocks/refund/refund.repository';
 import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import type { TimelineEvent } from '../../building-blocks/schemas/order.schemas';
