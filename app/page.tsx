@@ -1,4 +1,7 @@
+import type { Metadata } from 'next';
 import { CourseCatalogue } from './_components/course-catalogue';
+
+export const metadata: Metadata = { title: '강의 목록 · 강의 결제' };
 
 export default function HomePage() {
   return (

@@ -90,6 +90,27 @@ test('cancelling in the widget shows the fail page, fails the order, and offers 
   await expect(page.getByRole('region', { name: '결제 결과' })).toContainText('10,000원 충전되었습니다');
 });
 
+test('the widget dialog takes focus, keeps Tab inside, and Escape cancels the payment', async ({ page }) => {
+  await signUpInBrowser(page);
+  await page.goto('/');
+  await page.getByRole('button', { name: `${CARD_ONLY_COURSE} 카드로 결제` }).click();
+  await expect(page).toHaveURL(/\/checkout\//);
+  await page.getByLabel('[필수] 결제 서비스 이용 약관, 개인정보 처리 동의').check();
+  await page.getByRole('button', { name: /결제하기$/ }).click();
+  const dialog = page.getByRole('dialog', { name: '토스페이먼츠 결제 승인' });
+  await expect(dialog.getByRole('button', { name: '결제 승인' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: '카드 거절' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: '결제 승인' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: '결제 취소' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/\/fail\?/);
+  await expect(page.getByRole('main')).toContainText('PAY_PROCESS_CANCELED');
+});
+
 test('a refused card shows the fail page in words', async ({ page }) => {
   await signUpInBrowser(page);
   await page.goto('/');

@@ -40,7 +40,7 @@ export function OrderHistory() {
 
   return (
     <>
-      <table aria-label="결제 내역">
+      <table className="stacked" aria-label="결제 내역">
         <thead>
           <tr>
             <th>일시</th>
@@ -53,17 +53,19 @@ export function OrderHistory() {
         <tbody>
           {orders.map((order) => (
             <tr key={order.orderId}>
-              <td>{dateTime(order.createdAt)}</td>
-              <td>
+              <td data-label="일시">{dateTime(order.createdAt)}</td>
+              <td data-label="주문">
                 <Link href={`/orders/${order.orderId}`}>{order.orderName}</Link>
                 <br />
                 <small className="muted">
                   {order.type === 'COURSE' ? '강의' : '지갑 충전'} · 주문번호 {order.orderId}
                 </small>
               </td>
-              <td>{methodLabel(order)}</td>
-              <td className="amount">{won(order.amount)}</td>
-              <td>{orderStatusLabel(order)}</td>
+              <td data-label="결제 수단">{methodLabel(order)}</td>
+              <td data-label="금액" className="amount">
+                {won(order.amount)}
+              </td>
+              <td data-label="상태">{orderStatusLabel(order)}</td>
             </tr>
           ))}
         </tbody>

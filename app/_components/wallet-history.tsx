@@ -22,7 +22,7 @@ export function WalletHistory() {
 
   return (
     <>
-      <table aria-label="거래 내역">
+      <table className="stacked" aria-label="거래 내역">
         <thead>
           <tr>
             <th>일시</th>
@@ -35,20 +35,22 @@ export function WalletHistory() {
         <tbody>
           {items.map((item) => (
             <tr key={item.id}>
-              <td>{dateTime(item.createdAt)}</td>
-              <td>{ledgerEntryKind(item)}</td>
-              <td>
+              <td data-label="일시">{dateTime(item.createdAt)}</td>
+              <td data-label="구분">{ledgerEntryKind(item)}</td>
+              <td data-label="내용">
                 {item.orderId ? (
                   <Link href={`/orders/${item.orderId}`}>{ledgerEntrySubject(item)}</Link>
                 ) : (
                   ledgerEntrySubject(item)
                 )}
               </td>
-              <td className="amount">
+              <td data-label="금액" className="amount">
                 {item.amount > 0 ? '+' : ''}
                 {won(item.amount)}
               </td>
-              <td className="amount">{won(item.balanceAfter)}</td>
+              <td data-label="잔액" className="amount">
+                {won(item.balanceAfter)}
+              </td>
             </tr>
           ))}
         </tbody>

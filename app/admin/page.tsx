@@ -1,4 +1,7 @@
+import type { Metadata } from 'next';
 import { AdminDashboard } from '../_components/admin-dashboard';
+
+export const metadata: Metadata = { title: '관리자: 대사 · 정산 · 강의 결제' };
 
 export default function AdminPage() {
   return (

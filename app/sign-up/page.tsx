@@ -1,4 +1,7 @@
+import type { Metadata } from 'next';
 import { AuthForm } from '../_components/auth-form';
+
+export const metadata: Metadata = { title: '회원가입 · 강의 결제' };
 
 export default function SignUpPage() {
   return (

@@ -192,11 +192,22 @@
       if (!state.agreed) throw widgetError('NEED_AGREEMENT_WITH_REQUIRED_TERMS', '필수 약관에 동의해주세요.');
     }
 
-    /** The approval step that stands in for the card company: approve, refuse, or cancel. */
+    /**
+     * The approval step that stands in for the card company: approve, refuse, or cancel. A modal
+     * <dialog>: the page behind it is inert, focus starts on 결제 승인 and Tab stays on the dialog's three
+     * buttons, Escape cancels the payment (as closing Toss's window does), and focus returns afterwards
+     * to whatever had it before.
+     */
     function askShopper(info) {
       return new Promise((resolve) => {
-        const choose = (outcome) => () => {
-          overlay.remove();
+        const previous = document.activeElement;
+        let settled = false;
+        const settle = (outcome) => {
+          if (settled) return;
+          settled = true;
+          if (dialog.open) dialog.close();
+          dialog.remove();
+          if (previous && typeof previous.focus === 'function') previous.focus();
           resolve(outcome);
         };
         const button = (label, outcome, primary) =>
@@ -204,33 +215,39 @@
             type: 'button',
             textContent: label,
             className: primary ? 'tsbx-primary' : '',
-            onclick: choose(outcome),
+            onclick: () => settle(outcome),
           });
-        const dialog = el(
-          'div',
-          {
-            className: 'tsbx-dialog',
-            role: 'dialog',
-            ariaModal: 'true',
-            ariaLabel: '토스페이먼츠 결제 승인',
-          },
-          [
-            el('h2', { textContent: '토스페이먼츠 결제 (샌드박스)' }),
-            el('p', { textContent: info.orderName }),
-            el('p', { className: 'tsbx-total', textContent: won(state.amount) }),
-            el('p', {
-              className: 'tsbx-note',
-              textContent: '테스트 카드 1234-56**-****-000* · 실제로 청구되지 않습니다.',
-            }),
-            el('div', { className: 'tsbx-actions' }, [
-              button('결제 승인', 'approve', true),
-              button('카드 거절', 'reject', false),
-              button('결제 취소', 'cancel', false),
-            ]),
-          ],
-        );
-        const overlay = el('div', { className: 'tsbx-overlay' }, [dialog]);
-        document.body.append(overlay);
+        const buttons = [
+          button('결제 승인', 'approve', true),
+          button('카드 거절', 'reject', false),
+          button('결제 취소', 'cancel', false),
+        ];
+        const dialog = el('dialog', { className: 'tsbx-dialog', ariaLabel: '토스페이먼츠 결제 승인' }, [
+          el('h2', { textContent: '토스페이먼츠 결제 (샌드박스)' }),
+          el('p', { textContent: info.orderName }),
+          el('p', { className: 'tsbx-total', textContent: won(state.amount) }),
+          el('p', {
+            className: 'tsbx-note',
+            textContent: '테스트 카드 1234-56**-****-000* · 실제로 청구되지 않아요.',
+          }),
+          el('div', { className: 'tsbx-actions' }, buttons),
+        ]);
+        // Escape: the browser's "cancel" on a modal dialog; a close by any other means cancels too.
+        dialog.addEventListener('cancel', (event) => {
+          event.preventDefault();
+          settle('cancel');
+        });
+        dialog.addEventListener('close', () => settle('cancel'));
+        dialog.addEventListener('keydown', (event) => {
+          if (event.key !== 'Tab') return;
+          const at = buttons.indexOf(document.activeElement);
+          const next = (at + (event.shiftKey ? buttons.length - 1 : 1)) % buttons.length;
+          event.preventDefault();
+          buttons[at === -1 ? 0 : next].focus();
+        });
+        document.body.append(dialog);
+        dialog.showModal();
+        buttons[0].focus();
       });
     }
 
@@ -305,13 +322,15 @@
     .tsbx-option { display: block; margin: 6px 0; }
     .tsbx-amount { margin: 10px 0 0; font-weight: 700; }
     .tsbx-agreement { margin: 12px 0; }
-    .tsbx-overlay { position: fixed; inset: 0; background: rgba(16, 24, 40, .55); display: grid; place-items: center; z-index: 1000; }
-    .tsbx-dialog { background: #fff; border-radius: 14px; padding: 24px; width: min(92vw, 380px); box-shadow: 0 20px 40px rgba(0,0,0,.25); }
+    .tsbx-dialog { border: 0; background: #fff; color: #101828; border-radius: 14px; padding: 24px; width: min(92vw, 380px); box-shadow: 0 20px 40px rgba(0,0,0,.25); }
+    .tsbx-dialog::backdrop { background: rgba(16, 24, 40, .55); }
+    .tsbx-dialog h2 { word-break: keep-all; }
     .tsbx-total { font-size: 1.6rem; font-weight: 800; }
-    .tsbx-note { color: #667085; font-size: .9rem; }
+    .tsbx-note { color: #475467; font-size: .9rem; }
     .tsbx-actions { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 16px; }
-    .tsbx-actions button { padding: 8px 14px; border-radius: 8px; border: 1px solid #3182f6; background: #fff; color: #3182f6; cursor: pointer; }
-    .tsbx-actions .tsbx-primary { background: #3182f6; color: #fff; }
+    .tsbx-actions button { padding: 8px 14px; border-radius: 8px; border: 1px solid #1b64da; background: #fff; color: #1b64da; cursor: pointer; }
+    .tsbx-actions .tsbx-primary { background: #1b64da; color: #fff; }
+    .tsbx-actions button:focus-visible { outline: 3px solid #101828; outline-offset: 2px; }
   `;
   document.head.append(style);
   window.PaymentWidget = PaymentWidget;

@@ -130,7 +130,7 @@ function AuditLogTable() {
       )}
       {log.isSuccess && items.length === 0 && <p className="muted">조건에 맞는 기록이 없어요.</p>}
       {items.length > 0 && (
-        <table aria-label="감사 기록">
+        <table className="stacked" aria-label="감사 기록">
           <thead>
             <tr>
               <th>일시</th>
@@ -144,14 +144,16 @@ function AuditLogTable() {
           <tbody>
             {items.map((item) => (
               <tr key={item.id}>
-                <td>{dateTime(item.createdAt)}</td>
-                <td>{item.adminEmail}</td>
-                <td>{ACTION_LABEL[item.action]}</td>
-                <td>
+                <td data-label="일시">{dateTime(item.createdAt)}</td>
+                <td data-label="관리자">{item.adminEmail}</td>
+                <td data-label="작업">{ACTION_LABEL[item.action]}</td>
+                <td data-label="대상">
                   {SUBJECT_LABEL[item.subjectType] ?? item.subjectType} {item.subjectId}
                 </td>
-                <td style={{ wordBreak: 'break-all' }}>{changeText(item.details)}</td>
-                <td>{item.reason ?? '-'}</td>
+                <td data-label="변경 내용" style={{ wordBreak: 'break-all' }}>
+                  {changeText(item.details)}
+                </td>
+                <td data-label="사유 · 메모">{item.reason ?? '-'}</td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,8 @@
+import type { Metadata } from 'next';
 import { tossConfig } from '@/server/building-blocks/toss/toss-config';
 import { CheckoutWidget } from '../../_components/checkout-widget';
+
+export const metadata: Metadata = { title: '결제하기 · 강의 결제' };
 
 export const dynamic = 'force-dynamic';
 
