@@ -79,28 +79,32 @@ export function AdminDashboard() {
           ))}
         </fieldset>
         <div className="row" style={{ marginTop: 8 }}>
-          <label htmlFor="from" style={{ margin: 0 }}>
-            시작일
-          </label>
-          <input
-            id="from"
-            type="date"
-            value={range.from}
-            onChange={(e) => setRange({ ...range, from: e.target.value })}
-            style={{ width: 170 }}
-            {...invalid}
-          />
-          <label htmlFor="to" style={{ margin: 0 }}>
-            종료일
-          </label>
-          <input
-            id="to"
-            type="date"
-            value={range.to}
-            onChange={(e) => setRange({ ...range, to: e.target.value })}
-            style={{ width: 170 }}
-            {...invalid}
-          />
+          <span className="row">
+            <label htmlFor="from" style={{ margin: 0 }}>
+              시작일
+            </label>
+            <input
+              id="from"
+              type="date"
+              value={range.from}
+              onChange={(e) => setRange({ ...range, from: e.target.value })}
+              style={{ width: 170 }}
+              {...invalid}
+            />
+          </span>
+          <span className="row">
+            <label htmlFor="to" style={{ margin: 0 }}>
+              종료일
+            </label>
+            <input
+              id="to"
+              type="date"
+              value={range.to}
+              onChange={(e) => setRange({ ...range, to: e.target.value })}
+              style={{ width: 170 }}
+              {...invalid}
+            />
+          </span>
           <button type="submit">조회</button>
         </div>
         {error && (
@@ -125,8 +129,10 @@ export function AdminDashboard() {
         <p className="success">차이가 없어요.</p>
       ) : (
         <ScrollArea label="대사 차이 표">
-          <table>
-            <caption>대사 차이 (토스와 다른 카드 결제)</caption>
+          <table style={{ whiteSpace: 'nowrap' }}>
+            <caption style={{ whiteSpace: 'normal', textAlign: 'left', padding: '4px 0' }}>
+              대사 차이 (토스와 다른 카드 결제)
+            </caption>
             <thead>
               <tr>
                 <th>구분</th>

@@ -14,6 +14,10 @@ import { SettlementChart } from './settlement-chart';
 type Settlement = inferRouterOutputs<AppRouter>['admin']['settlement'];
 type MovementKind = Settlement['wallet']['movements'][number]['kind'];
 
+/** Cells keep to one line (the table scrolls inside its box on a phone); captions wrap as text does. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+const CAPTION = { whiteSpace: 'normal', textAlign: 'left', padding: '4px 0' } as const;
+
 const METHOD_LABEL = { CARD: '카드', BALANCE: '잔액' } as const;
 
 const MOVEMENT_LABEL: Record<MovementKind, string> = {
@@ -74,8 +78,8 @@ function Report({ report, range }: { report: Settlement; range: DayRangeInput })
         totals={{ card: sales.totals.card.net, balance: sales.totals.balance.net, net: sales.totals.all.net }}
       />
       <ScrollArea label="강의 매출 표">
-        <table>
-          <caption>강의 매출 (날짜·강의·결제 수단별)</caption>
+        <table style={NO_WRAP}>
+          <caption style={CAPTION}>강의 매출 (날짜·강의·결제 수단별)</caption>
           <thead>
             <tr>
               <th scope="col">날짜</th>
@@ -146,8 +150,8 @@ function Report({ report, range }: { report: Settlement; range: DayRangeInput })
         돼요.
       </p>
       <ScrollArea label="선수금 증감 표">
-        <table>
-          <caption>선수금 증감 (종류별)</caption>
+        <table style={NO_WRAP}>
+          <caption style={CAPTION}>선수금 증감 (종류별)</caption>
           <thead>
             <tr>
               <th scope="col">종류</th>
@@ -190,8 +194,8 @@ function Report({ report, range }: { report: Settlement; range: DayRangeInput })
 
       <h3>토스에서 받을 카드 대금</h3>
       <ScrollArea label="카드 대금 표">
-        <table>
-          <caption>토스에서 받을 카드 대금 (기간 중 카드 승인 − 카드 취소)</caption>
+        <table style={NO_WRAP}>
+          <caption style={CAPTION}>토스에서 받을 카드 대금 (기간 중 카드 승인 − 카드 취소)</caption>
           <tbody>
             <tr>
               <th scope="row">카드 강의 매출</th>
