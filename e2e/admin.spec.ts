@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Browser, expect, type Page, test } from '@playwright/test';
+import { kstDay } from '../app/_lib/report-days';
 import { createPaymentClient } from '../server/entry-points/trpc/client';
 import { signInInBrowser, signUpInBrowser } from './helpers';
 
@@ -21,17 +22,87 @@ async function otherPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-test('an admin sees reconciliation, the books check and settlement, and exports CSV', async ({ page }) => {
+test('an admin sees reconciliation, the books check and settlement (sales apart from the wallets), and exports CSV', async ({
+  page,
+  baseURL,
+}) => {
+  // Today a learner tops up in sandbox mode and buys a course with the balance: a sale by balance, once.
+  const learner = await apiLearner(baseURL, 50_000);
+  const course = (await learner.client.course.list.query()).find(
+    (c) => c.price <= 50_000 && !c.title.startsWith('E2E'),
+  );
+  if (!course) throw new Error('the seed has no course under 50,000');
+  await learner.client.wallet.pay.mutate({ courseId: course.id, requestId: randomUUID() });
+
   // The demo admin that server/entry-points/cli/demo-data.ts creates and grants (the e2e server seeds demo data).
-  await signInInBrowser(page, { email: 'admin@example.com', password: 'admin-pass-1234' });
+  await signInInBrowser(page, ADMIN);
   await page.getByRole('link', { name: '관리자' }).click();
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole('heading', { name: '대사 (토스 거래내역과 비교)' })).toBeVisible();
-  await expect(page.getByText('모든 규칙을 지킵니다.')).toBeVisible();
-  await expect(page.getByRole('table', { name: '정산' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: '대사 (토스 거래내역과 비교)' })).toBeVisible();
+  await expect(page.getByText('모든 규칙을 지켜요.')).toBeVisible();
+
+  // The presets fill the date fields with Korean days.
+  const from = page.getByLabel('시작일');
+  const to = page.getByLabel('종료일');
+  await expect(from).toHaveValue(kstDay(-6));
+  await expect(to).toHaveValue(kstDay(0));
+  await expect(page.getByRole('button', { name: '지난 7일' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: '어제' }).click();
+  await expect(from).toHaveValue(kstDay(-1));
+  await expect(to).toHaveValue(kstDay(-1));
+  await page.getByRole('button', { name: '오늘' }).click();
+  await expect(from).toHaveValue(kstDay(0));
+  await expect(to).toHaveValue(kstDay(0));
+  await expect(page.getByRole('button', { name: '오늘' })).toHaveAttribute('aria-pressed', 'true');
+
+  // Course sales: the course bought with the balance, as 잔액; the chart has axes and the day's total.
+  await expect(page.getByRole('heading', { level: 2, name: '정산' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3, name: '강의 매출' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^일별 순매출 차트: .* 1일, 합계 / })).toBeVisible();
+  const sales = page.getByRole('table', { name: '강의 매출 (날짜·강의·결제 수단별)' });
+  const sold = sales.getByRole('row').filter({ hasText: course.title }).filter({ hasText: '잔액' });
+  await expect(sold).toHaveCount(1);
+  await expect(sold).toContainText(kstDay(0));
+  await expect(sales.getByRole('row', { name: /^전체 합계/ })).toBeVisible();
+
+  // The wallets (선수금): the top-up is here, not in sales; start + movements = end.
+  await expect(page.getByRole('heading', { level: 3, name: '지갑 (선수금)' })).toBeVisible();
+  const liability = async (term: string) =>
+    Number(
+      ((await page.locator('dt', { hasText: term }).locator('+ dd').textContent()) ?? '')
+        .replace(/[^\d−-]/g, '')
+        .replace('−', '-'),
+    );
+  const [start, change, end] = [
+    await liability('기간 시작 선수금'),
+    await liability('기간 중 증감'),
+    await liability('기간 끝 선수금'),
+  ];
+  expect(end).toBeGreaterThanOrEqual(50_000 - course.price);
+  expect(start + change).toBe(end);
+  const movements = page.getByRole('table', { name: '선수금 증감 (종류별)' });
+  await expect(movements.getByRole('row', { name: /^테스트 충전/ })).toBeVisible();
+  await expect(movements.getByRole('row', { name: /^강의 결제 \(잔액 사용\)/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: /^토스에서 받을 카드 대금/ })).toContainText('받을 금액');
+
+  // A backwards range is refused in Korean before anything is asked.
+  await from.fill(kstDay(0));
+  await to.fill(kstDay(-1));
+  await page.getByRole('button', { name: '조회' }).click();
+  await expect(page.getByRole('form', { name: '조회 기간' }).getByRole('alert')).toHaveText(
+    '시작일은 종료일보다 늦을 수 없어요.',
+  );
+  await expect(from).toHaveAttribute('aria-describedby', 'range-error');
+
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: '정산 CSV 내보내기' }).click();
   expect((await download).suggestedFilename()).toMatch(/^settlement-.*\.csv$/);
+
+  // On a 375 px phone the page itself never scrolls sideways (the tables do, inside their boxes).
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.getByRole('button', { name: '지난 7일' }).click();
+  await expect(sales).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });
 
 test('a learner is not let into the admin page', async ({ page }) => {

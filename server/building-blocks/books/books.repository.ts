@@ -2,35 +2,75 @@ import type { DbOrTx } from '../db/client';
 
 /**
  * Read-only queries over the books, for the operator's reports: settlement (sums by day, course and
- * method), reconciliation (our side of each card payment) and the invariant checks.
+ * method, and the wallets' ledger), reconciliation (our side of each card payment) and the invariant checks.
  */
 
 export interface DaySum {
   day: string;
+  /** COURSE (a sale) or CHARGE (a wallet top-up: prepaid money, not a sale). */
+  type: 'COURSE' | 'CHARGE';
   course_id: string | null;
   method: 'BALANCE' | 'CARD';
   total: bigint;
 }
 
-/** Orders approved in [start, end), summed by Korean day, course and method. */
+/** Orders approved in [start, end), summed by Korean day, order type, course and method. */
 export function salesByDay(db: DbOrTx, start: Date, end: Date) {
   return db.$queryRaw<DaySum[]>`
-    SELECT to_char(approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, course_id::text, method::text AS method,
-           sum(amount) AS total
+    SELECT to_char(approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, type::text AS type,
+           course_id::text, method::text AS method, sum(amount) AS total
       FROM orders
      WHERE approved_at >= ${start} AND approved_at < ${end} AND method IS NOT NULL
        AND status IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED')
-     GROUP BY 1, 2, 3`;
+     GROUP BY 1, 2, 3, 4`;
 }
 
-/** Refunds done in [start, end), summed by Korean day, course and method. */
+/** Refunds done in [start, end), summed by Korean day, order type, course and method. */
 export function refundsByDay(db: DbOrTx, start: Date, end: Date) {
   return db.$queryRaw<DaySum[]>`
-    SELECT to_char(r.updated_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, o.course_id::text, r.method::text AS method,
-           sum(r.amount) AS total
+    SELECT to_char(r.updated_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, o.type::text AS type,
+           o.course_id::text, r.method::text AS method, sum(r.amount) AS total
       FROM refund r JOIN orders o ON o.id = r.order_id
      WHERE r.status = 'DONE' AND r.updated_at >= ${start} AND r.updated_at < ${end}
-     GROUP BY 1, 2, 3`;
+     GROUP BY 1, 2, 3, 4`;
+}
+
+export interface LedgerSum {
+  /** The ledger entry type (WalletTransactionType), as the database spells it. */
+  type: string;
+  /**
+   * Where a CHARGE came from, by its system requestId: `card` (a wallet-charge order paid by card,
+   * `sys:order:<id>`), `cancel-refused` (a charge cancel Toss refused, given back,
+   * `sys:charge-cancel-refused:<refundId>`); empty for everything else.
+   */
+  origin: string;
+  entries: bigint;
+  credited: bigint;
+  debited: bigint;
+  /** Sum of the amounts before `start`, and before `end`: the wallets' total balance at each instant. */
+  before_start: bigint;
+  before_end: bigint;
+}
+
+/**
+ * The ledger in [start, end), summed by entry type (and a CHARGE's origin), with what all wallets held
+ * at `start` and at `end` (a wallet's balance is the sum of its ledger). One statement, so one snapshot:
+ * the balance at `end` is exactly the balance at `start` plus the movements.
+ */
+export function ledgerMovements(db: DbOrTx, start: Date, end: Date) {
+  return db.$queryRaw<LedgerSum[]>`
+    SELECT type::text AS type,
+           CASE WHEN type = 'CHARGE' AND request_id LIKE 'sys:order:%' THEN 'card'
+                WHEN type = 'CHARGE' AND request_id LIKE 'sys:charge-cancel-refused:%' THEN 'cancel-refused'
+                ELSE '' END AS origin,
+           count(*) FILTER (WHERE created_at >= ${start}) AS entries,
+           coalesce(sum(amount) FILTER (WHERE created_at >= ${start} AND amount > 0), 0) AS credited,
+           coalesce(sum(-amount) FILTER (WHERE created_at >= ${start} AND amount < 0), 0) AS debited,
+           coalesce(sum(amount) FILTER (WHERE created_at < ${start}), 0) AS before_start,
+           coalesce(sum(amount), 0) AS before_end
+      FROM wallet_transaction
+     WHERE created_at < ${end}
+     GROUP BY 1, 2`;
 }
 
 /** Card payments approved in [start, end). */

@@ -7,20 +7,24 @@ import { z } from 'zod';
 const FIRST_DAY = '2000-01-01';
 const LAST_DAY = '2099-12-31';
 
-const day = (field: 'from' | 'to', example: string) =>
+/**
+ * Messages are Korean: an admin reads them as they are (app/_lib/admin-error.ts). A day that is wrong
+ * is the one message about it (`abort`): the range's own checks are made only of two good days.
+ */
+const day = (label: '시작일' | '종료일') =>
   z.iso
-    .date({ error: `${field} must be a date like ${example}` })
-    .refine(
-      (d) => d >= FIRST_DAY && d <= LAST_DAY,
-      `${field} must be a day from ${FIRST_DAY} to ${LAST_DAY}`,
-    );
+    .date({ error: `${label}을 2026-11-01처럼 연-월-일로 입력해 주세요.`, abort: true })
+    .refine((d) => d >= FIRST_DAY && d <= LAST_DAY, {
+      error: `${label}은 ${FIRST_DAY}부터 ${LAST_DAY} 사이의 날짜여야 해요.`,
+      abort: true,
+    });
 
 /** A range of Korean calendar days (Toss's and our reports count days in Asia/Seoul), inclusive. */
 export const dayRangeSchema = z
-  .object({ from: day('from', '2026-11-01'), to: day('to', '2026-11-30') })
-  .refine((r) => r.from <= r.to, { error: 'from must not be after to', path: ['to'] })
+  .object({ from: day('시작일'), to: day('종료일') })
+  .refine((r) => r.from <= r.to, { error: '시작일은 종료일보다 늦을 수 없어요.', path: ['to'] })
   .refine((r) => (Date.parse(r.to) - Date.parse(r.from)) / 86_400_000 <= 366, {
-    error: 'the range may span at most one year',
+    error: '기간은 1년을 넘을 수 없어요.',
     path: ['to'],
   });
 
@@ -36,4 +40,14 @@ export function instantsOf(range: DayRange): { start: Date; end: Date } {
 /** The Korean calendar day of an instant, as YYYY-MM-DD. */
 export function kstDay(date: Date): string {
   return new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Every day of the range, in order, `from` to `to` inclusive. */
+export function daysOf(range: DayRange): string[] {
+  const days: string[] = [];
+  const last = Date.parse(range.to);
+  for (let at = Date.parse(range.from); at <= last; at += 86_400_000) {
+    days.push(new Date(at).toISOString().slice(0, 10));
+  }
+  return days;
 }

@@ -25,6 +25,7 @@ import {
   recheckPaymentOutput,
 } from '../../../building-blocks/schemas/admin-payment.schemas';
 import { orderIdInput } from '../../../building-blocks/schemas/order.schemas';
+import { settlementOutput } from '../../../building-blocks/schemas/settlement.schemas';
 import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
 import { listAuditLog } from '../../../use-cases/admin/audit-log';
 import { explainPayment, findPayments } from '../../../use-cases/admin/explain-payment';
@@ -113,25 +114,14 @@ export const adminRouter = router({
     )
     .query(async ({ ctx }) => ({ violations: await checkInvariants(ctx.db) })),
 
-  /** Gross, refunds and net per day, course and payment method. */
+  /**
+   * Course sales per day, course and method (gross, refunds, net; every day, totals); the wallets'
+   * movements by kind and what they held at the start and end (선수금); the card money Toss owes us.
+   */
   settlement: adminProcedure
     .input(dayRangeSchema)
-    .output(
-      z.object({
-        rows: z.array(
-          z.object({
-            day: z.string(),
-            courseId: z.string().nullable(),
-            title: z.string(),
-            method: z.enum(['BALANCE', 'CARD']),
-            gross: z.number().int(),
-            refunds: z.number().int(),
-            net: z.number().int(),
-          }),
-        ),
-      }),
-    )
-    .query(async ({ ctx, input }) => ({ rows: await settlementReport(ctx.db, input) })),
+    .output(settlementOutput)
+    .query(({ ctx, input }) => settlementReport(ctx.db, input)),
 
   /** What the janitor could not settle on its own, and refunds owed by bank transfer. */
   alerts: adminProcedure
