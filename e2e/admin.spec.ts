@@ -139,7 +139,9 @@ test('an admin credits a learner’s wallet with a reason; the learner sees 관�
   await form.getByLabel('금액 (원)').fill('20000');
   await form.getByLabel('사유 (필수)').fill('회수');
   await form.getByRole('button', { name: '잔액 조정하기' }).click();
-  await expect(form.getByRole('alert')).toHaveText('잔액이 부족합니다. 먼저 충전해 주세요.');
+  await expect(form.getByRole('alert')).toHaveText(
+    '학습자의 잔액보다 많이 차감할 수 없어요. 지금 잔액을 확인해 주세요.',
+  );
   expect((await learner.client.wallet.get.query()).balance).toBe(15_000);
 
   // The audit log names who, whose wallet, before and after, and why.

@@ -139,7 +139,7 @@ test('an amount edited in the success URL is refused and charges nothing', async
   const tampered = new URL(honest);
   tampered.searchParams.set('amount', '200');
   await page.goto(tampered.toString());
-  await expect(page.getByRole('main')).toContainText('결제 금액이 주문 금액과 다릅니다');
+  await expect(page.getByRole('main')).toContainText('결제 금액이 주문 금액과 달라요');
   await page.goto('/wallet');
   await expect(page.getByLabel('현재 잔액')).toHaveText('5,000원');
 

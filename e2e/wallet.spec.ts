@@ -125,8 +125,23 @@ test('a wrong password is refused in words', async ({ page }) => {
   await page.getByLabel('비밀번호').fill('not-the-password');
   await page.getByRole('button', { name: '로그인' }).click();
   await expect(page.getByRole('main').getByRole('alert')).toHaveText(
-    '이메일 또는 비밀번호가 올바르지 않습니다.',
+    '이메일 또는 비밀번호가 올바르지 않아요. 다시 확인해 주세요.',
   );
+});
+
+test('sign-up refusals arrive in Korean, tied to the field they are about', async ({ page }) => {
+  await page.goto('/sign-up');
+  await page.getByLabel('이름').fill('짧은 비밀번호');
+  await page.getByLabel('이메일').fill(`short-${Date.now()}@example.com`);
+  await page.getByLabel('비밀번호').fill('short');
+  await page.getByRole('button', { name: '회원가입' }).click();
+  const alert = page.getByRole('main').getByRole('alert');
+  await expect(alert).toHaveText('비밀번호는 8자 이상으로 입력해 주세요.');
+  await expect(alert).not.toContainText('password');
+  await expect(page.getByLabel('비밀번호')).toHaveAttribute('aria-describedby', 'auth-error');
+  await expect(page.getByLabel('비밀번호')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('이메일')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/\/sign-up$/);
 });
 
 test('the demo learner can sign in and sees the seeded balance', async ({ page }) => {

@@ -4,24 +4,30 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { errorMessage } from '../_lib/error-message';
+import { errorMessage, invalidFields } from '../_lib/error-message';
 import { useTRPC } from '../_lib/trpc';
 
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; fields: Set<string> } | null>(null);
   const options = {
     onSuccess: async () => {
       await queryClient.invalidateQueries();
       router.push('/wallet');
     },
-    onError: (e: unknown) => setError(errorMessage(e)),
+    onError: (e: unknown) => setError({ text: errorMessage(e), fields: invalidFields(e) }),
   };
   const signIn = useMutation(trpc.auth.signIn.mutationOptions(options));
   const signUp = useMutation(trpc.auth.signUp.mutationOptions(options));
   const pending = signIn.isPending || signUp.isPending;
+
+  // A refusal that names fields is tied to them; one that names none (wrong password) to every field.
+  const field = (name: string) => {
+    const named = error && (error.fields.size === 0 || error.fields.has(name));
+    return named ? { 'aria-invalid': true, 'aria-describedby': 'auth-error' } : {};
+  };
 
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -38,11 +44,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       {mode === 'sign-up' && (
         <>
           <label htmlFor="name">이름</label>
-          <input id="name" name="name" autoComplete="name" required maxLength={50} />
+          <input id="name" name="name" autoComplete="name" required maxLength={50} {...field('name')} />
         </>
       )}
       <label htmlFor="email">이메일</label>
-      <input id="email" name="email" type="email" autoComplete="email" required />
+      <input id="email" name="email" type="email" autoComplete="email" required {...field('email')} />
       <label htmlFor="password">비밀번호</label>
       <input
         id="password"
@@ -51,11 +57,12 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
         required
         minLength={mode === 'sign-up' ? 8 : undefined}
+        {...field('password')}
       />
       {mode === 'sign-up' && <p className="muted">8자 이상</p>}
       {error && (
-        <p className="error" role="alert">
-          {error}
+        <p id="auth-error" className="error" role="alert">
+          {error.text}
         </p>
       )}
       <div className="row" style={{ marginTop: 16 }}>

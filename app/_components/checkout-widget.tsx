@@ -81,7 +81,7 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
   if (order.isError || !order.data)
     return (
       <p className="error" role="alert">
-        주문을 찾을 수 없습니다.
+        주문을 찾을 수 없어요. 내 결제 내역에서 주문을 확인해 주세요.
       </p>
     );
   if (!payable) {

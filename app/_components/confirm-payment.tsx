@@ -12,9 +12,9 @@ import { OrderResult } from './order-result';
 
 /** What the success page says instead of the general message, for the refusals only confirm gives. */
 const CONFIRM_MESSAGES: Partial<Record<DomainReason, string>> = {
-  AMOUNT_MISMATCH: '결제 금액이 주문 금액과 다릅니다. 결제를 진행하지 않았으며 청구된 금액은 없습니다.',
-  ORDER_NOT_FOUND: '주문을 찾을 수 없습니다.',
-  ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아닙니다.',
+  AMOUNT_MISMATCH: '결제 금액이 주문 금액과 달라요. 결제를 진행하지 않았고 청구된 금액은 없어요.',
+  ORDER_NOT_FOUND: '주문을 찾을 수 없어요. 내 결제 내역에서 주문을 확인해 주세요.',
+  ORDER_NOT_PAYABLE: '이 주문은 결제를 기다리는 상태가 아니에요. 내 결제 내역에서 상태를 확인해 주세요.',
 };
 
 /**
@@ -41,7 +41,7 @@ export function ConfirmPayment() {
   if (!complete)
     return (
       <p className="error" role="alert">
-        결제 정보가 올바르지 않습니다.
+        결제 정보가 올바르지 않아요. 강의 목록에서 다시 결제해 주세요.
       </p>
     );
   if (confirm.isError) {
@@ -52,11 +52,11 @@ export function ConfirmPayment() {
     const text =
       (reason && CONFIRM_MESSAGES[reason as DomainReason]) ??
       (reason === 'PAYMENT_FAILED'
-        ? `결제가 승인되지 않았습니다. (${confirm.error.message})`
+        ? `결제가 승인되지 않았어요. (${confirm.error.message})`
         : errorMessage(confirm.error));
     return (
       <section className="card" role="alert">
-        <h2 style={{ marginTop: 0 }}>결제하지 못했습니다</h2>
+        <h2 style={{ marginTop: 0 }}>결제하지 못했어요</h2>
         <p className="error">{text}</p>
         <Link href="/">강의 목록으로</Link>
       </section>

@@ -23,3 +23,10 @@ export function wholeWon(text: string): number | null {
   const trimmed = text.trim().replaceAll(',', '');
   return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : null;
 }
+
+/** The domain reason a refusal names, if any. */
+export function reasonOf(error: unknown): string | undefined {
+  return error instanceof TRPCClientError
+    ? (error.data as { reason?: string } | undefined)?.reason
+    : undefined;
+}

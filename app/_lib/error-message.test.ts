@@ -34,10 +34,10 @@ describe('the messages table', () => {
       ),
     ).toBe('비밀번호는 8자 이상으로 입력해 주세요.');
     expect(errorMessage(refusal({ reason: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: 120 }))).toBe(
-      '시도가 너무 많습니다. 2분 후에 다시 시도해 주세요.',
+      '시도가 너무 많아요. 2분 후에 다시 시도해 주세요.',
     );
     expect(errorMessage(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(
-      '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
+      '일시적인 오류가 생겼어요. 잠시 후 다시 시도해 주세요.',
     );
   });
 });

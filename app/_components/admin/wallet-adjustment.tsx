@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { adminErrorMessage, wholeWon } from '../../_lib/admin-error';
+import { adminErrorMessage, reasonOf, wholeWon } from '../../_lib/admin-error';
 import { isDefiniteAnswer } from '../../_lib/error-message';
 import { won } from '../../_lib/format';
 import { useTRPC } from '../../_lib/trpc';
@@ -49,7 +49,12 @@ function WalletAdjustmentForm() {
       },
       onError: (e) => {
         if (isDefiniteAnswer(e)) requestId.settle();
-        setError({ text: adminErrorMessage(e) });
+        setError({
+          text:
+            reasonOf(e) === 'INSUFFICIENT_BALANCE'
+              ? '학습자의 잔액보다 많이 차감할 수 없어요. 지금 잔액을 확인해 주세요.'
+              : adminErrorMessage(e),
+        });
       },
       onSettled: async () => {
         inFlight.current = false;
