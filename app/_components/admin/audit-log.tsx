@@ -1,6 +1,6 @@
 'use client';
 
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AuditAction } from '@/server/building-blocks/schemas/admin.schemas';
 import { adminErrorMessage } from '../../_lib/admin-error';
@@ -43,6 +43,7 @@ export function AuditLog() {
   return (
     <AdminOnly>
       <AuditLogTable />
+      <RoleChanges />
     </AdminOnly>
   );
 }
@@ -172,5 +173,52 @@ function AuditLogTable() {
         </p>
       )}
     </>
+  );
+}
+
+/** Admin grants and revocations: made with `npm run admin` on the server, never from the console. */
+function RoleChanges() {
+  const trpc = useTRPC();
+  const changes = useQuery(trpc.admin.roleChanges.queryOptions(undefined, { retry: false }));
+  return (
+    <section aria-labelledby="role-changes">
+      <h2 id="role-changes">관리자 권한 변경</h2>
+      <p className="muted">
+        관리자 권한은 서버에서 npm run admin 으로만 주고 거둘 수 있어요. 실행할 때마다 여기에 남아요.
+      </p>
+      {changes.isPending && <p className="muted">권한 변경 기록을 불러오는 중…</p>}
+      {changes.isError && (
+        <p className="error" role="alert">
+          {adminErrorMessage(changes.error)}
+        </p>
+      )}
+      {changes.data && changes.data.length === 0 && <p className="muted">권한 변경 기록이 없어요.</p>}
+      {changes.data && changes.data.length > 0 && (
+        <table className="stacked" aria-label="관리자 권한 변경">
+          <thead>
+            <tr>
+              <th>일시</th>
+              <th>대상</th>
+              <th>변경</th>
+              <th>실행한 사람</th>
+              <th>사유</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.data.map((change) => (
+              <tr key={change.id}>
+                <td data-label="일시">{dateTime(change.createdAt)}</td>
+                <td data-label="대상">{change.email}</td>
+                <td data-label="변경">
+                  {change.action === 'GRANT' ? '관리자 권한 부여' : '관리자 권한 회수'}
+                </td>
+                <td data-label="실행한 사람">{change.changedBy}</td>
+                <td data-label="사유">{change.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }

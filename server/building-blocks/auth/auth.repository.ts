@@ -98,3 +98,20 @@ export function findAccountByEmail(db: DbOrTx, email: string) {
 export function findAccountById(db: DbOrTx, userId: string) {
   return db.user.findUnique({ where: { id: userId }, select: publicUserSelect });
 }
+
+/** Grants and revocations of the admin role (made with `npm run admin`), newest first. */
+export function listRoleChanges(db: DbOrTx, limit: number) {
+  return db.roleChange.findMany({
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: limit,
+    select: {
+      id: true,
+      action: true,
+      role: true,
+      reason: true,
+      changedBy: true,
+      createdAt: true,
+      user: { select: { email: true } },
+    },
+  });
+}

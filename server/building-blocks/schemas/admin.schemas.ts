@@ -173,3 +173,13 @@ export const auditEntryOutput = z.object({
   reason: z.string().nullable(),
   createdAt: z.date(),
 });
+
+export const roleChangeOutput = z.object({
+  id: z.string(),
+  email: z.string(),
+  action: z.enum(['GRANT', 'REVOKE']),
+  role: z.enum(['LEARNER', 'ADMIN']),
+  reason: z.string(),
+  changedBy: z.string(),
+  createdAt: z.date(),
+});

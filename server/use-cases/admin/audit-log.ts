@@ -1,5 +1,5 @@
 import { findAdminActions } from '../../building-blocks/audit/admin-action.repository';
-import { findAccountByEmail } from '../../building-blocks/auth/auth.repository';
+import { findAccountByEmail, listRoleChanges } from '../../building-blocks/auth/auth.repository';
 import type { Db } from '../../building-blocks/db/client';
 import type { AdminActionKind } from '../../building-blocks/db/generated/client';
 import { instantsOf } from './report-range';
@@ -40,4 +40,12 @@ export async function listAuditLog(
   const items = rows.slice(0, input.limit);
   const nextCursor = rows.length > input.limit ? (items.at(-1)?.id ?? null) : null;
   return { items, nextCursor };
+}
+
+/**
+ * Who was made an admin or stopped being one. Roles are granted only from the command line (`npm run
+ * admin`), which records each run in role_change, not in the console's log; shown beside it.
+ */
+export async function roleChanges(db: Db) {
+  return (await listRoleChanges(db, 100)).map(({ user, ...change }) => ({ ...change, email: user.email }));
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
+import { setAdmin } from '../auth/admin-role';
 import { checkInvariants } from './invariants';
 import { kstDay } from './report-range';
 
@@ -489,5 +490,17 @@ describe('the audit log', () => {
       'INVALID_INPUT',
     );
     expect(await reasonOf(admin.caller.admin.auditLog({ from: '0000-01-01' }))).toBe('INVALID_INPUT');
+  });
+
+  it('lists admin grants and revocations made on the command line, newest first, for admins only', async () => {
+    const me = await charged(0);
+    await setAdmin(t.db, { email: me.user.email, admin: true, reason: '운영 합류', changedBy: 'ops-kim' });
+    await setAdmin(t.db, { email: me.user.email, admin: false, reason: '운영 종료', changedBy: 'ops-kim' });
+    const mine = (await admin.caller.admin.roleChanges()).filter((c) => c.email === me.user.email);
+    expect(mine.map((c) => [c.action, c.role, c.reason, c.changedBy])).toEqual([
+      ['REVOKE', 'LEARNER', '운영 종료', 'ops-kim'],
+      ['GRANT', 'ADMIN', '운영 합류', 'ops-kim'],
+    ]);
+    expect(await reasonOf(me.caller.admin.roleChanges())).toBe('FORBIDDEN');
   });
 });

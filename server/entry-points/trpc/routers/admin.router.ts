@@ -16,6 +16,7 @@ import {
   listAlertsInput,
   resolveAlertInput,
   retireCourseInput,
+  roleChangeOutput,
   updateCourseInput,
 } from '../../../building-blocks/schemas/admin.schemas';
 import {
@@ -27,7 +28,7 @@ import {
 import { orderIdInput } from '../../../building-blocks/schemas/order.schemas';
 import { settlementOutput } from '../../../building-blocks/schemas/settlement.schemas';
 import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
-import { listAuditLog } from '../../../use-cases/admin/audit-log';
+import { listAuditLog, roleChanges } from '../../../use-cases/admin/audit-log';
 import { explainPayment, findPayments } from '../../../use-cases/admin/explain-payment';
 import { checkInvariants } from '../../../use-cases/admin/invariants';
 import {
@@ -198,4 +199,7 @@ export const adminRouter = router({
     .input(auditLogInput)
     .output(z.object({ items: z.array(auditEntryOutput), nextCursor: z.string().nullable() }))
     .query(({ ctx, input }) => listAuditLog(ctx.db, input)),
+
+  /** Grants and revocations of the admin role (`npm run admin`), newest first (the latest 100). */
+  roleChanges: adminProcedure.output(z.array(roleChangeOutput)).query(({ ctx }) => roleChanges(ctx.db)),
 });
