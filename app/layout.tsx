@@ -18,11 +18,11 @@ function TestModeBanner() {
   const { mode } = tossConfig();
   if (mode === 'live') return null;
   return (
-    <aside className="test-mode" role="note" aria-label="테스트 모드">
-      <strong>테스트 모드</strong> · 실제 돈이 오가지 않습니다.{' '}
+    <aside className="test-mode" aria-label="테스트 모드">
+      <strong>테스트 모드</strong> · 실제 돈이 오가지 않아요.{' '}
       {mode === 'sandbox'
-        ? '카드 결제와 충전은 모두 연습용입니다.'
-        : '토스페이먼츠 테스트 키로 연결되어 있어 테스트 카드로만 결제됩니다.'}
+        ? '카드 결제와 충전은 모두 연습용이에요.'
+        : '토스페이먼츠 테스트 키로 연결되어 있어 테스트 카드로만 결제돼요.'}
     </aside>
   );
 }

@@ -20,7 +20,7 @@ export function CourseCatalogue() {
     <ul className="grid" style={{ listStyle: 'none', padding: 0 }} aria-label="강의">
       {courses.data.map((course) => (
         <li key={course.id} className="card course" aria-label={course.title}>
-          <h3>{course.title}</h3>
+          <h2>{course.title}</h2>
           <p>{course.description}</p>
           <p className="price">{won(course.price)}</p>
           {course.purchased ? (
