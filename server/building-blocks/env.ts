@@ -1,5 +1,6 @@
 import { createEnv } from '@t3-oss/env-nextjs';
 import { z } from 'zod';
+import { parseSealingKey } from './crypto/secret-box';
 
 /**
  * Configuration from the environment, validated once. A missing or malformed value stops the app with
@@ -80,6 +81,22 @@ function load() {
         .string()
         .min(32, 'must be at least 32 characters')
         .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in a header)')
+        .optional(),
+      /**
+       * The server key that seals secrets we must read back (service keys, webhook endpoints' signing
+       * secrets; server/building-blocks/crypto/secret-box.ts): 32 random bytes in base64
+       * (`openssl rand -base64 32`). Unset, no service key or webhook endpoint can be made or used.
+       */
+      SERVICE_KEY_ENCRYPTION_KEY: z
+        .string()
+        .refine((text) => {
+          try {
+            parseSealingKey(text);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'must be 32 random bytes in base64; make one with: openssl rand -base64 32')
         .optional(),
       /** Gone: admins are granted with `npm run admin -- grant EMAIL`. Still set, the app refuses to start. */
       ADMIN_EMAILS: z
