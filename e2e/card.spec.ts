@@ -31,7 +31,9 @@ test('buys a course by card through the widget and lands on a success page that 
   });
   await signUpInBrowser(page);
   // Sandbox mode says so on every page, where anyone can see it.
-  await expect(page.getByRole('complementary', { name: '테스트 모드' })).toContainText('실제 돈이 오가지 않아요');
+  await expect(page.getByRole('complementary', { name: '테스트 모드' })).toContainText(
+    '실제 돈이 오가지 않아요',
+  );
   await page.goto('/');
   await page.getByRole('button', { name: `${CARD_ONLY_COURSE} 카드로 결제` }).click();
   await expect(page.getByText('결제 금액 180,000원').first()).toBeVisible();

@@ -16,7 +16,9 @@ test('outside sandbox mode the wallet offers only a card charge, and the sandbox
   await expect(page.getByRole('button', { name: '카드로 충전' })).toBeVisible();
   await expect(page.getByRole('button', { name: '충전하기' })).toHaveCount(0);
   // Toss's test keys move no money either, and the page says so.
-  await expect(page.getByRole('complementary', { name: '테스트 모드' })).toContainText('토스페이먼츠 테스트 키');
+  await expect(page.getByRole('complementary', { name: '테스트 모드' })).toContainText(
+    '토스페이먼츠 테스트 키',
+  );
 
   expect(await (await request.get('/api/health')).json()).toMatchObject({ mode: 'toss-test' });
   expect((await request.get('/toss-sandbox/payment-widget.js')).status()).toBe(404);
