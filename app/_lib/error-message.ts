@@ -32,6 +32,15 @@ export const REASON_MESSAGES = {
   ALERT_NOT_FOUND: '알림을 찾을 수 없어요.',
   ALERT_ALREADY_ACKNOWLEDGED: '이미 확인 처리된 알림이에요.',
   ALERT_ALREADY_RESOLVED: '이미 해결 처리된 알림이에요.',
+  SIGNATURE_INVALID: '요청 서명이 올바르지 않아요. 서명 문자열과 비밀 키를 확인해 주세요.',
+  SIGNATURE_EXPIRED: '요청 시각이 서버 시각과 300초 넘게 달라요. 다시 서명해 보내 주세요.',
+  NONCE_REUSED: '이미 쓰인 nonce예요. 요청마다 새 nonce로 서명해 주세요.',
+  SERVICE_KEY_UNKNOWN: '등록되지 않은 서비스 키예요.',
+  SERVICE_KEY_REVOKED: '폐기된 서비스 키예요. 새 키를 발급받아 주세요.',
+  SCOPE_MISSING: '이 서비스 키에는 이 작업을 할 권한(scope)이 없어요.',
+  SERVICE_SIGNATURE_REQUIRED: '서비스 키로 서명한 요청만 쓸 수 있어요.',
+  SERVICE_KEY_NOT_ACCEPTED: '서비스 키로는 학습자나 관리자 기능을 쓸 수 없어요.',
+  SERVICE_KEYS_OFF: '서비스 키를 쓸 수 없어요. 서버에 SERVICE_KEY_ENCRYPTION_KEY를 설정해 주세요.',
 } satisfies Record<DomainReason, string>;
 
 function isKnownReason(reason: string): reason is DomainReason {

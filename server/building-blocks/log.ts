@@ -15,6 +15,8 @@ export interface LogScope {
   requestId?: string;
   userId?: string;
   orderId?: string;
+  /** The public id of the service key a signed request came with. */
+  serviceKeyId?: string;
 }
 
 const scopes = new AsyncLocalStorage<LogScope>();
@@ -65,10 +67,11 @@ export function withRequestId<T>(requestId: string, fn: () => T): T {
 }
 
 /** Adds what has just become known (who is calling, which order) to the current scope, if any. */
-export function addToLogScope(fields: { userId?: string; orderId?: string }): void {
+export function addToLogScope(fields: { userId?: string; orderId?: string; serviceKeyId?: string }): void {
   const scope = scopes.getStore();
   if (!scope) return;
   if (fields.userId) scope.userId = fields.userId;
+  if (fields.serviceKeyId) scope.serviceKeyId = fields.serviceKeyId;
   // Only a well-formed order id: the value may come from a caller's unvalidated input.
   if (fields.orderId && ORDER_ID.test(fields.orderId)) scope.orderId = fields.orderId;
 }

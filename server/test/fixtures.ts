@@ -12,6 +12,10 @@ export const TEST_AUTH: AuthConfig = {
   sessionTtlHours: 1,
 };
 
+/** SERVICE_KEY_ENCRYPTION_KEY of the test servers (32 bytes; base64 in TEST_SEALING_KEY_TEXT). */
+export const TEST_SEALING_KEY_TEXT = 'dGVzdC1zZWFsaW5nLWtleS0zMi1ieXRlcy1sb25nISE=';
+export const TEST_SEALING_KEY = Buffer.from(TEST_SEALING_KEY_TEXT, 'base64');
+
 export function uniqueEmail(label = 'learner'): string {
   return `${label}-${randomUUID()}@example.com`;
 }

@@ -4,8 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../building-blocks/auth/auth.repository';
 import { signSessionToken } from '../building-blocks/auth/session-token';
+import { SERVICE_SCOPES } from '../building-blocks/service-auth/scopes';
+import { signRequest } from '../building-blocks/service-auth/signature';
+import { createServiceKey } from '../use-cases/service/service-keys';
 import { createTestDatabase, type TestDatabase } from './database';
-import { createCourse, signedInCaller, TEST_AUTH } from './fixtures';
+import { createCourse, signedInCaller, TEST_AUTH, TEST_SEALING_KEY } from './fixtures';
 import {
   callProbes,
   envelopeText,
@@ -32,8 +35,8 @@ import { startTestHttpServer } from './http-server';
  * The fuzz suite (server/entry-points/http/fuzz*.test.ts run it in two halves, so the two halves run
  * side by side). Issue 9, "every bad input is a clean refusal": property-based fuzzing (fast-check) of every tRPC
  * procedure (enumerated from the router, so a new one is fuzzed without more code) and of the Toss
- * webhook receiver, over real HTTP through our own edge, as an anonymous caller, a learner, an admin
- * and a caller with a forged token. Each procedure gets RUNS_PER_PROCEDURE groups of GROUP single calls
+ * webhook receiver, over real HTTP through our own edge, as an anonymous caller, a learner, an admin,
+ * a caller with a forged token and another service (each request signed with a key of every scope). Each procedure gets RUNS_PER_PROCEDURE groups of GROUP single calls
  * (wrong types, missing and extra fields, broken superjson, broken JSON, bytes, methods, content types,
  * query strings); then batches of odd paths mix them all; then webhook deliveries.
  *
@@ -61,6 +64,7 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
   let sql: pg.Client;
   let learner: Awaited<ReturnType<typeof signedInCaller>>;
   let admin: Awaited<ReturnType<typeof signedInCaller>>;
+  let serviceKey: { keyId: string; secret: string };
   let plausibleValues: Record<string, unknown[]>;
   const throwawaySessions: string[] = [];
   const statuses = new Map<number, number>();
@@ -78,7 +82,17 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
     const paid = await learner.caller.wallet.pay({ courseId: course.id, requestId: randomUUID() });
     const card = await learner.caller.order.create({ type: 'CHARGE', amount: 5_000 });
     await admin.caller.wallet.get();
+    serviceKey = await createServiceKey(t.db, TEST_SEALING_KEY, {
+      name: 'fuzz',
+      scopes: [...SERVICE_SCOPES],
+    });
     plausibleValues = {
+      userId: [learner.user.id, randomUUID()],
+      userEmail: [learner.user.email, 'nobody@example.com'],
+      reference: ['course-ref-1'],
+      title: ['A course'],
+      description: [''],
+      price: [10_000],
       email: [learner.user.email, 'new-learner@example.com'],
       password: ['password-1234'],
       name: ['Fuzz'],
@@ -135,43 +149,76 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
        (SELECT count(*) FROM payment)::int AS payments,
        (SELECT count(*) FROM refund)::int AS refunds,
        (SELECT count(*) FROM enrollment)::int AS enrollments,
-       (SELECT count(*) FROM webhook_delivery)::int AS webhook_deliveries`,
+       (SELECT count(*) FROM webhook_delivery)::int AS webhook_deliveries,
+       (SELECT count(*) || ':' || coalesce(md5(string_agg(id::text || '=' || price || '/' || title
+          || '/' || coalesce(retired_at::text, ''), ',' ORDER BY id)), '') FROM course) AS courses,
+       (SELECT count(*) FROM service_request)::int AS service_requests`,
       [throwawaySessions],
     );
     return rows[0] as Record<string, number | string>;
   }
 
-  type Role = 'anonymous' | 'learner' | 'admin' | 'forged';
+  type Role = 'anonymous' | 'learner' | 'admin' | 'forged' | 'service';
 
-  const roles = fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ role: 'learner' as Role }) },
-    { weight: 3, arbitrary: fc.constant({ role: 'admin' as Role }) },
-    { weight: 1, arbitrary: fc.constant({ role: 'anonymous' as Role }) },
-    {
-      weight: 1,
-      arbitrary: fc
-        .constantFrom(
-          'not-a-token',
-          'x'.repeat(3_000),
-          'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
-          'a.b.c',
-          '.',
-          ' ',
-        )
-        .map((forged) => ({ role: 'forged' as Role, forged })),
-    },
-  );
+  /**
+   * Who calls: a learner's or admin's procedure is called as before (mostly by a learner or an admin,
+   * so that calls get past the auth checks to the input schema); a service.* procedure mostly by another
+   * service; a batch by anyone, services included.
+   */
+  type Audience = 'people' | 'services' | 'anyone';
+  const rolesFor = (audience: Audience) => {
+    const forged = fc
+      .constantFrom(
+        'not-a-token',
+        'x'.repeat(3_000),
+        'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+        'a.b.c',
+        '.',
+        ' ',
+      )
+      .map((token) => ({ role: 'forged' as Role, forged: token }));
+    const people = audience === 'services' ? 1 : 3;
+    const services = { people: 0, services: 6, anyone: 1 }[audience];
+    return fc.oneof(
+      { weight: people, arbitrary: fc.constant({ role: 'learner' as Role }) },
+      { weight: people, arbitrary: fc.constant({ role: 'admin' as Role }) },
+      ...(services ? [{ weight: services, arbitrary: fc.constant({ role: 'service' as Role }) }] : []),
+      { weight: 1, arbitrary: fc.constant({ role: 'anonymous' as Role }) },
+      { weight: 1, arbitrary: forged },
+    );
+  };
 
-  /** A learner's or admin's sign-out gets a throwaway session of theirs: their main one must survive. */
-  async function authorization(role: Role, forged: string | undefined, probe: Probe) {
-    if (role === 'anonymous') return undefined;
-    if (role === 'forged') return `Bearer ${forged}`;
+  /**
+   * The caller's credentials as headers. A learner's or admin's sign-out gets a throwaway session of
+   * theirs: their main one must survive. A service's request is signed as sent (path and query as the
+   * URL parser writes them, the body's bytes as text).
+   */
+  async function authorization(
+    role: Role,
+    forged: string | undefined,
+    probe: Probe,
+  ): Promise<Record<string, string>> {
+    if (role === 'anonymous') return {};
+    if (role === 'forged') return { authorization: `Bearer ${forged}` };
+    if (role === 'service') {
+      const url = new URL(probe.target, server.baseUrl);
+      return signRequest(serviceKey, {
+        method: probe.method,
+        pathWithQuery: `${url.pathname}${url.search}`,
+        body: probe.body ? Buffer.from(probe.body).toString('utf8') : '',
+      });
+    }
     const who = role === 'learner' ? learner : admin;
-    if (!probe.target.includes('signOut')) return `Bearer ${who.token}`;
+    if (!probe.target.includes('signOut')) return { authorization: `Bearer ${who.token}` };
     const expiresAt = new Date(Date.now() + 3_600_000);
     const session = await createSession(t.db, who.user.id, expiresAt);
     throwawaySessions.push(session.id);
-    return `Bearer ${await signSessionToken({ userId: who.user.id, sessionId: session.id }, expiresAt, TEST_AUTH.sessionSecret)}`;
+    const token = await signSessionToken(
+      { userId: who.user.id, sessionId: session.id },
+      expiresAt,
+      TEST_AUTH.sessionSecret,
+    );
+    return { authorization: `Bearer ${token}` };
   }
 
   interface Answer {
@@ -179,10 +226,10 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
     body: string;
   }
 
-  async function send(probe: Probe, auth: string | undefined): Promise<Answer> {
+  async function send(probe: Probe, auth: Record<string, string> = {}): Promise<Answer> {
     const response = await fetch(`${server.baseUrl}${probe.target}`, {
       method: probe.method,
-      headers: { ...probe.headers, ...(auth ? { authorization: auth } : {}) },
+      headers: { ...probe.headers, ...auth },
       body: probe.body && new Uint8Array(probe.body),
       redirect: 'manual',
     });
@@ -237,9 +284,9 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
    * Drops the calls a mutation's schema would accept: those may legitimately write (see above). A query
    * writes nothing, so its valid calls are sent too: odd but valid input must not fail either.
    */
-  const harmlessOnly = (probes: fc.Arbitrary<Probe>): fc.Arbitrary<Fuzzed> =>
+  const harmlessOnly = (probes: fc.Arbitrary<Probe>, audience: Audience): fc.Arbitrary<Fuzzed> =>
     fc
-      .tuple(roles, probes, extraHeaders)
+      .tuple(rolesFor(audience), probes, extraHeaders)
       .map(([role, probe, headers]) => ({
         ...role,
         probe: { ...probe, headers: { ...headers, ...probe.headers } },
@@ -256,7 +303,10 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
   describe('every procedure refuses malformed input cleanly', () => {
     it.each(paths)('%s', async (path) => {
       const procedure = fuzzed(path);
-      const calls = harmlessOnly(callProbes(procedure, plausible));
+      const calls = harmlessOnly(
+        callProbes(procedure, plausible),
+        path.startsWith('service.') ? 'services' : 'people',
+      );
       let schemaRefusals = 0;
       let ran = 0;
       await fc.assert(
@@ -307,7 +357,7 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
       });
 
     it('refuses odd paths, unknown procedures and malformed inputs call by call, writing nothing', async () => {
-      const calls = harmlessOnly(batchProbes);
+      const calls = harmlessOnly(batchProbes, 'anyone');
       const property = fc.asyncProperty(fc.array(calls, { minLength: 8, maxLength: 8 }), async (group) => {
         await sendGroup(group);
       });
@@ -320,7 +370,7 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
       await fc.assert(
         fc.asyncProperty(fc.array(webhookProbes, { minLength: GROUP, maxLength: GROUP }), async (probes) => {
           const before = await snapshot();
-          const answers = await Promise.all(probes.map((probe) => send(probe, undefined)));
+          const answers = await Promise.all(probes.map((probe) => send(probe)));
           const after = await snapshot();
           let recorded = 0;
           probes.forEach((probe, i) => {

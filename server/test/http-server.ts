@@ -9,7 +9,7 @@ import { startRecoveryWorker } from '../entry-points/janitor';
 import { startSandbox } from '../sandbox/sandbox';
 import { SANDBOX_PREFIX } from '../sandbox/sandbox-handler';
 import type { AuthConfig } from '../use-cases/auth/auth.service';
-import { TEST_AUTH } from './fixtures';
+import { TEST_AUTH, TEST_SEALING_KEY } from './fixtures';
 import { TEST_SANDBOX_CONTROL_SECRET } from './sandbox';
 
 export interface TestServerOptions {
@@ -33,6 +33,8 @@ export interface TestServerOptions {
   trustProxyHops?: number;
   /** METRICS_TOKEN: /api/metrics answers only with it (404 without). */
   metricsToken?: string;
+  /** SERVICE_KEY_ENCRYPTION_KEY (default TEST_SEALING_KEY); null: service keys are off. */
+  sealingKey?: Buffer | null;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       mode: options.sandbox === false ? 'live' : 'sandbox',
       trustProxyHops: options.trustProxyHops ?? 0,
       metricsToken: options.metricsToken,
+      sealingKey: options.sealingKey === undefined ? TEST_SEALING_KEY : options.sealingKey,
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,
       sandbox,

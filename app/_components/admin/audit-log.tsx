@@ -17,6 +17,9 @@ const ACTION_LABEL = {
   ALERT_RESOLVE: '알림 해결',
   ORDER_REFUND: '환불',
   ORDER_RECHECK: '토스에 다시 확인',
+  SERVICE_KEY_CREATE: '서비스 키 발급',
+  SERVICE_KEY_REVOKE: '서비스 키 폐기',
+  SERVICE_KEY_ROTATE: '서비스 키 교체',
 } as const satisfies Record<AuditAction, string>;
 
 type Action = keyof typeof ACTION_LABEL;

@@ -33,8 +33,25 @@ export function listAllCourses(db: DbOrTx) {
   });
 }
 
-export function insertCourse(tx: Tx, course: { title: string; description: string; price: number }) {
+export function insertCourse(
+  tx: Tx,
+  course: {
+    title: string;
+    description: string;
+    price: number;
+    /** A course a service keeps in sync: its key's row id and the service's reference. */
+    externalKeyId?: string;
+    externalRef?: string;
+  },
+) {
   return tx.course.create({ data: course, select: courseSelect });
+}
+
+/** The course a service made under `reference` (per key), its row locked until `tx` ends; or null. */
+export async function lockCourseByReference(tx: Tx, externalKeyId: string, reference: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM course WHERE external_key_id = ${externalKeyId}::uuid AND external_ref = ${reference} FOR UPDATE`;
+  return rows[0] ? tx.course.findUniqueOrThrow({ where: { id: rows[0].id }, select: courseSelect }) : null;
 }
 
 /** The course as it stands, its row locked until `tx` ends, so a change's "before" is what it changed. */

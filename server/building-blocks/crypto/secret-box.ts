@@ -9,6 +9,10 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 
+/** What to tell whoever needs a sealing key that is not there. */
+export const SEALING_KEY_MISSING =
+  'SERVICE_KEY_ENCRYPTION_KEY is not set: set it to 32 random bytes in base64 (openssl rand -base64 32).';
+
 /** The 32-byte key from its base64/base64url text; throws with what is wrong, for the start-up check. */
 export function parseSealingKey(text: string): Buffer {
   const key = Buffer.from(text.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64');

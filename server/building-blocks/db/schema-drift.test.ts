@@ -122,7 +122,7 @@ describe('schema.prisma agrees with the migrations', () => {
           .map((f) => ({
             table: model.dbName ?? model.name,
             column: f.dbName ?? f.name,
-            type: expectedType(f),
+            type: `${expectedType(f)}${f.isList ? '[]' : ''}`,
             not_null: f.isRequired,
             default: expectedDefault(f),
           })),

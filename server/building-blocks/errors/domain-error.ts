@@ -70,6 +70,37 @@ export const DOMAIN_REASONS = {
   ALERT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such alert.' },
   ALERT_ALREADY_ACKNOWLEDGED: { code: 'CONFLICT', message: 'This alert was already acknowledged.' },
   ALERT_ALREADY_RESOLVED: { code: 'CONFLICT', message: 'This alert was already resolved.' },
+  /** Signed service requests (server/building-blocks/service-auth/signature.ts): each way one is refused. */
+  SIGNATURE_INVALID: {
+    code: 'UNAUTHORIZED',
+    message: 'The request signature is malformed or does not match the request.',
+  },
+  SIGNATURE_EXPIRED: {
+    code: 'UNAUTHORIZED',
+    message: 'The request timestamp is more than 300 seconds from our clock; sign it again.',
+  },
+  NONCE_REUSED: {
+    code: 'UNAUTHORIZED',
+    message: 'This nonce was already used; sign every request with a new one.',
+  },
+  SERVICE_KEY_UNKNOWN: { code: 'UNAUTHORIZED', message: 'No such service key.' },
+  SERVICE_KEY_REVOKED: { code: 'UNAUTHORIZED', message: 'This service key was revoked.' },
+  SCOPE_MISSING: { code: 'FORBIDDEN', message: 'This service key lacks the scope this call needs.' },
+  /** A service procedure called without a service's signature (a learner's token, or nothing). */
+  SERVICE_SIGNATURE_REQUIRED: {
+    code: 'UNAUTHORIZED',
+    message: 'Only a request signed with a service key may call this.',
+  },
+  /** A service's signed request to a learner's or an admin's procedure. */
+  SERVICE_KEY_NOT_ACCEPTED: {
+    code: 'FORBIDDEN',
+    message: "A service key cannot call a learner's or an admin's procedure.",
+  },
+  /** SERVICE_KEY_ENCRYPTION_KEY is not set: service keys cannot be made or verified. */
+  SERVICE_KEYS_OFF: {
+    code: 'PRECONDITION_FAILED',
+    message: 'Service keys are off: SERVICE_KEY_ENCRYPTION_KEY is not set on the server.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
     message: 'This requestId was already used for a different request.',

@@ -138,6 +138,9 @@ export const ADMIN_ACTION_KINDS = [
   'ALERT_RESOLVE',
   'ORDER_REFUND',
   'ORDER_RECHECK',
+  'SERVICE_KEY_CREATE',
+  'SERVICE_KEY_REVOKE',
+  'SERVICE_KEY_ROTATE',
 ] as const satisfies readonly AdminActionKind[];
 export type AuditAction = (typeof ADMIN_ACTION_KINDS)[number];
 

@@ -36,6 +36,12 @@ export const FIELD_LABELS: Record<string, string> = {
   direction: '조정 방향',
   action: '작업',
   subject: '대상',
+  userId: '사용자',
+  userEmail: '사용자 이메일',
+  reference: '참조 번호',
+  scopes: '권한',
+  keyId: '키',
+  overlapHours: '겹치는 시간',
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */

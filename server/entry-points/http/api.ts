@@ -49,6 +49,8 @@ export interface ApiDeps {
   trustProxyHops?: number;
   /** The bearer token of /api/metrics (METRICS_TOKEN); without it the path answers 404. */
   metricsToken?: string;
+  /** SERVICE_KEY_ENCRYPTION_KEY: service keys' secrets are sealed with it; null: every signed request is refused. */
+  sealingKey?: Buffer | null;
 }
 
 /**

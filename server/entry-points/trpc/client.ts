@@ -1,5 +1,6 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
+import { signRequest } from '../../building-blocks/service-auth/signature';
 import { MAX_BATCH_CALLS } from './batch-limit';
 import type { AppRouter } from './router';
 
@@ -31,6 +32,45 @@ export function createPaymentClient(options: {
 }
 
 export type PaymentClient = ReturnType<typeof createPaymentClient>;
+
+/**
+ * A typed client for another service, with a service key (`npm run service-key -- create`):
+ *
+ *   const payments = createServiceClient({ url: 'https://payments.example', keyId, secret });
+ *   const order = await payments.service.orders.create.mutate({
+ *     userEmail: 'learner@example.com', type: 'COURSE', courseId, requestId: crypto.randomUUID(),
+ *   });
+ *
+ * Every HTTP request it sends (one call or a batch) is signed in its `fetch`: X-Pay-Key-Id,
+ * X-Pay-Timestamp, a fresh X-Pay-Nonce and X-Pay-Signature over the method, path with query, timestamp,
+ * nonce and the body's SHA-256 (the README's "Service API").
+ */
+export function createServiceClient(options: { url: string; keyId: string; secret: string }) {
+  const credentials = { keyId: options.keyId, secret: options.secret };
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${options.url.replace(/\/$/, '')}/api/trpc`,
+        transformer: superjson,
+        maxItems: MAX_BATCH_CALLS,
+        fetch: (input, init) => {
+          const url = new URL(input instanceof Request ? input.url : String(input));
+          const body = typeof init?.body === 'string' ? init.body : '';
+          const headers = new Headers(init?.headers);
+          const signed = signRequest(credentials, {
+            method: init?.method ?? 'GET',
+            pathWithQuery: `${url.pathname}${url.search}`,
+            body,
+          });
+          for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+          return fetch(url, { ...init, headers });
+        },
+      }),
+    ],
+  });
+}
+
+export type ServiceClient = ReturnType<typeof createServiceClient>;
 
 /** The domain reason of a failed call (`INSUFFICIENT_BALANCE`, `INVALID_INPUT`, ...), if any. */
 export function errorReason(error: unknown): string | undefined {

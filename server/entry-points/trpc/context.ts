@@ -1,7 +1,9 @@
 import type { Db } from '../../building-blocks/db/client';
+import type { DomainReason } from '../../building-blocks/errors/domain-error';
 import { addToLogScope } from '../../building-blocks/log';
 import { createTossClient, type TossClient } from '../../building-blocks/toss/toss-client';
 import { type AuthConfig, type AuthUser, authenticate } from '../../use-cases/auth/auth.service';
+import { authenticateService, type ServiceCaller } from '../../use-cases/service/authenticate-service';
 
 export const SESSION_COOKIE = 'session';
 
@@ -24,6 +26,17 @@ export interface Context {
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
   invalidBearer: boolean;
+  /**
+   * Another service whose signed request verified (X-Pay-* headers). A context holds a learner (`user`)
+   * or a service, never both: a signed request's session token or cookie is not even read.
+   */
+  service: ServiceCaller | null;
+  /** The request was signed and did not verify: every procedure refuses it with this reason. */
+  serviceRefusal: DomainReason | null;
+  /** The sealing key of service keys' secrets (SERVICE_KEY_ENCRYPTION_KEY); null when not set. */
+  sealingKey: Buffer | null;
+  /** Where the request came in (`https://payments.example`), for links sent back; null for direct callers. */
+  origin: string | null;
   /** Who is calling, as the HTTP server's socket saw it; null when unknown (a direct caller). */
   clientAddress: string | null;
   setSessionCookie: (token: string, expiresAt: Date) => void;
@@ -48,6 +61,10 @@ export interface InnerContextOptions {
    * only the per-account sign-in limit applies.
    */
   clientAddress?: string | null;
+  /** A verified service (tests that call service procedures directly). */
+  service?: ServiceCaller | null;
+  sealingKey?: Buffer | null;
+  origin?: string | null;
 }
 
 export function createInnerContext(opts: InnerContextOptions): Context {
@@ -60,6 +77,10 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,
+    service: opts.service ?? null,
+    serviceRefusal: null,
+    sealingKey: opts.sealingKey ?? null,
+    origin: opts.origin ?? null,
     clientAddress: opts.clientAddress ?? null,
     setSessionCookie: () => {},
     clearSessionCookie: () => {},
@@ -94,12 +115,33 @@ function cookieCanBeSecure(req: Request): boolean {
   );
 }
 
-/** Reads `Authorization: Bearer <token>` or the session cookie, and lets procedures set the cookie. */
+/**
+ * A signed request (any X-Pay-* header) is a service's: its signature is verified over `body`, the raw
+ * body text, and no session is read. Otherwise reads `Authorization: Bearer <token>` or the session
+ * cookie, and lets procedures set the cookie.
+ */
 export async function createRequestContext(
   opts: InnerContextOptions,
   req: Request,
   resHeaders: Headers,
+  body = '',
 ): Promise<Context> {
+  const url = new URL(req.url);
+  const signed = await authenticateService(opts.db, opts.sealingKey ?? null, {
+    method: req.method,
+    pathWithQuery: `${url.pathname}${url.search}`,
+    body,
+    header: (name) => req.headers.get(name),
+  });
+  if (signed.kind !== 'none') {
+    if (signed.kind === 'service') addToLogScope({ serviceKeyId: signed.service.keyId });
+    return {
+      ...createInnerContext({ ...opts, origin: url.origin }),
+      service: signed.kind === 'service' ? signed.service : null,
+      serviceRefusal: signed.kind === 'refused' ? signed.reason : null,
+      setResponseHeader: (name, value) => resHeaders.set(name, value),
+    };
+  }
   const authorization = req.headers.get('authorization');
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
@@ -113,7 +155,12 @@ export async function createRequestContext(
   if (!bearer && cookie && !session) resHeaders.append('Set-Cookie', clearCookie);
 
   return {
-    ...createInnerContext({ ...opts, user: session?.user, sessionId: session?.sessionId }),
+    ...createInnerContext({
+      ...opts,
+      user: session?.user,
+      sessionId: session?.sessionId,
+      origin: url.origin,
+    }),
     invalidBearer: Boolean(bearer) && !session,
     setSessionCookie: (value, expiresAt) => {
       resHeaders.append(

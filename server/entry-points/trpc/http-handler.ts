@@ -9,17 +9,19 @@ export const TRPC_ENDPOINT = '/api/trpc';
  * Serves tRPC for one HTTP request (server/entry-points/http/api.ts calls it). `maxBatchSize` caps the calls in one
  * batch: more is BAD_REQUEST before any of them runs.
  */
-export function handleTrpcRequest(
+export async function handleTrpcRequest(
   req: Request,
   deps: InnerContextOptions & { maxBatchSize?: number },
 ): Promise<Response> {
   const { maxBatchSize, ...context } = deps;
+  // The raw body, read once before tRPC reads it: a service's signature covers its SHA-256.
+  const body = req.body ? await req.clone().text() : '';
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
     router: appRouter,
     maxBatchSize,
-    createContext: ({ req, resHeaders }) => createRequestContext(context, req, resHeaders),
+    createContext: ({ req, resHeaders }) => createRequestContext(context, req, resHeaders, body),
     onError({ error, path }) {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         logger.error({ err: errorField(error.cause ?? error), procedure: path ?? '?' }, 'tRPC call failed');

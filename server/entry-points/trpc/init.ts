@@ -4,6 +4,7 @@ import { DomainError } from '../../building-blocks/errors/domain-error';
 import { addToLogScope } from '../../building-blocks/log';
 import { secondsSince, trpcRequestDuration, trpcRequests } from '../../building-blocks/metrics';
 import { koreanMessage } from '../../building-blocks/schemas/korean-messages';
+import type { ServiceScope } from '../../building-blocks/service-auth/scopes';
 import { isAdmin } from '../../use-cases/auth/auth.service';
 import type { Context } from './context';
 import { transformer } from './transformer';
@@ -20,50 +21,58 @@ const UNREADABLE_INPUT =
  * - input tRPC could not even read (JSON text, the superjson envelope) → the same, with a plain message;
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
-const t = initTRPC.context<Context>().create({
-  transformer,
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    // Only an input that failed its schema is the caller's fault; an output that fails its schema is our
-    // bug (INTERNAL below: logged with the request id, never shown with its field paths).
-    if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
-      const issues = cause.issues.map((i) => ({
-        path: i.path.join('.'),
-        message: i.message,
-        messageKo: koreanMessage(i),
-      }));
-      return {
-        ...shape,
-        message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
-        data: { ...shape.data, reason: 'INVALID_INPUT', issues },
-      };
-    }
-    if (cause instanceof DomainError) {
-      const retry =
-        cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds };
-      return { ...shape, data: { ...shape.data, reason: cause.reason, ...retry } };
-    }
-    // tRPC refuses input that JSON.parse or superjson throws on with the thrower's own message ("Unexpected
-    // token ...", "Maximum call stack size exceeded", "identicalPaths.map is not a function"): internal
-    // text, sometimes echoing the input. tRPC's own refusals (unknown path, wrong method) word their own.
-    if (cause && error.code !== 'INTERNAL_SERVER_ERROR' && error.message === cause.message) {
-      return {
-        ...shape,
-        message: UNREADABLE_INPUT,
-        data: { ...shape.data, reason: error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : error.code },
-      };
-    }
-    if (error.code === 'INTERNAL_SERVER_ERROR') {
-      return {
-        ...shape,
-        message: 'Something went wrong on our side; nothing was charged twice. Try again.',
-        data: { ...shape.data, reason: 'INTERNAL' },
-      };
-    }
-    return { ...shape, data: { ...shape.data, reason: error.code } };
-  },
-});
+/** What a procedure declares about itself: a service procedure, the one scope it needs. */
+export interface ProcedureMeta {
+  scope?: ServiceScope;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer,
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      // Only an input that failed its schema is the caller's fault; an output that fails its schema is our
+      // bug (INTERNAL below: logged with the request id, never shown with its field paths).
+      if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+        const issues = cause.issues.map((i) => ({
+          path: i.path.join('.'),
+          message: i.message,
+          messageKo: koreanMessage(i),
+        }));
+        return {
+          ...shape,
+          message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+          data: { ...shape.data, reason: 'INVALID_INPUT', issues },
+        };
+      }
+      if (cause instanceof DomainError) {
+        const retry =
+          cause.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: cause.retryAfterSeconds };
+        return { ...shape, data: { ...shape.data, reason: cause.reason, ...retry } };
+      }
+      // tRPC refuses input that JSON.parse or superjson throws on with the thrower's own message ("Unexpected
+      // token ...", "Maximum call stack size exceeded", "identicalPaths.map is not a function"): internal
+      // text, sometimes echoing the input. tRPC's own refusals (unknown path, wrong method) word their own.
+      if (cause && error.code !== 'INTERNAL_SERVER_ERROR' && error.message === cause.message) {
+        return {
+          ...shape,
+          message: UNREADABLE_INPUT,
+          data: { ...shape.data, reason: error.code === 'BAD_REQUEST' ? 'INVALID_INPUT' : error.code },
+        };
+      }
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        return {
+          ...shape,
+          message: 'Something went wrong on our side; nothing was charged twice. Try again.',
+          data: { ...shape.data, reason: 'INTERNAL' },
+        };
+      }
+      return { ...shape, data: { ...shape.data, reason: error.code } };
+    },
+  });
 
 /**
  * Counts and times every call by procedure (tRPC runs this only for procedures that exist, so the label
@@ -107,9 +116,42 @@ const refuseInvalidBearer = t.middleware(({ ctx, next }) => {
   return next();
 });
 
+/**
+ * Learners' and admins' procedures (public ones too) are never a service's: a signed request that did not
+ * verify is refused with why, one that did is SERVICE_KEY_NOT_ACCEPTED.
+ */
+const refuseServices = t.middleware(({ ctx, next }) => {
+  if (ctx.serviceRefusal) throw new DomainError(ctx.serviceRefusal);
+  if (ctx.service) throw new DomainError('SERVICE_KEY_NOT_ACCEPTED');
+  return next();
+});
+
+/**
+ * The one check of every service procedure: the request was signed by a key that verified (else the
+ * reason it did not, or SERVICE_SIGNATURE_REQUIRED for a learner's token or no credentials at all), and
+ * the key holds the scope the procedure declares in its meta (`.meta({ scope: 'orders:write' })`).
+ */
+const requireServiceScope = t.middleware(({ ctx, meta, next }) => {
+  if (ctx.serviceRefusal) throw new DomainError(ctx.serviceRefusal);
+  if (!ctx.service) throw new DomainError('SERVICE_SIGNATURE_REQUIRED');
+  const scope = meta?.scope;
+  if (!scope) throw new Error('a service procedure must declare its scope in .meta({ scope })');
+  if (!ctx.service.scopes.includes(scope)) {
+    throw new DomainError('SCOPE_MISSING', `This service key lacks the scope ${scope}.`);
+  }
+  return next({ ctx: { ...ctx, service: ctx.service } });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(measure).use(mapDomainErrors).use(refuseInvalidBearer);
+export const publicProcedure = t.procedure
+  .use(measure)
+  .use(mapDomainErrors)
+  .use(refuseInvalidBearer)
+  .use(refuseServices);
+
+/** What another service may call, with a signed request; each declares its scope in its meta. */
+export const serviceProcedure = t.procedure.use(measure).use(mapDomainErrors).use(requireServiceScope);
 
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) throw new DomainError('UNAUTHORIZED');

@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.router';
 import { courseRouter } from './routers/course.router';
 import { orderRouter } from './routers/order.router';
 import { paymentRouter } from './routers/payment.router';
+import { serviceRouter } from './routers/service.router';
 import { walletRouter } from './routers/wallet.router';
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   order: orderRouter,
   payment: paymentRouter,
   admin: adminRouter,
+  service: serviceRouter,
 });
 
 /** The API's type, for other TypeScript apps: `import type { AppRouter } from '.../server/entry-points/trpc/router'`. */

@@ -1,5 +1,5 @@
 import { findCourse, findEnrollment } from '../../building-blocks/course/course.repository';
-import type { Db } from '../../building-blocks/db/client';
+import type { DbOrTx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
@@ -12,7 +12,7 @@ import { toOrderView } from './own-orders';
  * charge amount. Refusals happen here, before any card is touched.
  */
 export async function createOrder(
-  db: Db,
+  db: DbOrTx,
   userId: string,
   input: { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number },
 ) {

@@ -48,8 +48,15 @@ export interface CancelInput {
   requestId?: string;
 }
 
-/** Who asks: a learner for their own order, or an admin (with the email the audit log names). */
-export type RefundActor = { id: string; admin: false } | (AdminActor & { admin: true });
+/**
+ * Who asks: a learner for their own order, an admin (with the email the audit log names), or another
+ * service with `refunds:write` (`service`: its public key id), which may refund as an admin may. An
+ * admin's refund is in the audit log; a service's names the key's row id as its requester.
+ */
+export type RefundActor =
+  | { id: string; admin: false }
+  | (AdminActor & { admin: true })
+  | { id: string; admin: true; service: string };
 
 export async function cancelOrder(deps: RecoveryDeps, actor: RefundActor, input: CancelInput) {
   let order = await findOrder(deps.db, input.orderId);
@@ -84,7 +91,13 @@ export async function cancelOrder(deps: RecoveryDeps, actor: RefundActor, input:
     throw new DomainError('REFUND_WINDOW_CLOSED');
   if (amount < 1 || amount > remaining) throw new DomainError('REFUND_EXCEEDS_PAYMENT');
 
-  const reserved = await reserve(deps.db, order, request, amount, actor.admin ? actor : null);
+  const reserved = await reserve(
+    deps.db,
+    order,
+    request,
+    amount,
+    actor.admin && 'email' in actor ? actor : null,
+  );
   if ('earlier' in reserved) return replay(deps.db, reserved.earlier, request);
   const { refund } = reserved;
   if (refund.destination !== 'CARD') return answer(deps.db, refund);
