@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AdminActionKind } from '../db/generated/client';
 import { MAX_BALANCE } from '../ledger/balance-rules';
 import { NO_CONTROL_CHARACTERS } from '../patterns';
+import { SERVICE_SCOPES } from '../service-auth/scopes';
 import { MIN_CARD_AMOUNT } from '../toss/toss-limits';
 import { requestIdSchema } from './wallet.schemas';
 
@@ -185,4 +186,48 @@ export const roleChangeOutput = z.object({
   reason: z.string(),
   changedBy: z.string(),
   createdAt: z.date(),
+});
+
+/** The console's service keys (npm run service-key does the same). */
+const serviceKeyIdSchema = z
+  .string({ error: '키 ID를 입력해 주세요.' })
+  .trim()
+  .regex(/^pk_[0-9A-Za-z]{24}$/, '키 ID는 pk_로 시작하는 27자예요.');
+
+export const createServiceKeyInput = z.object({
+  name: text('키 이름', 1, 100),
+  scopes: z
+    .array(z.enum(SERVICE_SCOPES, { error: '알 수 없는 권한이에요.' }), { error: '권한을 골라 주세요.' })
+    .min(1, '권한을 하나 이상 골라 주세요.')
+    .max(SERVICE_SCOPES.length)
+    .transform((scopes) => [...new Set(scopes)]),
+});
+
+export const revokeServiceKeyInput = z.object({ keyId: serviceKeyIdSchema, reason: reasonSchema });
+
+export const rotateServiceKeyInput = z.object({
+  keyId: serviceKeyIdSchema,
+  overlapHours: z
+    .number({ error: '겹치는 시간을 숫자로 입력해 주세요.' })
+    .int('겹치는 시간은 정수로 입력해 주세요.')
+    .min(0, '겹치는 시간은 0시간 이상이어야 해요.')
+    .max(720, '겹치는 시간은 720시간(30일) 이하여야 해요.'),
+});
+
+export const serviceKeyOutput = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  scopes: z.array(z.enum(SERVICE_SCOPES)),
+  createdAt: z.date(),
+  revokedAt: z.date().nullable(),
+  lastUsedAt: z.date().nullable(),
+  previousValidUntil: z.date().nullable(),
+});
+
+/** A key's secret, in the one answer that shows it. */
+export const serviceKeySecretOutput = z.object({
+  keyId: z.string(),
+  secret: z.string(),
+  key: serviceKeyOutput,
+  previousValidUntil: z.date().nullable(),
 });

@@ -13,10 +13,15 @@ import {
   auditEntryOutput,
   auditLogInput,
   createCourseInput,
+  createServiceKeyInput,
   listAlertsInput,
   resolveAlertInput,
   retireCourseInput,
+  revokeServiceKeyInput,
   roleChangeOutput,
+  rotateServiceKeyInput,
+  serviceKeyOutput,
+  serviceKeySecretOutput,
   updateCourseInput,
 } from '../../../building-blocks/schemas/admin.schemas';
 import {
@@ -42,6 +47,12 @@ import { recheckPayment } from '../../../use-cases/admin/recheck-payment';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
+import {
+  createServiceKey,
+  listServiceKeys,
+  revokeServiceKey,
+  rotateServiceKey,
+} from '../../../use-cases/service/service-keys';
 import { adminProcedure, router } from '../init';
 
 /** Who acts, as the audit log names them. */
@@ -202,4 +213,32 @@ export const adminRouter = router({
 
   /** Grants and revocations of the admin role (`npm run admin`), newest first (the latest 100). */
   roleChanges: adminProcedure.output(z.array(roleChangeOutput)).query(({ ctx }) => roleChanges(ctx.db)),
+
+  /** Other services' keys (never their secrets); as `npm run service-key -- list`. */
+  serviceKeys: adminProcedure.output(z.array(serviceKeyOutput)).query(({ ctx }) => listServiceKeys(ctx.db)),
+
+  /** A new service key; its secret is in this answer only. Audited. */
+  createServiceKey: adminProcedure
+    .input(createServiceKeyInput)
+    .output(serviceKeySecretOutput)
+    .mutation(async ({ ctx, input }) => {
+      const created = await createServiceKey(ctx.db, ctx.sealingKey, input, actor(ctx.user));
+      return { keyId: created.keyId, secret: created.secret, key: created.key, previousValidUntil: null };
+    }),
+
+  /** Refuses the key from its next request on. Audited, with the reason. */
+  revokeServiceKey: adminProcedure
+    .input(revokeServiceKeyInput)
+    .output(serviceKeyOutput)
+    .mutation(({ ctx, input }) =>
+      revokeServiceKey(ctx.db, input.keyId, { ...actor(ctx.user), reason: input.reason }),
+    ),
+
+  /** A new secret, in this answer only; the old one keeps working for `overlapHours`. Audited. */
+  rotateServiceKey: adminProcedure
+    .input(rotateServiceKeyInput)
+    .output(serviceKeySecretOutput)
+    .mutation(({ ctx, input }) =>
+      rotateServiceKey(ctx.db, ctx.sealingKey, input.keyId, input.overlapHours, actor(ctx.user)),
+    ),
 });
