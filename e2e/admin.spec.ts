@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { kstDay } from '../app/_lib/report-days';
-import { createPaymentClient } from '../server/entry-points/trpc/client';
+import { createPaymentClient, createServiceClient, errorReason } from '../server/entry-points/trpc/client';
 import { signInInBrowser, signUpInBrowser } from './helpers';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-pass-1234' };
@@ -241,4 +241,53 @@ test('an admin resolves an alert with a note, and the list says who and when', a
   await expect(alert).toContainText('해결됨');
   await expect(alert).toContainText('해결: admin@example.com');
   await expect(alert).toContainText('메모: 환불금 계좌 이체 완료');
+});
+
+test('an admin issues a service key whose secret is shown once and signs requests, then rotates and revokes it', async ({
+  page,
+  baseURL,
+}) => {
+  const name = `E2E 강의 서비스 ${randomUUID().slice(0, 8)}`;
+  const learner = await apiLearner(baseURL, 0);
+  await signInInBrowser(page, ADMIN);
+  await page.goto('/admin/service-keys');
+  await expect(page).toHaveTitle('관리자: 서비스 키 · 강의 결제');
+  const create = page.getByRole('form', { name: '새 서비스 키 발급' });
+  await create.getByLabel('키 이름').fill(name);
+  await create.getByRole('button', { name: '키 발급' }).click();
+  await expect(create.getByRole('alert')).toHaveText('권한을 하나 이상 골라 주세요.');
+  await create.getByLabel('지갑 보기 (wallet:read)').check();
+  await create.getByRole('button', { name: '키 발급' }).click();
+
+  const shown = page.getByRole('region', { name: '새 비밀 키' });
+  await expect(shown.getByRole('alert')).toContainText('이 비밀 키는 다시 보여 드리지 않아요.');
+  const secret = (await shown.getByTestId('service-key-secret').textContent()) ?? '';
+  const row = page.getByRole('region', { name: `${name} 키` });
+  const keyId = (await row.locator('code').first().textContent()) ?? '';
+  expect(keyId).toMatch(/^pk_/);
+
+  // The secret shown signs requests to the service API.
+  const service = createServiceClient({ url: baseURL ?? '', keyId, secret });
+  expect(await service.service.wallet.get.query({ userEmail: learner.account.email })).toMatchObject({
+    balance: 0,
+  });
+  await shown.getByRole('button', { name: '보관했어요' }).click();
+  await expect(page.getByTestId('service-key-secret')).toHaveCount(0);
+
+  await row.getByRole('button', { name: '비밀 키 교체' }).click();
+  await expect(page.getByRole('region', { name: '새 비밀 키' })).toContainText('이전 비밀 키는');
+  await page.getByRole('button', { name: '보관했어요' }).click();
+
+  await row.getByRole('button', { name: '키 폐기' }).click();
+  await expect(row.getByRole('alert')).toHaveText('폐기 사유를 입력해 주세요.');
+  await row.getByLabel('폐기 사유').fill('E2E 점검 끝');
+  await row.getByRole('button', { name: '키 폐기' }).click();
+  await expect(row.getByText('폐기됨', { exact: true })).toBeVisible();
+  expect(
+    await service.service.wallet.get.query({ userEmail: learner.account.email }).catch(errorReason),
+  ).toBe('SERVICE_KEY_REVOKED');
+
+  await page.goto('/admin/audit');
+  await expect(page.getByText('서비스 키 발급').first()).toBeVisible();
+  await expect(page.getByText('서비스 키 폐기').first()).toBeVisible();
 });

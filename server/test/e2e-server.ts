@@ -44,6 +44,8 @@ if (realMode) {
 }
 // Every browser test signs up from this one machine.
 process.env.AUTH_RATE_LIMIT_PER_ADDRESS = '100000';
+// Service keys can be made on the console (and their requests verified).
+process.env.SERVICE_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 process.env.RECOVERY_INTERVAL_MS = '1000';
 process.on('exit', () => void server.stop());
 
