@@ -80,8 +80,16 @@ export async function rotateServiceKeySecret(
   return rows[0] ? tx.serviceKey.findUniqueOrThrow({ where: { keyId }, select: serviceKeySelect }) : null;
 }
 
+/**
+ * Records that the key was just used, at most once a minute: a busy caller's requests do not all queue
+ * on its row to write the same fact.
+ */
 export async function markServiceKeyUsed(db: DbOrTx, id: string): Promise<void> {
-  await db.serviceKey.update({ where: { id }, data: { lastUsedAt: new Date() }, select: { id: true } });
+  const now = new Date();
+  await db.serviceKey.updateMany({
+    where: { id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - 60_000) } }] },
+    data: { lastUsedAt: now },
+  });
 }
 
 /**
