@@ -288,6 +288,18 @@ test('an admin issues a service key whose secret is shown once and signs request
   ).toBe('SERVICE_KEY_REVOKED');
 
   await page.goto('/admin/audit');
-  await expect(page.getByText('서비스 키 발급').first()).toBeVisible();
-  await expect(page.getByText('서비스 키 폐기').first()).toBeVisible();
+  await page.getByLabel('대상 (ID 또는 학습자 이메일)').fill(keyId);
+  await page.getByRole('button', { name: '조회' }).click();
+  const log = page.getByRole('table', { name: '감사 기록' });
+  await expect(log.getByRole('row')).toHaveCount(4);
+  for (const action of [
+    '서비스 키 발급',
+    '서비스 키 교체',
+    '서비스 키 폐기',
+    'E2E 점검 끝',
+    `서비스 키 ${keyId}`,
+  ]) {
+    await expect(log).toContainText(action);
+  }
+  await expect(log).not.toContainText(secret);
 });

@@ -29,6 +29,7 @@ const SUBJECT_LABEL: Record<string, string> = {
   COURSE: '강의',
   ORDER: '주문',
   ALERT: '알림',
+  SERVICE_KEY: '서비스 키',
 };
 
 /** Before and after, as the row recorded them (JSON, shown as it is: the log never reinterprets itself). */
