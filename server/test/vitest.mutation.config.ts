@@ -18,6 +18,8 @@ export const MONEY_CORE_TESTS = [
   // The rules as plain functions (no database).
   'server/building-blocks/ledger/balance-rules*.test.ts',
   'server/building-blocks/refund/toss-cancels*.test.ts',
+  'server/building-blocks/refund/refund-policy.test.ts',
+  'server/use-cases/card/card-settlement*.test.ts',
   // The ledger's moveBalance, runIdempotent and the status machine against a real database.
   'server/building-blocks/ledger/ledger.test.ts',
   'server/building-blocks/idempotency/*.test.ts',
