@@ -130,7 +130,7 @@ export const adminRouter = router({
       z.array(
         z.object({
           id: z.string(),
-          orderId: z.string(),
+          orderId: z.string().nullable(),
           kind: z.string(),
           message: z.string(),
           createdAt: z.date(),
