@@ -102,64 +102,75 @@ ALTER TABLE "admin_action" DROP CONSTRAINT "admin_action_subject_type_known";
 ALTER TABLE "admin_action" ADD CONSTRAINT "admin_action_subject_type_known"
   CHECK ("subject_type" IN ('ORDER', 'USER', 'COURSE', 'ALERT', 'WEBHOOK_ENDPOINT', 'EVENT'));
 
--- The triggers. Payloads carry ids, amounts and statuses only: no secrets, no names or emails.
+-- The triggers. They are constraint triggers, DEFERRABLE INITIALLY DEFERRED: they run at COMMIT, still
+-- inside the transaction (an error there rolls everything back), and read the row as it is then. So a
+-- row a transaction made and took back before committing (a balance purchase refused after its order
+-- and enrollment were written) leaves no event, and an enrollment linked to its order later in the same
+-- transaction is sent with that order. Payloads carry ids, amounts and statuses only: no secrets, no
+-- names or emails.
 
 CREATE FUNCTION "outbox_order_status"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  event_type TEXT;
+  o RECORD;
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW."status" = OLD."status" THEN
-    RETURN NULL;
-  END IF;
-  event_type := CASE NEW."status"
-    WHEN 'APPROVED' THEN 'order.approved'
-    WHEN 'FAILED' THEN 'order.failed'
-    WHEN 'CANCELED' THEN 'order.canceled'
-    WHEN 'IN_DOUBT' THEN 'order.in_doubt'
-  END;
-  IF event_type IS NULL THEN
+  SELECT * INTO o FROM "orders" WHERE "id" = NEW."id";
+  IF NOT FOUND THEN
     RETURN NULL;
   END IF;
   INSERT INTO "outbox_event" ("type", "payload", "order_id", "user_id") VALUES (
-    event_type,
+    CASE NEW."status"
+      WHEN 'APPROVED' THEN 'order.approved'
+      WHEN 'FAILED' THEN 'order.failed'
+      WHEN 'CANCELED' THEN 'order.canceled'
+      WHEN 'IN_DOUBT' THEN 'order.in_doubt'
+    END,
     jsonb_build_object(
-      'orderId', NEW."id", 'userId', NEW."user_id", 'type', NEW."type", 'courseId', NEW."course_id",
-      'amount', NEW."amount", 'refundedAmount', NEW."refunded_amount", 'status', NEW."status",
-      'method', NEW."method", 'approvedAt', NEW."approved_at", 'failureCode', NEW."failure_code"),
-    NEW."id", NEW."user_id");
+      'orderId', o."id", 'userId', o."user_id", 'type', o."type", 'courseId', o."course_id",
+      'amount', o."amount", 'refundedAmount', o."refunded_amount", 'status', NEW."status",
+      'method', o."method", 'approvedAt', o."approved_at", 'failureCode', o."failure_code"),
+    o."id", o."user_id");
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "orders_outbox_insert" AFTER INSERT ON "orders"
+CREATE CONSTRAINT TRIGGER "orders_outbox_insert" AFTER INSERT ON "orders"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW WHEN (NEW."status" IN ('APPROVED', 'FAILED', 'CANCELED', 'IN_DOUBT'))
   EXECUTE FUNCTION "outbox_order_status"();
-CREATE TRIGGER "orders_outbox_status" AFTER UPDATE OF "status" ON "orders"
+CREATE CONSTRAINT TRIGGER "orders_outbox_status" AFTER UPDATE OF "status" ON "orders"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW WHEN (NEW."status" IS DISTINCT FROM OLD."status"
     AND NEW."status" IN ('APPROVED', 'FAILED', 'CANCELED', 'IN_DOUBT'))
   EXECUTE FUNCTION "outbox_order_status"();
 
 CREATE FUNCTION "outbox_refund_done"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  order_row RECORD;
+  r RECORD;
 BEGIN
-  SELECT "user_id", "amount" INTO order_row FROM "orders" WHERE "id" = NEW."order_id";
+  SELECT f."id", f."order_id", f."amount", f."method", f."destination", f."status", o."user_id",
+         o."amount" AS "order_amount"
+    INTO r FROM "refund" f JOIN "orders" o ON o."id" = f."order_id" WHERE f."id" = NEW."id";
+  IF NOT FOUND OR r."status" <> 'DONE' THEN
+    RETURN NULL;
+  END IF;
   INSERT INTO "outbox_event" ("type", "payload", "order_id", "user_id") VALUES (
     'refund.succeeded',
     jsonb_build_object(
-      'refundId', NEW."id", 'orderId', NEW."order_id", 'userId', order_row."user_id",
-      'amount', NEW."amount", 'method', NEW."method", 'destination', NEW."destination",
-      'orderAmount', order_row."amount"),
-    NEW."order_id", order_row."user_id");
+      'refundId', r."id", 'orderId', r."order_id", 'userId', r."user_id", 'amount', r."amount",
+      'method', r."method", 'destination', r."destination", 'orderAmount', r."order_amount"),
+    r."order_id", r."user_id");
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "refund_outbox_insert" AFTER INSERT ON "refund"
+CREATE CONSTRAINT TRIGGER "refund_outbox_insert" AFTER INSERT ON "refund"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW WHEN (NEW."status" = 'DONE')
   EXECUTE FUNCTION "outbox_refund_done"();
-CREATE TRIGGER "refund_outbox_status" AFTER UPDATE OF "status" ON "refund"
+CREATE CONSTRAINT TRIGGER "refund_outbox_status" AFTER UPDATE OF "status" ON "refund"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW WHEN (NEW."status" = 'DONE' AND OLD."status" IS DISTINCT FROM 'DONE')
   EXECUTE FUNCTION "outbox_refund_done"();
 
+-- The ledger is append-only, so the inserted row is the row; no re-read needed.
 CREATE FUNCTION "outbox_wallet_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO "outbox_event" ("type", "payload", "order_id", "user_id") VALUES (
@@ -171,21 +182,36 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "wallet_transaction_outbox" AFTER INSERT ON "wallet_transaction"
+CREATE CONSTRAINT TRIGGER "wallet_transaction_outbox" AFTER INSERT ON "wallet_transaction"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION "outbox_wallet_changed"();
 
+-- TG_ARGV[0]: the event type; TG_TABLE_NAME: enrollment (re-read: it may have been removed or linked to
+-- its order since) or ended_enrollment (append-only).
 CREATE FUNCTION "outbox_enrollment"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  e RECORD;
 BEGIN
+  IF TG_TABLE_NAME = 'enrollment' THEN
+    SELECT "id", "user_id", "course_id", "order_id" INTO e FROM "enrollment" WHERE "id" = NEW."id";
+    IF NOT FOUND THEN
+      RETURN NULL;
+    END IF;
+  ELSE
+    SELECT NEW."id" AS "id", NEW."user_id" AS "user_id", NEW."course_id" AS "course_id",
+           NEW."order_id" AS "order_id" INTO e;
+  END IF;
   INSERT INTO "outbox_event" ("type", "payload", "order_id", "user_id") VALUES (
     TG_ARGV[0],
     jsonb_build_object(
-      'enrollmentId', NEW."id", 'userId', NEW."user_id", 'courseId', NEW."course_id",
-      'orderId', NEW."order_id"),
-    NEW."order_id", NEW."user_id");
+      'enrollmentId', e."id", 'userId', e."user_id", 'courseId', e."course_id", 'orderId', e."order_id"),
+    e."order_id", e."user_id");
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER "enrollment_outbox" AFTER INSERT ON "enrollment"
+CREATE CONSTRAINT TRIGGER "enrollment_outbox" AFTER INSERT ON "enrollment"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION "outbox_enrollment"('course.purchased');
-CREATE TRIGGER "ended_enrollment_outbox" AFTER INSERT ON "ended_enrollment"
+CREATE CONSTRAINT TRIGGER "ended_enrollment_outbox" AFTER INSERT ON "ended_enrollment"
+  DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION "outbox_enrollment"('course.refunded');
