@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { moveOrder } from '../../building-blocks/order/order-status';
 import { startEventDispatcher } from '../../entry-points/event-dispatcher';
 import { type CardSuite, cardSuite } from '../../test/card-suite';
-import { createCourse, signedInCaller } from '../../test/fixtures';
+import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { injectFault, shopperApproves } from '../../test/sandbox';
 import { dispatchOnce } from './dispatch-events';
 import { redeliverEvent, redeliverFailedSince } from './event-log';
@@ -382,5 +382,119 @@ describe('signed outgoing events', () => {
     }
     expect(receiver.received).toHaveLength(1);
     verifyAll(receiver.received, secret);
+  });
+});
+
+describe('the admin console procedures (audited)', () => {
+  it('creates, lists, updates, rotates and disables an endpoint; shows the event log; redelivers', async () => {
+    const operator = await signedInCaller(t.db, 'events-admin', {
+      admin: true,
+      sandboxMode: true,
+      sealingKey,
+    });
+    const receiver = await startReceiver();
+    receivers.push(receiver);
+    const created = await operator.caller.admin.createWebhookEndpoint({
+      url: receiver.url,
+      description: '강의 서비스',
+      eventTypes: ['wallet.changed', 'wallet.changed'],
+    });
+    enabled.push(created.endpoint.id);
+    expect(created.secret).toMatch(/^whsec_/);
+    expect(created.endpoint).toMatchObject({
+      url: receiver.url,
+      eventTypes: ['wallet.changed'],
+      disabledAt: null,
+    });
+    const listed = await operator.caller.admin.webhookEndpoints();
+    expect(listed.find((e) => e.id === created.endpoint.id)).not.toHaveProperty('secret');
+    const stored = await t.db.webhookEndpoint.findUniqueOrThrow({ where: { id: created.endpoint.id } });
+    expect(stored.sealedSecret).not.toContain(created.secret.slice(6));
+
+    const updated = await operator.caller.admin.updateWebhookEndpoint({
+      endpointId: created.endpoint.id,
+      eventTypes: ['wallet.changed', 'order.approved'],
+    });
+    expect(updated.eventTypes).toEqual(['order.approved', 'wallet.changed']);
+
+    const me = await learner();
+    await me.caller.wallet.charge({ amount: 1_000, requestId: randomUUID() });
+    await dispatchUntil(() => receiver.received.length >= 1);
+    verifyAll(receiver.received, created.secret);
+
+    const log = await operator.caller.admin.events({ type: 'wallet.changed' });
+    const mine = log.items.find((e) => (e.payload as { userId?: string }).userId === me.user.id);
+    expect(mine?.deliveries).toMatchObject([
+      { endpointId: created.endpoint.id, status: 'DELIVERED', attempts: 1, lastStatusCode: 200 },
+    ]);
+    expect(mine?.deliveries[0]?.attemptLog).toMatchObject([{ attempt: 1, statusCode: 200, error: null }]);
+
+    if (!mine) throw new Error('no event');
+    expect(
+      await operator.caller.admin.redeliverEvent({ eventId: mine.id, endpointId: created.endpoint.id }),
+    ).toEqual({
+      deliveries: 1,
+    });
+    await dispatchUntil(() => receiver.received.length >= 2);
+    expect(receiver.received[1]?.headers['webhook-id']).toBe(mine.id);
+
+    const rotated = await operator.caller.admin.rotateWebhookSecret({ endpointId: created.endpoint.id });
+    expect(rotated.secret).not.toBe(created.secret);
+    expect(rotated.endpoint.previousSecretValidUntil).not.toBeNull();
+    const disabled = await operator.caller.admin.disableWebhookEndpoint({ endpointId: created.endpoint.id });
+    expect(disabled.disabledAt).not.toBeNull();
+    enabled.splice(enabled.indexOf(created.endpoint.id), 1);
+    expect(
+      await reasonOf(operator.caller.admin.disableWebhookEndpoint({ endpointId: created.endpoint.id })),
+    ).toBe('WEBHOOK_ENDPOINT_DISABLED');
+    expect(
+      await operator.caller.admin.redeliverFailedEvents({ since: new Date(Date.now() - 60_000) }),
+    ).toEqual({ deliveries: 0 });
+
+    const audit = await t.db.adminAction.findMany({
+      where: { adminId: operator.user.id },
+      orderBy: { createdAt: 'asc' },
+      select: { action: true, subjectType: true },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      'WEBHOOK_ENDPOINT_CREATE',
+      'WEBHOOK_ENDPOINT_UPDATE',
+      'EVENT_REDELIVER',
+      'WEBHOOK_ENDPOINT_ROTATE',
+      'WEBHOOK_ENDPOINT_DISABLE',
+      'EVENT_REDELIVER',
+    ]);
+  });
+
+  it('refuses a URL that is not http(s); in live mode also http and private addresses; bad input in Korean', async () => {
+    const sandboxAdmin = await signedInCaller(t.db, 'events-admin', {
+      admin: true,
+      sandboxMode: true,
+      sealingKey,
+    });
+    const liveAdmin = await signedInCaller(t.db, 'events-admin', {
+      admin: true,
+      sandboxMode: false,
+      sealingKey,
+    });
+    const create = (who: typeof sandboxAdmin, url: string) =>
+      reasonOf(who.caller.admin.createWebhookEndpoint({ url, eventTypes: ['order.approved'] }));
+    expect(await create(sandboxAdmin, 'ftp://example.com/hook')).toBe('WEBHOOK_URL_REFUSED');
+    expect(await create(sandboxAdmin, 'javascript:alert(1)')).toBe('WEBHOOK_URL_REFUSED');
+    expect(await create(liveAdmin, 'http://example.com/hook')).toBe('WEBHOOK_URL_REFUSED');
+    for (const url of [
+      'https://127.0.0.1/h',
+      'https://10.1.2.3/h',
+      'https://192.168.0.1/h',
+      'https://localhost/h',
+      'https://[::1]/h',
+      'https://169.254.169.254/latest',
+    ])
+      expect(await create(liveAdmin, url)).toBe('WEBHOOK_URL_REFUSED');
+    const error = await sandboxAdmin.caller.admin
+      .createWebhookEndpoint({ url: 'https://example.com/h', eventTypes: ['no.such'] as never })
+      .catch((e: Error) => e);
+    expect(String(error)).toContain('이벤트 종류가 올바르지 않아요.');
+    expect(await t.db.webhookEndpoint.count({ where: { url: { contains: 'example.com' } } })).toBe(0);
   });
 });
