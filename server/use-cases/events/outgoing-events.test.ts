@@ -366,6 +366,24 @@ describe('signed outgoing events', () => {
     expect(() => verifyAll(last, oldSecret)).toThrow();
   });
 
+  it('two dispatchers at once send each attempt once', async () => {
+    const { receiver } = await endpointFor(['wallet.changed']);
+    const me = await learner();
+    for (let i = 0; i < 10; i++) await me.caller.wallet.charge({ amount: 1_000, requestId: randomUUID() });
+    await Promise.all([
+      dispatchOnce(dispatchDeps()),
+      dispatchOnce(dispatchDeps()),
+      dispatchOnce(dispatchDeps()),
+    ]);
+    await dispatchUntil(() => receiver.received.length >= 10);
+    await Promise.all([dispatchOnce(dispatchDeps()), dispatchOnce(dispatchDeps())]);
+    const ids = receiver.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(10);
+    expect(new Set(ids).size).toBe(10);
+    const deliveries = await t.db.eventDelivery.findMany({ where: { event: { userId: me.user.id } } });
+    expect(deliveries.map((d) => [d.status, d.attempts])).toEqual(Array(10).fill(['DELIVERED', 1]));
+  });
+
   it('a restart delivers what was pending: stop the dispatcher, change, start a new one', async () => {
     const { receiver, secret } = await endpointFor(['wallet.changed']);
     const first = startEventDispatcher({ ...dispatchDeps(), intervalMs: 20 });
