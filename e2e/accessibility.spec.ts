@@ -131,6 +131,7 @@ test('every operator page', async ({ page, baseURL }) => {
     '/admin/alerts',
     '/admin/wallet',
     '/admin/courses',
+    '/admin/webhooks',
     '/admin/audit',
   ]) {
     await checkPage(page, path);

@@ -10,6 +10,7 @@ export default function AdminLayout({ children }: { children: React.ReactNode })
         <Link href="/admin/alerts">확인 필요 알림</Link>
         <Link href="/admin/wallet">지갑 조정</Link>
         <Link href="/admin/courses">강의 관리</Link>
+        <Link href="/admin/webhooks">웹훅</Link>
         <Link href="/admin/audit">감사 기록</Link>
       </nav>
       {children}

@@ -50,6 +50,9 @@ function load() {
       /** Where the sandbox sends its webhooks (default: this app's receiver), and how its retry schedule is scaled. */
       TOSS_SANDBOX_WEBHOOK_URL: z.url().optional(),
       TOSS_SANDBOX_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+      /** How often outgoing events are fanned out and sent, and how their retry schedule is scaled (tests). */
+      EVENT_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+      EVENT_RETRY_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
       /** How often the janitor looks for orders in doubt, and after how long one is put before a person. */
       RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
       RECOVERY_GIVE_UP_MS: z.coerce

@@ -1,3 +1,4 @@
+import { sealingKey } from '../building-blocks/crypto/sealing-key';
 import { type Db, db } from '../building-blocks/db/client';
 import { env } from '../building-blocks/env';
 import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
@@ -23,6 +24,7 @@ export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null
     },
     toss: appTossClient(db(), toss),
     mode: toss.mode,
+    sealingKey: sealingKey(),
     trustProxyHops: config.TRUST_PROXY_HOPS,
     metricsToken: config.METRICS_TOKEN,
     ...paymentTimeouts(toss),

@@ -24,7 +24,7 @@ export async function signedInCaller(
     email,
     admin,
     ...extra
-  }: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs' | 'sandboxMode'> & {
+  }: Pick<InnerContextOptions, 'toss' | 'waitForConfirmMs' | 'sandboxMode' | 'sealingKey'> & {
     email?: string;
     /** Grant the admin role, as `npm run admin -- grant` does. */
     admin?: boolean;

@@ -17,6 +17,11 @@ const ACTION_LABEL = {
   ALERT_RESOLVE: '알림 해결',
   ORDER_REFUND: '환불',
   ORDER_RECHECK: '토스에 다시 확인',
+  WEBHOOK_ENDPOINT_CREATE: '웹훅 엔드포인트 등록',
+  WEBHOOK_ENDPOINT_UPDATE: '웹훅 이벤트 종류 변경',
+  WEBHOOK_ENDPOINT_ROTATE: '웹훅 서명 키 교체',
+  WEBHOOK_ENDPOINT_DISABLE: '웹훅 엔드포인트 중지',
+  EVENT_REDELIVER: '이벤트 다시 보내기',
 } as const satisfies Record<AuditAction, string>;
 
 type Action = keyof typeof ACTION_LABEL;
@@ -26,6 +31,8 @@ const SUBJECT_LABEL: Record<string, string> = {
   COURSE: '강의',
   ORDER: '주문',
   ALERT: '알림',
+  WEBHOOK_ENDPOINT: '웹훅 엔드포인트',
+  EVENT: '이벤트',
 };
 
 /** Before and after, as the row recorded them (JSON, shown as it is: the log never reinterprets itself). */

@@ -36,6 +36,12 @@ export const FIELD_LABELS: Record<string, string> = {
   direction: '조정 방향',
   action: '작업',
   subject: '대상',
+  url: '주소',
+  eventTypes: '이벤트 종류',
+  endpointId: '엔드포인트',
+  eventId: '이벤트',
+  deliveryStatus: '전송 상태',
+  since: '시각',
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */

@@ -20,6 +20,8 @@ export interface Context {
   waitForConfirmMs: number;
   /** Sandbox mode (TOSS_SANDBOX=on): only then does the seed's test charge (balance without a card) exist. */
   sandboxMode: boolean;
+  /** SERVICE_KEY_ENCRYPTION_KEY (seals webhook endpoints' signing secrets), or null when unset. */
+  sealingKey: Buffer | null;
   user: AuthUser | null;
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
@@ -40,6 +42,8 @@ export interface InnerContextOptions {
   waitForConfirmMs?: number;
   /** Off unless said: the test charge is refused (TEST_CHARGE_DISABLED) as in a real deployment. */
   sandboxMode?: boolean;
+  /** Null unless given: endpoints' secrets can then be neither sealed nor opened (SEALING_KEY_MISSING). */
+  sealingKey?: Buffer | null;
   user?: AuthUser | null;
   sessionId?: string | null;
   /**
@@ -57,6 +61,7 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     toss: opts.toss ?? unreachableToss,
     waitForConfirmMs: opts.waitForConfirmMs ?? 65_000,
     sandboxMode: opts.sandboxMode ?? false,
+    sealingKey: opts.sealingKey ?? null,
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,

@@ -25,6 +25,18 @@ import {
   paymentSearchOutput,
   recheckPaymentOutput,
 } from '../../../building-blocks/schemas/admin-payment.schemas';
+import {
+  createEndpointInput,
+  endpointIdInput,
+  endpointOutput,
+  endpointWithSecretOutput,
+  eventLogOutput,
+  listEventsInput,
+  redeliverEventInput,
+  redeliverFailedInput,
+  redeliverOutput,
+  updateEndpointInput,
+} from '../../../building-blocks/schemas/events.schemas';
 import { orderIdInput } from '../../../building-blocks/schemas/order.schemas';
 import { settlementOutput } from '../../../building-blocks/schemas/settlement.schemas';
 import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
@@ -42,6 +54,14 @@ import { recheckPayment } from '../../../use-cases/admin/recheck-payment';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
+import { listEvents, redeliverEvent, redeliverFailedSince } from '../../../use-cases/events/event-log';
+import {
+  createEndpoint,
+  disableEndpoint,
+  listEndpoints,
+  rotateEndpointSecret,
+  updateEndpointEventTypes,
+} from '../../../use-cases/events/manage-endpoints';
 import { adminProcedure, router } from '../init';
 
 /** Who acts, as the audit log names them. */
@@ -130,7 +150,7 @@ export const adminRouter = router({
       z.array(
         z.object({
           id: z.string(),
-          orderId: z.string(),
+          orderId: z.string().nullable(),
           kind: z.string(),
           message: z.string(),
           createdAt: z.date(),
@@ -202,4 +222,81 @@ export const adminRouter = router({
 
   /** Grants and revocations of the admin role (`npm run admin`), newest first (the latest 100). */
   roleChanges: adminProcedure.output(z.array(roleChangeOutput)).query(({ ctx }) => roleChanges(ctx.db)),
+
+  // Outgoing events (signed webhooks to other services): endpoints, the event log, redelivery.
+
+  /** Every webhook endpoint, newest first (never its secret). */
+  webhookEndpoints: adminProcedure
+    .output(z.array(endpointOutput))
+    .query(({ ctx }) => listEndpoints({ db: ctx.db })),
+
+  /** A new endpoint; its whsec_ signing secret is in this answer only. */
+  createWebhookEndpoint: adminProcedure
+    .input(createEndpointInput)
+    .output(endpointWithSecretOutput)
+    .mutation(({ ctx, input }) =>
+      createEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input),
+    ),
+
+  updateWebhookEndpoint: adminProcedure
+    .input(updateEndpointInput)
+    .output(endpointOutput)
+    .mutation(({ ctx, input }) =>
+      updateEndpointEventTypes(
+        endpointDeps(ctx),
+        { kind: 'admin', admin: actor(ctx.user) },
+        input.endpointId,
+        input.eventTypes,
+      ),
+    ),
+
+  /** A new secret (in this answer only); the previous one signs beside it for 24 hours. */
+  rotateWebhookSecret: adminProcedure
+    .input(endpointIdInput)
+    .output(endpointWithSecretOutput)
+    .mutation(({ ctx, input }) =>
+      rotateEndpointSecret(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+    ),
+
+  disableWebhookEndpoint: adminProcedure
+    .input(endpointIdInput)
+    .output(endpointOutput)
+    .mutation(({ ctx, input }) =>
+      disableEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+    ),
+
+  /** Events newest first, each with its deliveries and every attempt (status code, error). */
+  events: adminProcedure
+    .input(listEventsInput)
+    .output(eventLogOutput)
+    .query(({ ctx, input }) => listEvents(ctx.db, input)),
+
+  /** One event again, to one endpoint or to all subscribed. */
+  redeliverEvent: adminProcedure
+    .input(redeliverEventInput)
+    .output(redeliverOutput)
+    .mutation(({ ctx, input }) =>
+      redeliverEvent(ctx.db, actor(ctx.user), input.eventId, input.endpointId ?? null),
+    ),
+
+  /** Every delivery FAILED for an event written since a time, again. */
+  redeliverFailedEvents: adminProcedure
+    .input(redeliverFailedInput)
+    .output(redeliverOutput)
+    .mutation(({ ctx, input }) =>
+      redeliverFailedSince(ctx.db, actor(ctx.user), input.since, input.endpointId ?? null),
+    ),
 });
+
+/** What the endpoint use cases need from a request: the sealing key, and live or sandbox (URL rules). */
+function endpointDeps(ctx: {
+  db: Parameters<typeof listEndpoints>[0]['db'];
+  sandboxMode: boolean;
+  sealingKey: Buffer | null;
+}) {
+  return {
+    db: ctx.db,
+    sealingKey: ctx.sealingKey,
+    mode: ctx.sandboxMode ? ('sandbox' as const) : ('live' as const),
+  };
+}
