@@ -132,6 +132,7 @@ test('every operator page', async ({ page, baseURL }) => {
     '/admin/wallet',
     '/admin/courses',
     '/admin/service-keys',
+    '/admin/webhooks',
     '/admin/audit',
   ]) {
     await checkPage(page, path);

@@ -218,7 +218,8 @@ export function AdminDashboard() {
         <ul aria-label="운영자 확인 필요">
           {alerts.data.map((a) => (
             <li key={a.id}>
-              {a.kind} · 주문 {a.orderId} · {a.message}
+              {a.kind}
+              {a.orderId ? ` · 주문 ${a.orderId}` : ''} · {a.message}
             </li>
           ))}
         </ul>

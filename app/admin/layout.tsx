@@ -11,6 +11,7 @@ export default function AdminLayout({ children }: { children: React.ReactNode })
         <Link href="/admin/wallet">지갑 조정</Link>
         <Link href="/admin/courses">강의 관리</Link>
         <Link href="/admin/service-keys">서비스 키</Link>
+        <Link href="/admin/webhooks">웹훅</Link>
         <Link href="/admin/audit">감사 기록</Link>
       </nav>
       {children}

@@ -50,6 +50,9 @@ function load() {
       /** Where the sandbox sends its webhooks (default: this app's receiver), and how its retry schedule is scaled. */
       TOSS_SANDBOX_WEBHOOK_URL: z.url().optional(),
       TOSS_SANDBOX_WEBHOOK_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+      /** How often outgoing events are fanned out and sent, and how their retry schedule is scaled (tests). */
+      EVENT_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+      EVENT_RETRY_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
       /** How often the janitor looks for orders in doubt, and after how long one is put before a person. */
       RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
       RECOVERY_GIVE_UP_MS: z.coerce
@@ -89,8 +92,8 @@ function load() {
       SERVICE_KEY_ENCRYPTION_KEY: z
         .string()
         .refine(
-          // As crypto/secret-box.ts's parseSealingKey reads it; not imported from there, since
-          // crypto/sealing-key.ts imports this file (two folders must not import each other).
+          // The same test as crypto/secret-box.ts parseSealingKey (which reads this variable through
+          // crypto/sealing-key.ts; importing it here would make the two folders import each other).
           (text) => Buffer.from(text.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32,
           'must be 32 random bytes in base64; make one with: openssl rand -base64 32',
         )

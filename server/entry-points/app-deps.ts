@@ -1,4 +1,4 @@
-import { parseSealingKey } from '../building-blocks/crypto/secret-box';
+import { sealingKey } from '../building-blocks/crypto/sealing-key';
 import { type Db, db } from '../building-blocks/db/client';
 import { env } from '../building-blocks/env';
 import { tossExchangeRecorder } from '../building-blocks/payment/payment.repository';
@@ -24,10 +24,9 @@ export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null
     },
     toss: appTossClient(db(), toss),
     mode: toss.mode,
+    sealingKey: sealingKey(),
     trustProxyHops: config.TRUST_PROXY_HOPS,
     metricsToken: config.METRICS_TOKEN,
-    // Read here from the checked environment (crypto/sealing-key.ts would import env.ts back: a cycle).
-    sealingKey: config.SERVICE_KEY_ENCRYPTION_KEY ? parseSealingKey(config.SERVICE_KEY_ENCRYPTION_KEY) : null,
     ...paymentTimeouts(toss),
     sandbox,
   };

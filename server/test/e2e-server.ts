@@ -47,6 +47,10 @@ process.env.AUTH_RATE_LIMIT_PER_ADDRESS = '100000';
 // Service keys can be made on the console (and their requests verified).
 process.env.SERVICE_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 process.env.RECOVERY_INTERVAL_MS = '1000';
+// Webhook endpoints' secrets are sealed with it (e2e/webhooks.spec.ts registers one); outgoing events
+// are sent every 200 ms.
+process.env.SERVICE_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+process.env.EVENT_DISPATCH_INTERVAL_MS = '200';
 process.on('exit', () => void server.stop());
 
 await import('../entry-points/cli/start');

@@ -4,19 +4,13 @@ import base from './vitest.config';
 /**
  * The tests Stryker runs against each mutant of the money core (stryker.config.mjs): the in-process
  * test files that exercise the ledger, idempotency, the order status machine, card settlement and
- * refunds, against real PostgreSQL as always. Every mutant reruns the tests that reached it, each
- * file with its own database and sandbox server, so the list is kept short; left out on purpose:
+ * refunds, against real PostgreSQL as always. Each mutant reruns only the tests that reached it.
+ * Left out on purpose:
  * - files that spawn `tsx` child processes (crash, multi-instance, CLI, start-up tests): they fail in
  *   Stryker's sandbox, and the mutated code would not run in the child anyway;
- * - money.model.test.ts (one 15-20 s randomized test that reaches nearly every mutant),
- *   wallet.concurrency.test.ts and wallet.replay.test.ts (run once per balance strategy),
- *   wallet-change-once.test.ts (races in SQL, not in the mutated TypeScript),
- *   cancels-made-at-toss.test.ts (webhooks and janitor jobs), confirm.replay.test.ts and
- *   refund.replay.test.ts: too slow per mutant on this 2-core machine; with them the run was heading
- *   for one to two hours;
- * - recovery.test.ts: it injects a 1.2 s delay against a 400 ms read timeout and polls for the janitor,
- *   and under Stryker's instrumentation (one thread, slower code) a course order once ended FAILED
- *   instead of APPROVED in the initial run, which stops Stryker.
+ * - money.model.test.ts (one 15-20 s randomized test that reaches nearly every mutant, so every mutant
+ *   would pay for it), wallet.concurrency.test.ts and wallet.replay.test.ts (run once per balance
+ *   strategy), wallet-change-once.test.ts (races in SQL, not in the mutated TypeScript).
  * They all still run in `npm test`.
  * Update this list when the money core's test files are renamed or moved.
  */
@@ -24,6 +18,8 @@ export const MONEY_CORE_TESTS = [
   // The rules as plain functions (no database).
   'server/building-blocks/ledger/balance-rules*.test.ts',
   'server/building-blocks/refund/toss-cancels*.test.ts',
+  'server/building-blocks/refund/refund-policy.test.ts',
+  'server/use-cases/card/card-settlement*.test.ts',
   // The ledger's moveBalance, runIdempotent and the status machine against a real database.
   'server/building-blocks/ledger/ledger.test.ts',
   'server/building-blocks/idempotency/*.test.ts',
@@ -31,8 +27,17 @@ export const MONEY_CORE_TESTS = [
   // Through the tRPC caller against a real database (and the in-process Toss sandbox).
   'server/use-cases/wallet/wallet.test.ts',
   'server/use-cases/card/confirm.test.ts',
-  'server/use-cases/refund/refund.test.ts',
-  'server/use-cases/refund/refund.policy.test.ts',
+  'server/use-cases/card/confirm.in-flight.test.ts',
+  'server/use-cases/card/confirm.replay.test.ts',
+  'server/use-cases/card/recovery.test.ts',
+  'server/use-cases/card/cancels-made-at-toss.test.ts',
+  'server/use-cases/webhook/toss-webhook.test.ts',
+  'server/use-cases/orders/orders.test.ts',
+  'server/use-cases/refund/*.test.ts',
+  'server/use-cases/admin/explain-payment.test.ts',
+  'server/use-cases/admin/settlement.test.ts',
+  // The metrics that read the books (orders and refunds by status, in doubt).
+  'server/entry-points/http/observability.test.ts',
 ];
 
 export default defineConfig({

@@ -21,13 +21,14 @@ const KIND_LABEL: Record<string, string> = {
   CANCELED_AT_TOSS: '토스에서 직접 취소됨',
   CANCEL_AT_TOSS_NOT_BOOKED: '토스 취소 미반영',
   CHARGE_CANCEL_OWED: '충전 취소 금액 미회수',
+  EVENT_DELIVERY_FAILED: '이벤트 전송 실패',
 };
 
 const kindOf = (kind: string) => kind.split(':')[0] ?? kind;
 
 type Alert = {
   id: string;
-  orderId: string;
+  orderId: string | null;
   kind: string;
   message: string;
   createdAt: Date;
@@ -123,7 +124,7 @@ function AlertCard({ alert }: { alert: Alert }) {
       onSettled,
     }),
   );
-  const label = `${KIND_LABEL[kindOf(alert.kind)] ?? kindOf(alert.kind)} · 주문 ${alert.orderId}`;
+  const label = `${KIND_LABEL[kindOf(alert.kind)] ?? kindOf(alert.kind)}${alert.orderId ? ` · 주문 ${alert.orderId}` : ''}`;
 
   return (
     <section className="card stack" aria-label={label}>
@@ -133,8 +134,18 @@ function AlertCard({ alert }: { alert: Alert }) {
       </div>
       <p>{alert.message}</p>
       <p className="muted">
-        {dateTime(alert.createdAt)} 발생 · 종류 {alert.kind} ·{' '}
-        <Link href={`/admin/payments/${encodeURIComponent(alert.orderId)}`}>결제 상세 보기</Link>
+        {dateTime(alert.createdAt)} 발생 · 종류 {alert.kind}
+        {alert.orderId ? (
+          <>
+            {' · '}
+            <Link href={`/admin/payments/${encodeURIComponent(alert.orderId)}`}>결제 상세 보기</Link>
+          </>
+        ) : (
+          <>
+            {' · '}
+            <Link href="/admin/webhooks">웹훅 보기</Link>
+          </>
+        )}
       </p>
       {alert.acknowledgedAt && (
         <p>

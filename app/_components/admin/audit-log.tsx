@@ -20,6 +20,11 @@ const ACTION_LABEL = {
   SERVICE_KEY_CREATE: '서비스 키 발급',
   SERVICE_KEY_REVOKE: '서비스 키 폐기',
   SERVICE_KEY_ROTATE: '서비스 키 교체',
+  WEBHOOK_ENDPOINT_CREATE: '웹훅 엔드포인트 등록',
+  WEBHOOK_ENDPOINT_UPDATE: '웹훅 이벤트 종류 변경',
+  WEBHOOK_ENDPOINT_ROTATE: '웹훅 서명 키 교체',
+  WEBHOOK_ENDPOINT_DISABLE: '웹훅 엔드포인트 중지',
+  EVENT_REDELIVER: '이벤트 다시 보내기',
 } as const satisfies Record<AuditAction, string>;
 
 type Action = keyof typeof ACTION_LABEL;
@@ -30,6 +35,8 @@ const SUBJECT_LABEL: Record<string, string> = {
   ORDER: '주문',
   ALERT: '알림',
   SERVICE_KEY: '서비스 키',
+  WEBHOOK_ENDPOINT: '웹훅 엔드포인트',
+  EVENT: '이벤트',
 };
 
 /** Before and after, as the row recorded them (JSON, shown as it is: the log never reinterprets itself). */

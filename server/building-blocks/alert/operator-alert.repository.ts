@@ -10,6 +10,16 @@ export async function raiseAlert(db: DbOrTx, orderId: string, kind: string, mess
   await db.operatorAlert.createMany({ data: [{ orderId, kind, message }], skipDuplicates: true });
 }
 
+/**
+ * An alert about something that is not an order (an outgoing event no endpoint accepted). `kind` must
+ * name its subject (e.g. `EVENT_DELIVERY_FAILED:<delivery id>`): with no order, the unique (order, kind)
+ * does not deduplicate, so it is raised only when absent.
+ */
+export async function raiseAlertWithoutOrder(db: DbOrTx, kind: string, message: string) {
+  const existing = await db.operatorAlert.findFirst({ where: { orderId: null, kind }, select: { id: true } });
+  if (!existing) await db.operatorAlert.create({ data: { kind, message } });
+}
+
 /** Alerts nobody has resolved yet, newest first. */
 export function listOpenAlerts(db: DbOrTx, limit: number) {
   return db.operatorAlert.findMany({

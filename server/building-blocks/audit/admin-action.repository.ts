@@ -6,7 +6,14 @@ import type { AdminActionKind, Prisma } from '../db/generated/client';
  * TRUNCATE). Each action writes its row in its own transaction, so the row exists iff the action does.
  */
 
-export type AuditSubjectType = 'ORDER' | 'USER' | 'COURSE' | 'ALERT' | 'SERVICE_KEY';
+export type AuditSubjectType =
+  | 'ORDER'
+  | 'USER'
+  | 'COURSE'
+  | 'ALERT'
+  | 'WEBHOOK_ENDPOINT'
+  | 'EVENT'
+  | 'SERVICE_KEY';
 
 export interface AdminActor {
   id: string;

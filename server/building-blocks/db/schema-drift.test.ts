@@ -122,8 +122,8 @@ describe('schema.prisma agrees with the migrations', () => {
           .map((f) => ({
             table: model.dbName ?? model.name,
             column: f.dbName ?? f.name,
-            type: `${expectedType(f)}${f.isList ? '[]' : ''}`,
-            not_null: f.isRequired,
+            type: f.isList ? `${expectedType(f)}[]` : expectedType(f),
+            not_null: f.isRequired || f.isList,
             default: expectedDefault(f),
           })),
       )

@@ -101,6 +101,19 @@ export const DOMAIN_REASONS = {
     code: 'PRECONDITION_FAILED',
     message: 'Service keys are off: SERVICE_KEY_ENCRYPTION_KEY is not set on the server.',
   },
+  WEBHOOK_ENDPOINT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such webhook endpoint.' },
+  WEBHOOK_ENDPOINT_DISABLED: { code: 'CONFLICT', message: 'This webhook endpoint is disabled.' },
+  /** An endpoint URL that is not http(s), or (in live mode) not https or pointing at a private address. */
+  WEBHOOK_URL_REFUSED: {
+    code: 'BAD_REQUEST',
+    message: 'The endpoint URL must be a public https URL (http is allowed only in sandbox mode).',
+  },
+  EVENT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such event.' },
+  /** SERVICE_KEY_ENCRYPTION_KEY is not set: no secret can be sealed or opened. */
+  SEALING_KEY_MISSING: {
+    code: 'PRECONDITION_FAILED',
+    message: 'SERVICE_KEY_ENCRYPTION_KEY is not set on the server.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     code: 'CONFLICT',
     message: 'This requestId was already used for a different request.',

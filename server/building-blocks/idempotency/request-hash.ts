@@ -9,7 +9,8 @@ type Scalar = string | number | boolean | null;
 export function requestHash(operation: string, payload: Record<string, Scalar | undefined>): string {
   const entries = Object.entries(payload)
     .filter(([, value]) => value !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // An object's keys are never equal, so two of them only ever compare as before or after.
+    .sort(([a], [b]) => (a < b ? -1 : 1));
   return createHash('sha256')
     .update(JSON.stringify([operation, entries]))
     .digest('hex');

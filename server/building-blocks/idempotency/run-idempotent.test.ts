@@ -158,6 +158,20 @@ describe('judgeEarlierClaim', () => {
     expect(() => judgeEarlierClaim({ ...claim, outcome: null }, hash)).toThrow(/without outcome/);
     expect(() => judgeEarlierClaim({ ...claim, outcome: 'SUCCEEDED' }, hash)).toThrow(/SUCCEEDED/);
     expect(() => judgeEarlierClaim({ ...claim, outcome: 'REFUSED' }, hash)).toThrow(/REFUSED/);
+    // Each part of the verdict is checked on its own: a refusal is answered as a refusal even when the
+    // claim also names an entry, and a success without its entry is never answered from a stray reason.
+    expect(
+      judgeEarlierClaim(
+        { ...claim, outcome: 'REFUSED', transactionId: randomUUID(), refusalReason: 'INSUFFICIENT_BALANCE' },
+        hash,
+      ),
+    ).toEqual({ ok: false, reason: 'INSUFFICIENT_BALANCE' });
+    expect(() =>
+      judgeEarlierClaim({ ...claim, outcome: 'SUCCEEDED', refusalReason: 'INSUFFICIENT_BALANCE' }, hash),
+    ).toThrow(/SUCCEEDED/);
+    expect(() =>
+      judgeEarlierClaim({ ...claim, outcome: null, refusalReason: 'INSUFFICIENT_BALANCE' }, hash),
+    ).toThrow(/without outcome/);
     expect(() =>
       judgeEarlierClaim({ ...claim, outcome: 'REFUSED', refusalReason: 'NO_SUCH_REASON' }, hash),
     ).toThrow(/REFUSED/);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { signedInCaller } from '../../test/fixtures';
-import { moveBalance } from './ledger';
+import { canMoveInOneStatement, moveBalance } from './ledger';
+import { BALANCE_STRATEGY_NAMES, useBalanceStrategy } from './strategies';
 import { ensureWallet, findLedgerPage } from './wallet.repository';
 
 let t: TestDatabase;
@@ -67,5 +68,18 @@ describe('the ledger', () => {
       Array(8).fill('INSUFFICIENT_BALANCE'),
     );
     expect((await ensureWallet(t.db, userId)).balance).toBe(0);
+  });
+});
+
+describe.each(BALANCE_STRATEGY_NAMES)('canMoveInOneStatement under BALANCE_STRATEGY=%s', (strategy) => {
+  beforeAll(() => {
+    useBalanceStrategy(strategy);
+  });
+  afterAll(() => {
+    useBalanceStrategy('atomic');
+  });
+
+  it('is true only for the atomic strategy, whose conditional UPDATE can run as one SQL statement', () => {
+    expect(canMoveInOneStatement()).toBe(strategy === 'atomic');
   });
 });

@@ -73,4 +73,32 @@ describe("Toss's cancels of a payment", () => {
       ]),
     ).toEqual({ madeElsewhere: [], waitingForOurs: false });
   });
+
+  it('pairs a keyless refund with the first unknown cancel of its amount, and with nothing when none matches', () => {
+    // The matching cancel is the first unknown one: it is ours, the other was made elsewhere.
+    const first = cancelsMadeElsewhere(
+      [cancel('A', 1_000), cancel('B', 2_000)],
+      [{ status: 'DONE', amount: 1_000, tossTransactionKey: null }],
+    );
+    expect(keys(first.madeElsewhere)).toEqual(['B']);
+    // No cancel of its amount: every cancel stays made elsewhere (none is dropped for it).
+    const none = cancelsMadeElsewhere(
+      [cancel('A', 1_000), cancel('B', 2_000)],
+      [{ status: 'DONE', amount: 5_000, tossTransactionKey: null }],
+    );
+    expect(keys(none.madeElsewhere)).toEqual(['A', 'B']);
+  });
+
+  it('waits while a refund of ours is only requested, as while it is in doubt', () => {
+    expect(
+      cancelsMadeElsewhere(
+        [cancel('A', 3_000)],
+        [{ status: 'REQUESTED', amount: 3_000, tossTransactionKey: null }],
+      ),
+    ).toEqual({ madeElsewhere: [], waitingForOurs: true });
+  });
+
+  it('names no cancel from an answer whose cancel list it cannot read', () => {
+    expect(keyOfAnsweredCancel(payment([{ transactionKey: 'A' }], 'A'), 1_000)).toBeNull();
+  });
 });

@@ -41,7 +41,8 @@ export function cancelsMadeElsewhere(
   cancels: TossCancel[],
   refunds: RefundAtToss[],
 ): { madeElsewhere: TossCancel[]; waitingForOurs: boolean } {
-  const known = new Set(refunds.map((r) => r.tossTransactionKey).filter((key) => key !== null));
+  // Our keys (a keyless refund adds null, which no cancel of Toss's has).
+  const known = new Set(refunds.map((r) => r.tossTransactionKey));
   const unknown = cancels.filter((c) => !known.has(c.transactionKey));
   for (const refund of refunds) {
     if (refund.status !== 'DONE' || refund.tossTransactionKey) continue;

@@ -117,7 +117,8 @@ export const resolveAlertInput = z.object({ alertId: alertIdSchema, note: longTe
 
 export const alertOutput = z.object({
   id: z.string(),
-  orderId: z.string(),
+  /** Null for an alert about no order (an outgoing event that could not be delivered). */
+  orderId: z.string().nullable(),
   kind: z.string(),
   message: z.string(),
   createdAt: z.date(),
@@ -142,6 +143,11 @@ export const ADMIN_ACTION_KINDS = [
   'SERVICE_KEY_CREATE',
   'SERVICE_KEY_REVOKE',
   'SERVICE_KEY_ROTATE',
+  'WEBHOOK_ENDPOINT_CREATE',
+  'WEBHOOK_ENDPOINT_UPDATE',
+  'WEBHOOK_ENDPOINT_ROTATE',
+  'WEBHOOK_ENDPOINT_DISABLE',
+  'EVENT_REDELIVER',
 ] as const satisfies readonly AdminActionKind[];
 export type AuditAction = (typeof ADMIN_ACTION_KINDS)[number];
 

@@ -42,6 +42,12 @@ export const FIELD_LABELS: Record<string, string> = {
   scopes: '권한',
   keyId: '키',
   overlapHours: '겹치는 시간',
+  url: '주소',
+  eventTypes: '이벤트 종류',
+  endpointId: '엔드포인트',
+  eventId: '이벤트',
+  deliveryStatus: '전송 상태',
+  since: '시각',
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */

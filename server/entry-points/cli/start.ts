@@ -2,11 +2,13 @@
 // from this one process: pages through Next.js, /api through our own layer, and the recovery janitor.
 import type { Server } from 'node:http';
 import next from 'next';
+import { sealingKey } from '../../building-blocks/crypto/sealing-key';
 import { db } from '../../building-blocks/db/client';
 import { env } from '../../building-blocks/env';
 import { logger } from '../../building-blocks/log';
 import { type TossConfig, tossConfig } from '../../building-blocks/toss/toss-config';
 import { apiDepsFromEnv } from '../app-deps';
+import { type EventDispatcher, startEventDispatcher } from '../event-dispatcher';
 import { createApiHandler } from '../http/api';
 import { createAppServer } from '../http/app-server';
 import { closeServer, exitGracefullyOnSignal, listen } from '../http/lifecycle';
@@ -76,9 +78,11 @@ try {
 // now on is graceful.
 let recovery: RecoveryWorker | null = null;
 let sender: { stop(): void } | null = null;
+let events: EventDispatcher | null = null;
 async function stop() {
   await closeServer(server, SHUTDOWN_TIMEOUT_MS);
   sender?.stop();
+  await events?.stop();
   await recovery?.stop();
   await pages.close();
   await db().$disconnect();
@@ -107,6 +111,21 @@ try {
   process.exit(1);
 }
 sender = sandbox?.startWebhookSender({ intervalMs: 1_000, timeScale: toss.webhookTimeScale }) ?? null;
+
+// Outgoing events to other services (entry-points/event-dispatcher.ts): they need the sealing key to
+// open the endpoints' signing secrets. Without it no endpoint can exist, and events wait in the outbox.
+const eventSealingKey = sealingKey();
+if (eventSealingKey) {
+  events = startEventDispatcher({
+    db: db(),
+    sealingKey: eventSealingKey,
+    timeScale: config.EVENT_RETRY_TIME_SCALE,
+    intervalMs: config.EVENT_DISPATCH_INTERVAL_MS,
+    log: (line) => logger.warn({ event: 'outgoing_events' }, line),
+  });
+} else {
+  log('outgoing events are off: SERVICE_KEY_ENCRYPTION_KEY is not set (events wait in the outbox)');
+}
 
 log(
   `ready: http://localhost:${config.PORT}${toss.mode === 'live' ? '' : ` (테스트 모드, ${toss.mode}: no real money moves)`}`,

@@ -45,12 +45,15 @@ export interface ApiDeps {
   sandbox: SandboxEndpoint | null;
   /** Reported by /api/health. */
   mode: TossMode;
+  /**
+   * SERVICE_KEY_ENCRYPTION_KEY, or null/absent when unset: no webhook endpoint can then be made, and
+   * every service's signed request is refused (SERVICE_KEYS_OFF).
+   */
+  sealingKey?: Buffer | null;
   /** Proxies of ours in front of the app (TRUST_PROXY_HOPS): where the client address is read. */
   trustProxyHops?: number;
   /** The bearer token of /api/metrics (METRICS_TOKEN); without it the path answers 404. */
   metricsToken?: string;
-  /** SERVICE_KEY_ENCRYPTION_KEY: service keys' secrets are sealed with it; null: every signed request is refused. */
-  sealingKey?: Buffer | null;
 }
 
 /**

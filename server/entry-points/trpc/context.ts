@@ -22,6 +22,8 @@ export interface Context {
   waitForConfirmMs: number;
   /** Sandbox mode (TOSS_SANDBOX=on): only then does the seed's test charge (balance without a card) exist. */
   sandboxMode: boolean;
+  /** SERVICE_KEY_ENCRYPTION_KEY (seals webhook endpoints' and service keys' secrets), or null when unset. */
+  sealingKey: Buffer | null;
   user: AuthUser | null;
   sessionId: string | null;
   /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
@@ -33,8 +35,6 @@ export interface Context {
   service: ServiceCaller | null;
   /** The request was signed and did not verify: every procedure refuses it with this reason. */
   serviceRefusal: DomainReason | null;
-  /** The sealing key of service keys' secrets (SERVICE_KEY_ENCRYPTION_KEY); null when not set. */
-  sealingKey: Buffer | null;
   /** Where the request came in (`https://payments.example`), for links sent back; null for direct callers. */
   origin: string | null;
   /** Who is calling, as the HTTP server's socket saw it; null when unknown (a direct caller). */
@@ -53,6 +53,8 @@ export interface InnerContextOptions {
   waitForConfirmMs?: number;
   /** Off unless said: the test charge is refused (TEST_CHARGE_DISABLED) as in a real deployment. */
   sandboxMode?: boolean;
+  /** Null unless given: endpoints' secrets can then be neither sealed nor opened (SEALING_KEY_MISSING). */
+  sealingKey?: Buffer | null;
   user?: AuthUser | null;
   sessionId?: string | null;
   /**
@@ -63,7 +65,6 @@ export interface InnerContextOptions {
   clientAddress?: string | null;
   /** A verified service (tests that call service procedures directly). */
   service?: ServiceCaller | null;
-  sealingKey?: Buffer | null;
   origin?: string | null;
 }
 
@@ -74,12 +75,12 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     toss: opts.toss ?? unreachableToss,
     waitForConfirmMs: opts.waitForConfirmMs ?? 65_000,
     sandboxMode: opts.sandboxMode ?? false,
+    sealingKey: opts.sealingKey ?? null,
     user: opts.user ?? null,
     sessionId: opts.sessionId ?? null,
     invalidBearer: false,
     service: opts.service ?? null,
     serviceRefusal: null,
-    sealingKey: opts.sealingKey ?? null,
     origin: opts.origin ?? null,
     clientAddress: opts.clientAddress ?? null,
     setSessionCookie: () => {},

@@ -295,6 +295,13 @@ describe('charge the wallet by card', () => {
         where: { orderId: order.orderId, operation: 'cancel', responseStatus: 200 },
       }),
     ).toBe(1);
+    // The cancel says why, in the words Toss shows the card holder.
+    const cancel = await t.db.tossExchange.findFirstOrThrow({
+      where: { orderId: order.orderId, operation: 'cancel' },
+    });
+    expect(cancel.requestBody).toEqual({
+      cancelReason: '잔액 한도(100,000원) 초과로 충전할 수 없어 자동 취소',
+    });
   });
 });
 

@@ -240,4 +240,89 @@ describe('balance refunds', () => {
     expect(await t.db.operatorAlert.count({ where: { orderId: paid.orderId } })).toBe(1);
     expect(await t.db.enrollment.count({ where: { userId: me.user.id } })).toBe(0);
   });
+
+  it('goes back to the wallet, not to Toss: destination WALLET, no alert, no Toss call, the course named in the ledger', async () => {
+    const me = await learner();
+    const course = await createCourse(t.db, 12_000);
+    await me.caller.wallet.charge({ amount: 20_000, requestId: randomUUID() });
+    const paid = await me.caller.wallet.pay({ courseId: course.id, requestId: randomUUID() });
+    const result = await me.caller.payment.cancel({ orderId: paid.orderId, reason: '단순 변심' });
+    expect(result.refund).toMatchObject({ destination: 'WALLET', status: 'DONE', amount: 12_000 });
+    expect(await t.db.operatorAlert.count({ where: { orderId: paid.orderId } })).toBe(0);
+    expect(await t.db.tossExchange.count({ where: { orderId: paid.orderId } })).toBe(0);
+    const entry = await t.db.walletTransaction.findFirstOrThrow({
+      where: { userId: me.user.id, type: 'REFUND' },
+    });
+    expect(entry).toMatchObject({
+      amount: 12_000,
+      orderId: paid.orderId,
+      courseId: course.id,
+      balanceAfter: 20_000,
+    });
+  });
+});
+
+describe('a cancel Toss refuses', () => {
+  it('is refused to the learner as NOT_REFUNDABLE and changes nothing: the order stays paid, nothing reserved', async () => {
+    const me = await learner();
+    const { course, order } = await courseByCard(me, 9_000);
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 1,
+    });
+    expect(await reasonOf(me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' }))).toBe(
+      'NOT_REFUNDABLE',
+    );
+    const after = await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } });
+    expect(after).toMatchObject({ status: 'APPROVED', refundedAmount: 0 });
+    expect(await t.db.refund.findMany({ where: { orderId: order.orderId } })).toEqual([
+      expect.objectContaining({ status: 'FAILED', failureCode: 'NOT_CANCELABLE_PAYMENT' }),
+    ]);
+    expect((await me.caller.course.list()).find((c) => c.id === course.id)?.purchased).toBe(true);
+  });
+});
+
+describe('a refund of a payment in doubt', () => {
+  async function courseInDoubt(who: Learner) {
+    const course = await createCourse(t.db, 11_000);
+    const order = await who.caller.order.create({ type: 'COURSE', courseId: course.id });
+    const session = await shopperApproves(server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: order.amount,
+    });
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 500,
+      times: 1,
+    });
+    const first = await who.caller.payment.confirm({ ...session, amount: order.amount });
+    expect(first.order.status).toBe('IN_DOUBT');
+    return { course, order };
+  }
+
+  it('settles the doubt with Toss first, then refunds what Toss approved', async () => {
+    const me = await learner();
+    const { order } = await courseInDoubt(me);
+    const result = await admin.caller.payment.cancel({ orderId: order.orderId, reason: '확인 후 환불' });
+    expect(result.refund).toMatchObject({ status: 'DONE', amount: 11_000, destination: 'CARD' });
+    expect(result.order).toMatchObject({ status: 'CANCELED', refundedAmount: 11_000 });
+  });
+
+  it('is refused as PAYMENT_IN_DOUBT while Toss still cannot say, and nothing is reserved', async () => {
+    const me = await learner();
+    const { order } = await courseInDoubt(me);
+    await injectFault(server.sandboxUrl, { match: { orderId: order.orderId }, action: 'error', status: 500 });
+    expect(await reasonOf(admin.caller.payment.cancel({ orderId: order.orderId, reason: 'x' }))).toBe(
+      'PAYMENT_IN_DOUBT',
+    );
+    expect(await t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).toMatchObject({
+      status: 'IN_DOUBT',
+      refundedAmount: 0,
+    });
+    expect(await t.db.refund.count({ where: { orderId: order.orderId } })).toBe(0);
+  });
 });

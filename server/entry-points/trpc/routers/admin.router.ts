@@ -30,6 +30,18 @@ import {
   paymentSearchOutput,
   recheckPaymentOutput,
 } from '../../../building-blocks/schemas/admin-payment.schemas';
+import {
+  createEndpointInput,
+  endpointIdInput,
+  endpointOutput,
+  endpointWithSecretOutput,
+  eventLogOutput,
+  listEventsInput,
+  redeliverEventInput,
+  redeliverFailedInput,
+  redeliverOutput,
+  updateEndpointInput,
+} from '../../../building-blocks/schemas/events.schemas';
 import { orderIdInput } from '../../../building-blocks/schemas/order.schemas';
 import { settlementOutput } from '../../../building-blocks/schemas/settlement.schemas';
 import { adjustWallet } from '../../../use-cases/admin/adjust-wallet';
@@ -47,6 +59,14 @@ import { recheckPayment } from '../../../use-cases/admin/recheck-payment';
 import { reconcile } from '../../../use-cases/admin/reconcile';
 import { dayRangeSchema } from '../../../use-cases/admin/report-range';
 import { settlementReport } from '../../../use-cases/admin/settlement';
+import { listEvents, redeliverEvent, redeliverFailedSince } from '../../../use-cases/events/event-log';
+import {
+  createEndpoint,
+  disableEndpoint,
+  listEndpoints,
+  rotateEndpointSecret,
+  updateEndpointEventTypes,
+} from '../../../use-cases/events/manage-endpoints';
 import {
   createServiceKey,
   listServiceKeys,
@@ -141,7 +161,7 @@ export const adminRouter = router({
       z.array(
         z.object({
           id: z.string(),
-          orderId: z.string(),
+          orderId: z.string().nullable(),
           kind: z.string(),
           message: z.string(),
           createdAt: z.date(),
@@ -241,4 +261,81 @@ export const adminRouter = router({
     .mutation(({ ctx, input }) =>
       rotateServiceKey(ctx.db, ctx.sealingKey, input.keyId, input.overlapHours, actor(ctx.user)),
     ),
+
+  // Outgoing events (signed webhooks to other services): endpoints, the event log, redelivery.
+
+  /** Every webhook endpoint, newest first (never its secret). */
+  webhookEndpoints: adminProcedure
+    .output(z.array(endpointOutput))
+    .query(({ ctx }) => listEndpoints({ db: ctx.db })),
+
+  /** A new endpoint; its whsec_ signing secret is in this answer only. */
+  createWebhookEndpoint: adminProcedure
+    .input(createEndpointInput)
+    .output(endpointWithSecretOutput)
+    .mutation(({ ctx, input }) =>
+      createEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input),
+    ),
+
+  updateWebhookEndpoint: adminProcedure
+    .input(updateEndpointInput)
+    .output(endpointOutput)
+    .mutation(({ ctx, input }) =>
+      updateEndpointEventTypes(
+        endpointDeps(ctx),
+        { kind: 'admin', admin: actor(ctx.user) },
+        input.endpointId,
+        input.eventTypes,
+      ),
+    ),
+
+  /** A new secret (in this answer only); the previous one signs beside it for 24 hours. */
+  rotateWebhookSecret: adminProcedure
+    .input(endpointIdInput)
+    .output(endpointWithSecretOutput)
+    .mutation(({ ctx, input }) =>
+      rotateEndpointSecret(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+    ),
+
+  disableWebhookEndpoint: adminProcedure
+    .input(endpointIdInput)
+    .output(endpointOutput)
+    .mutation(({ ctx, input }) =>
+      disableEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+    ),
+
+  /** Events newest first, each with its deliveries and every attempt (status code, error). */
+  events: adminProcedure
+    .input(listEventsInput)
+    .output(eventLogOutput)
+    .query(({ ctx, input }) => listEvents(ctx.db, input)),
+
+  /** One event again, to one endpoint or to all subscribed. */
+  redeliverEvent: adminProcedure
+    .input(redeliverEventInput)
+    .output(redeliverOutput)
+    .mutation(({ ctx, input }) =>
+      redeliverEvent(ctx.db, actor(ctx.user), input.eventId, input.endpointId ?? null),
+    ),
+
+  /** Every delivery FAILED for an event written since a time, again. */
+  redeliverFailedEvents: adminProcedure
+    .input(redeliverFailedInput)
+    .output(redeliverOutput)
+    .mutation(({ ctx, input }) =>
+      redeliverFailedSince(ctx.db, actor(ctx.user), input.since, input.endpointId ?? null),
+    ),
 });
+
+/** What the endpoint use cases need from a request: the sealing key, and live or sandbox (URL rules). */
+function endpointDeps(ctx: {
+  db: Parameters<typeof listEndpoints>[0]['db'];
+  sandboxMode: boolean;
+  sealingKey: Buffer | null;
+}) {
+  return {
+    db: ctx.db,
+    sealingKey: ctx.sealingKey,
+    mode: ctx.sandboxMode ? ('sandbox' as const) : ('live' as const),
+  };
+}

@@ -11,7 +11,7 @@ ALTER TYPE "admin_action_kind" ADD VALUE 'SERVICE_KEY_ROTATE';
 
 ALTER TABLE "admin_action" DROP CONSTRAINT "admin_action_subject_type_known";
 ALTER TABLE "admin_action" ADD CONSTRAINT "admin_action_subject_type_known"
-  CHECK ("subject_type" IN ('ORDER', 'USER', 'COURSE', 'ALERT', 'SERVICE_KEY'));
+  CHECK ("subject_type" IN ('ORDER', 'USER', 'COURSE', 'ALERT', 'WEBHOOK_ENDPOINT', 'EVENT', 'SERVICE_KEY'));
 
 -- CreateTable
 CREATE TABLE "service_key" (
