@@ -40,7 +40,6 @@ export const REASON_MESSAGES = {
   SCOPE_MISSING: '이 서비스 키에는 이 작업을 할 권한(scope)이 없어요.',
   SERVICE_SIGNATURE_REQUIRED: '서비스 키로 서명한 요청만 쓸 수 있어요.',
   SERVICE_KEY_NOT_ACCEPTED: '서비스 키로는 학습자나 관리자 기능을 쓸 수 없어요.',
-  SERVICE_KEYS_OFF: '서비스 키를 쓸 수 없어요. 서버에 SERVICE_KEY_ENCRYPTION_KEY를 설정해 주세요.',
   WEBHOOK_ENDPOINT_NOT_FOUND: '웹훅 엔드포인트를 찾을 수 없어요.',
   WEBHOOK_ENDPOINT_DISABLED: '중지된 웹훅 엔드포인트예요.',
   WEBHOOK_URL_REFUSED: '엔드포인트 주소는 공개된 https 주소여야 해요. (샌드박스에서만 http를 쓸 수 있어요.)',

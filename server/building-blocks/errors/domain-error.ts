@@ -96,11 +96,6 @@ export const DOMAIN_REASONS = {
     code: 'FORBIDDEN',
     message: "A service key cannot call a learner's or an admin's procedure.",
   },
-  /** SERVICE_KEY_ENCRYPTION_KEY is not set: service keys cannot be made or verified. */
-  SERVICE_KEYS_OFF: {
-    code: 'PRECONDITION_FAILED',
-    message: 'Service keys are off: SERVICE_KEY_ENCRYPTION_KEY is not set on the server.',
-  },
   WEBHOOK_ENDPOINT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such webhook endpoint.' },
   WEBHOOK_ENDPOINT_DISABLED: { code: 'CONFLICT', message: 'This webhook endpoint is disabled.' },
   /** An endpoint URL that is not http(s), or (in live mode) not https or pointing at a private address. */

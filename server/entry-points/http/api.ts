@@ -47,7 +47,7 @@ export interface ApiDeps {
   mode: TossMode;
   /**
    * SERVICE_KEY_ENCRYPTION_KEY, or null/absent when unset: no webhook endpoint can then be made, and
-   * every service's signed request is refused (SERVICE_KEYS_OFF).
+   * every service's signed request is refused (SEALING_KEY_MISSING).
    */
   sealingKey?: Buffer | null;
   /** Proxies of ours in front of the app (TRUST_PROXY_HOPS): where the client address is read. */

@@ -271,7 +271,7 @@ describe('signed service requests', () => {
         amount: 10_000,
         requestId: 'off',
       });
-      expect(await refused.catch(errorReason)).toBe('SERVICE_KEYS_OFF');
+      expect(await refused.catch(errorReason)).toBe('SEALING_KEY_MISSING');
     } finally {
       await off.close();
     }

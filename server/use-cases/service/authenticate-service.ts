@@ -47,7 +47,7 @@ export async function authenticateService(
   const read = readSignatureHeaders(request.header);
   if (!read.signed) return { kind: 'none' };
   if (read.malformed) return { kind: 'refused', reason: 'SIGNATURE_INVALID' };
-  if (!sealingKey) return { kind: 'refused', reason: 'SERVICE_KEYS_OFF' };
+  if (!sealingKey) return { kind: 'refused', reason: 'SEALING_KEY_MISSING' };
   const { headers } = read;
   const row = await findServiceKey(db, headers.keyId);
   if (!row) return { kind: 'refused', reason: 'SERVICE_KEY_UNKNOWN' };

@@ -53,7 +53,7 @@ describe('service keys on the admin console', () => {
     const admin = await signedInCaller(t.db, 'operator', { admin: true });
     const before = await t.db.serviceKey.count();
     expect(await reasonOf(admin.caller.admin.createServiceKey({ name: 'x', scopes: ['orders:read'] }))).toBe(
-      'SERVICE_KEYS_OFF',
+      'SEALING_KEY_MISSING',
     );
     expect(await reasonOf(admin.caller.admin.createServiceKey({ name: 'x', scopes: [] }))).toBe(
       'INVALID_INPUT',

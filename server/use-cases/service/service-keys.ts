@@ -46,7 +46,7 @@ export function toServiceKeyView(row: ServiceKeyRow, now = new Date()): ServiceK
 }
 
 function requireSealingKey(sealingKey: Buffer | null): Buffer {
-  if (!sealingKey) throw new DomainError('SERVICE_KEYS_OFF');
+  if (!sealingKey) throw new DomainError('SEALING_KEY_MISSING');
   return sealingKey;
 }
 
