@@ -162,9 +162,11 @@ describe('card refunds', () => {
     const { me, order, session, first } = await cancelWhoseAnswerIsLost();
     expect(first.refund.status).toBe('IN_DOUBT');
     expect(first.order.status).toBe('APPROVED');
-    await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 });
+    // Past the give-up age, but answered now: booked, and nobody is told of a doubt that is gone.
+    await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 }, { giveUpMs: 0 });
     expect((await me.caller.order.get({ orderId: order.orderId })).status).toBe('CANCELED');
     expect((await tossPayment(session.paymentKey)).cancels).toHaveLength(1);
+    expect(await t.db.operatorAlert.count({ where: { orderId: order.orderId } })).toBe(0);
   });
 });
 
@@ -282,6 +284,59 @@ describe('a cancel Toss refuses', () => {
       expect.objectContaining({ status: 'FAILED', failureCode: 'NOT_CANCELABLE_PAYMENT' }),
     ]);
     expect((await me.caller.course.list()).find((c) => c.id === course.id)?.purchased).toBe(true);
+    // A course's refused cancel gives nothing to the wallet (only a card charge's does).
+    expect(await t.db.walletTransaction.count({ where: { userId: me.user.id } })).toBe(0);
+    expect(await t.db.operatorAlert.count({ where: { orderId: order.orderId } })).toBe(0);
+  });
+});
+
+describe('a card charge whose cancel Toss refuses', () => {
+  it('gives the won back to the wallet, and no operator is needed', async () => {
+    const me = await learner();
+    const order = await me.caller.order.create({ type: 'CHARGE', amount: 20_000 });
+    await paidByCard(me, order);
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 1,
+    });
+    expect(await reasonOf(me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' }))).toBe(
+      'NOT_REFUNDABLE',
+    );
+    expect((await me.caller.wallet.get()).balance).toBe(20_000);
+    expect(await t.db.operatorAlert.count({ where: { orderId: order.orderId } })).toBe(0);
+  });
+
+  it('tells an operator when the wallet filled up meanwhile and cannot take the won back', async () => {
+    const me = await learner();
+    const order = await me.caller.order.create({ type: 'CHARGE', amount: 50_000 });
+    await paidByCard(me, order);
+    // The cancel gets no answer: the charge is already out of the wallet, the refund in doubt.
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 500,
+      times: 1,
+    });
+    const first = await me.caller.payment.cancel({ orderId: order.orderId, reason: 'x' });
+    expect(first.refund.status).toBe('IN_DOUBT');
+    expect((await me.caller.wallet.get()).balance).toBe(0);
+    // Meanwhile the learner fills the wallet; then Toss refuses the retried cancel.
+    await me.caller.wallet.charge({ amount: 60_000, requestId: randomUUID() });
+    await injectFault(server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 1,
+    });
+    await retryRefundsInDoubt({ db: t.db, toss: server.toss(), waitForConfirmMs: 0 }, { staleMs: 0 });
+    expect((await me.caller.wallet.get()).balance).toBe(60_000);
+    expect(
+      (await t.db.operatorAlert.findMany({ where: { orderId: order.orderId } })).map((a) => a.kind),
+    ).toEqual([`REFUND_REVERT:${first.refund.id}`]);
   });
 });
 
