@@ -34,17 +34,17 @@ export const REASON_MESSAGES = {
   ALERT_ALREADY_RESOLVED: '이미 해결 처리된 알림이에요.',
   SIGNATURE_INVALID: '요청 서명이 올바르지 않아요. 서명 문자열과 비밀 키를 확인해 주세요.',
   SIGNATURE_EXPIRED: '요청 시각이 서버 시각과 300초 넘게 달라요. 다시 서명해 보내 주세요.',
-  NONCE_REUSED: '이미 쓰인 nonce예요. 요청마다 새 nonce로 서명해 주세요.',
+  NONCE_REUSED: '이미 쓰인 일회용 값으로 서명한 요청이에요. 요청마다 새 일회용 값으로 서명해 주세요.',
   SERVICE_KEY_UNKNOWN: '등록되지 않은 서비스 키예요.',
   SERVICE_KEY_REVOKED: '폐기된 서비스 키예요. 새 키를 발급받아 주세요.',
-  SCOPE_MISSING: '이 서비스 키에는 이 작업을 할 권한(scope)이 없어요.',
+  SCOPE_MISSING: '이 서비스 키에는 이 작업을 할 권한이 없어요. 필요한 권한이 있는 키로 보내 주세요.',
   SERVICE_SIGNATURE_REQUIRED: '서비스 키로 서명한 요청만 쓸 수 있어요.',
   SERVICE_KEY_NOT_ACCEPTED: '서비스 키로는 학습자나 관리자 기능을 쓸 수 없어요.',
   WEBHOOK_ENDPOINT_NOT_FOUND: '웹훅 엔드포인트를 찾을 수 없어요.',
   WEBHOOK_ENDPOINT_DISABLED: '중지된 웹훅 엔드포인트예요.',
-  WEBHOOK_URL_REFUSED: '엔드포인트 주소는 공개된 https 주소여야 해요. (샌드박스에서만 http를 쓸 수 있어요.)',
+  WEBHOOK_URL_REFUSED: '엔드포인트 주소는 인터넷에 공개된 보안 주소여야 해요. (보안 연결이 아닌 주소는 샌드박스에서만 쓸 수 있어요.)',
   EVENT_NOT_FOUND: '이벤트를 찾을 수 없어요.',
-  SEALING_KEY_MISSING: '서버에 SERVICE_KEY_ENCRYPTION_KEY가 설정되지 않았어요. 운영자에게 알려 주세요.',
+  SEALING_KEY_MISSING: '서버에 비밀 보관용 암호화 키가 설정되지 않았어요. 운영자에게 알려 주세요.',
 } satisfies Record<DomainReason, string>;
 
 function isKnownReason(reason: string): reason is DomainReason {
