@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { dateTime, won } from '../_lib/format';
 import { methodLabel, orderStatusLabel } from '../_lib/order-words';
 import { useTRPC } from '../_lib/trpc';
+import { LoadMore } from './load-more';
 
 /** 내 결제 내역: every order of the learner, newest first, ten at a time. */
 export function OrderHistory() {
@@ -70,18 +71,7 @@ export function OrderHistory() {
           ))}
         </tbody>
       </table>
-      {history.hasNextPage && (
-        <p>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => history.fetchNextPage()}
-            disabled={history.isFetchingNextPage}
-          >
-            더 보기
-          </button>
-        </p>
-      )}
+      <LoadMore query={history} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { dateTime, won } from '../_lib/format';
 import { ledgerEntryKind, ledgerEntrySubject } from '../_lib/ledger-words';
 import { useTRPC } from '../_lib/trpc';
+import { LoadMore } from './load-more';
 
 export function WalletHistory() {
   const trpc = useTRPC();
@@ -55,18 +56,7 @@ export function WalletHistory() {
           ))}
         </tbody>
       </table>
-      {history.hasNextPage && (
-        <p>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => history.fetchNextPage()}
-            disabled={history.isFetchingNextPage}
-          >
-            더 보기
-          </button>
-        </p>
-      )}
+      <LoadMore query={history} />
     </>
   );
 }

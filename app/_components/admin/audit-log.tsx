@@ -6,6 +6,7 @@ import type { AuditAction } from '@/server/building-blocks/schemas/admin.schemas
 import { adminErrorMessage } from '../../_lib/admin-error';
 import { dateTime } from '../../_lib/format';
 import { useTRPC } from '../../_lib/trpc';
+import { LoadMore } from '../load-more';
 import { AdminOnly } from './admin-only';
 
 const ACTION_LABEL = {
@@ -171,18 +172,7 @@ function AuditLogTable() {
           </tbody>
         </table>
       )}
-      {log.hasNextPage && (
-        <p>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => log.fetchNextPage()}
-            disabled={log.isFetchingNextPage}
-          >
-            더 보기
-          </button>
-        </p>
-      )}
+      <LoadMore query={log} />
     </>
   );
 }
