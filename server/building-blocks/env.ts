@@ -78,6 +78,14 @@ function load() {
        */
       TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
       AUTH_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000_000).default(100),
+      /**
+       * Where learners reach this app (https://pay.example.com), for the links we hand to other services
+       * (an order's checkoutUrl). Unset, the links use the host the request came to.
+       */
+      PUBLIC_URL: z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://pay.example.com' })
+        .transform((url) => new URL(url).origin)
+        .optional(),
       /** Bearer token of /api/metrics (Prometheus); unset, the endpoint does not exist (404). */
       METRICS_TOKEN: z
         .string()

@@ -27,6 +27,7 @@ export function apiDepsFromEnv(toss: TossConfig, sandbox: SandboxEndpoint | null
     sealingKey: sealingKey(),
     trustProxyHops: config.TRUST_PROXY_HOPS,
     metricsToken: config.METRICS_TOKEN,
+    publicUrl: config.PUBLIC_URL ?? null,
     ...paymentTimeouts(toss),
     sandbox,
   };

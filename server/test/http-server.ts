@@ -33,6 +33,8 @@ export interface TestServerOptions {
   trustProxyHops?: number;
   /** METRICS_TOKEN: /api/metrics answers only with it (404 without). */
   metricsToken?: string;
+  /** PUBLIC_URL: the origin of checkout links handed to services. */
+  publicUrl?: string;
   /** SERVICE_KEY_ENCRYPTION_KEY (default TEST_SEALING_KEY); null: service keys are off. */
   sealingKey?: Buffer | null;
 }
@@ -77,6 +79,7 @@ export async function startTestHttpServer(db: Db, options: TestServerOptions = {
       mode: options.sandbox === false ? 'live' : 'sandbox',
       trustProxyHops: options.trustProxyHops ?? 0,
       metricsToken: options.metricsToken,
+      publicUrl: options.publicUrl ?? null,
       sealingKey: options.sealingKey === undefined ? TEST_SEALING_KEY : options.sealingKey,
       waitForConfirmMs: options.waitForConfirmMs ?? 15_000,
       staleConfirmingMs: options.recovery?.staleConfirmingMs ?? 15_000,

@@ -10,17 +10,39 @@ export const endpointSelect = {
   createdAt: true,
   disabledAt: true,
   previousSecretValidUntil: true,
+  serviceKeyId: true,
 } as const;
 
 export function insertEndpoint(
   tx: Tx,
-  data: { id: string; url: string; description: string; eventTypes: string[]; sealedSecret: string },
+  data: {
+    id: string;
+    url: string;
+    description: string;
+    eventTypes: string[];
+    sealedSecret: string;
+    /** The service key that made it; none for an operator's. */
+    serviceKeyId?: string | null;
+  },
 ) {
   return tx.webhookEndpoint.create({ data, select: endpointSelect });
 }
 
-export function listEndpoints(db: DbOrTx) {
-  return db.webhookEndpoint.findMany({ orderBy: { createdAt: 'desc' }, select: endpointSelect });
+/** Every endpoint (the console), or only those one service key made. */
+export function listEndpoints(db: DbOrTx, serviceKeyId?: string) {
+  return db.webhookEndpoint.findMany({
+    where: serviceKeyId === undefined ? {} : { serviceKeyId },
+    orderBy: { createdAt: 'desc' },
+    select: endpointSelect,
+  });
+}
+
+/** The endpoint with its sealed secret (a service's create replayed: the same secret again). */
+export function findEndpointWithSecret(db: DbOrTx, endpointId: string) {
+  return db.webhookEndpoint.findUnique({
+    where: { id: endpointId },
+    select: { ...endpointSelect, sealedSecret: true },
+  });
 }
 
 /** The endpoint with its sealed secrets, its row locked until `tx` ends. */

@@ -13,6 +13,7 @@ export const FIELD_LABELS: Record<string, string> = {
   password: '비밀번호',
   name: '이름',
   requestId: '요청 번호',
+  events: '이벤트 종류',
   courseId: '강의',
   orderId: '주문 번호',
   paymentKey: '결제 키',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../events/event-types';
 import { MAX_BALANCE } from '../ledger/balance-rules';
 import { NO_CONTROL_CHARACTERS } from '../patterns';
 import { MIN_CARD_AMOUNT } from '../toss/toss-limits';
@@ -78,6 +79,13 @@ export const serviceWalletInput = z
   })
   .refine(oneUser, ONE_USER);
 
+/** The same with the learner named by our user id only (REST: GET /users/{userId}/wallet). */
+export const serviceWalletByUserIdInput = z.object({
+  userId: z.uuid({ error: 'userId must be a user id (a UUID)' }).transform((id) => id.toLowerCase()),
+  limit: z.number().int('limit must be a whole number').min(1).max(100).default(20),
+  cursor: z.uuid({ error: 'cursor must be a transaction id from nextCursor' }).nullish(),
+});
+
 export const serviceWalletOutput = z.object({
   userId: z.string(),
   balance: z.number().int(),
@@ -125,3 +133,52 @@ export const serviceCourseOutput = z.object({
   price: z.number().int(),
   retiredAt: z.date().nullable(),
 });
+
+/** A webhook endpoint's id (`ep_` and 24 hex digits). */
+const endpointIdSchema = z
+  .string({ error: 'endpointId must be a string' })
+  .regex(/^ep_[0-9a-f]{24}$/, 'endpointId must be ep_ and 24 hex digits');
+
+const eventsSchema = z
+  .array(z.enum(EVENT_TYPES, { error: `each event must be one of ${EVENT_TYPES.join(', ')}` }), {
+    error: 'events must be an array of event types',
+  })
+  .min(1, 'events must name at least one event type')
+  .max(EVENT_TYPES.length, 'events must not repeat event types');
+
+export const serviceCreateEndpointInput = z.object({
+  url: z
+    .string({ error: 'url must be a string' })
+    .trim()
+    .min(1, 'url must not be empty')
+    .max(2000, 'url must be at most 2000 characters'),
+  events: eventsSchema,
+  description: z
+    .string({ error: 'description must be a string' })
+    .trim()
+    .max(200, 'description must be at most 200 characters')
+    .regex(NO_CONTROL_CHARACTERS, 'description must not contain control characters')
+    .default(''),
+  requestId: requestIdSchema,
+});
+
+export const serviceEndpointIdInput = z.object({ endpointId: endpointIdSchema, requestId: requestIdSchema });
+
+export const serviceUpdateEndpointInput = serviceEndpointIdInput.extend({ events: eventsSchema });
+
+export const serviceEndpointOutput = z.object({
+  endpointId: z.string(),
+  url: z.string(),
+  description: z.string(),
+  events: z.array(z.string()),
+  createdAt: z.date(),
+  /** Set once disabled: nothing more is sent to it. */
+  disabledAt: z.date().nullable(),
+  /** After a rotation: until when deliveries also carry a signature with the previous secret. */
+  previousSecretValidUntil: z.date().nullable(),
+});
+
+/** The whsec_ secret to verify our deliveries with: in the answer that made it, and in its replays. */
+export const serviceEndpointWithSecretOutput = serviceEndpointOutput.extend({ secret: z.string() });
+
+export const serviceEndpointListOutput = z.object({ items: z.array(serviceEndpointOutput) });

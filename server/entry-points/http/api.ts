@@ -12,6 +12,7 @@ import { handleTrpcRequest, TRPC_ENDPOINT } from '../trpc/http-handler';
 import { checkHealth } from './health';
 import { serveMetrics } from './metrics-endpoint';
 import { BodyRefused, checkJsonText, readBody } from './request-body';
+import { handleRestRequest, REST_ENDPOINT, restRefusalFrom } from './rest-api';
 import { cameOverHttps } from './security-headers';
 import { receiveTossWebhook } from './toss-webhook-receiver';
 
@@ -54,6 +55,8 @@ export interface ApiDeps {
   trustProxyHops?: number;
   /** The bearer token of /api/metrics (METRICS_TOKEN); without it the path answers 404. */
   metricsToken?: string;
+  /** PUBLIC_URL: the origin of the links we hand out (checkoutUrl); null: the request's own host. */
+  publicUrl?: string | null;
 }
 
 /**
@@ -126,6 +129,11 @@ async function route(
       clientAddress,
       maxBatchSize: LIMITS.trpcBatch,
     });
+  }
+  if (pathname === REST_ENDPOINT || pathname.startsWith(`${REST_ENDPOINT}/`)) {
+    const request = await toRequest(req, url, LIMITS.trpcBody);
+    if (request instanceof Response) return restRefusalFrom(request);
+    return handleRestRequest(request, { ...deps, sandboxMode: Boolean(deps.sandbox), clientAddress });
   }
   if (pathname === '/api/webhooks/toss') {
     if (req.method !== 'POST') return json(405, { error: 'Use POST.' });

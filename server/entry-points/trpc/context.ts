@@ -66,6 +66,8 @@ export interface InnerContextOptions {
   /** A verified service (tests that call service procedures directly). */
   service?: ServiceCaller | null;
   origin?: string | null;
+  /** PUBLIC_URL: where learners reach the app; links sent back use it rather than the request's host. */
+  publicUrl?: string | null;
 }
 
 export function createInnerContext(opts: InnerContextOptions): Context {
@@ -137,7 +139,7 @@ export async function createRequestContext(
   if (signed.kind !== 'none') {
     if (signed.kind === 'service') addToLogScope({ serviceKeyId: signed.service.keyId });
     return {
-      ...createInnerContext({ ...opts, origin: url.origin }),
+      ...createInnerContext({ ...opts, origin: opts.publicUrl ?? url.origin }),
       service: signed.kind === 'service' ? signed.service : null,
       serviceRefusal: signed.kind === 'refused' ? signed.reason : null,
       setResponseHeader: (name, value) => resHeaders.set(name, value),
@@ -160,7 +162,7 @@ export async function createRequestContext(
       ...opts,
       user: session?.user,
       sessionId: session?.sessionId,
-      origin: url.origin,
+      origin: opts.publicUrl ?? url.origin,
     }),
     invalidBearer: Boolean(bearer) && !session,
     setSessionCookie: (value, expiresAt) => {

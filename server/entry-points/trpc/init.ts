@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { addToLogScope } from '../../building-blocks/log';
@@ -21,10 +22,11 @@ const UNREADABLE_INPUT =
  * - input tRPC could not even read (JSON text, the superjson envelope) → the same, with a plain message;
  * - anything else → INTERNAL_SERVER_ERROR with a generic message (no stack, no internals).
  */
-/** What a procedure declares about itself: a service procedure, the one scope it needs. */
-export interface ProcedureMeta {
-  scope?: ServiceScope;
-}
+/**
+ * What a procedure declares about itself: a service procedure, the one scope it needs, and (`openapi`)
+ * where it is also served as REST under /api/v1 (server/entry-points/http/rest-api.ts).
+ */
+export type ProcedureMeta = OpenApiMeta<{ scope?: ServiceScope }>;
 
 const t = initTRPC
   .context<Context>()

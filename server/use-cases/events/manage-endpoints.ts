@@ -5,7 +5,7 @@ import {
   recordAdminAction,
 } from '../../building-blocks/audit/admin-action.repository';
 import { seal } from '../../building-blocks/crypto/secret-box';
-import type { Db, Tx } from '../../building-blocks/db/client';
+import type { DbOrTx, Tx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { ROTATION_OVERLAP_MS } from '../../building-blocks/events/event-types';
 import { newSigningSecret } from '../../building-blocks/events/sign-event';
@@ -22,24 +22,34 @@ import { checkEndpointUrl } from './endpoint-url';
 /**
  * The endpoints other services receive our events at: create (the whsec_ secret is returned once and
  * stored only sealed), list, change the event types, rotate the secret (the previous one keeps signing
- * beside the new one for ROTATION_OVERLAP_MS), disable. Plain use cases: the admin console calls them
- * with the admin as the actor (audited in the same transaction); a service router can call them later.
+ * beside the new one for ROTATION_OVERLAP_MS), disable. Two kinds of actor: an admin on the console
+ * (audited in the same transaction) acts on any endpoint; a service (webhooks:write) acts only on the
+ * endpoints its own key made, and another's is WEBHOOK_ENDPOINT_NOT_FOUND to it. Each action runs in
+ * the transaction it is given, so a service's idempotent request and its effect commit together.
  */
 
 export interface EndpointDeps {
-  db: Db;
   /** SERVICE_KEY_ENCRYPTION_KEY, or null when unset (then nothing here works). */
   sealingKey: Buffer | null;
   mode: 'live' | 'sandbox';
 }
 
-export type EndpointActor = { kind: 'admin'; admin: AdminActor };
+/** What the endpoint use cases need from a request: the sealing key, and live or sandbox (URL rules). */
+export function endpointDeps(ctx: { sandboxMode: boolean; sealingKey: Buffer | null }): EndpointDeps {
+  return { sealingKey: ctx.sealingKey, mode: ctx.sandboxMode ? 'sandbox' : 'live' };
+}
+
+export type EndpointActor =
+  | { kind: 'admin'; admin: AdminActor }
+  /** A service key's row id (service_key.id). */
+  | { kind: 'service'; serviceKeyId: string };
 
 function keyOf(deps: EndpointDeps): Buffer {
   if (!deps.sealingKey) throw new DomainError('SEALING_KEY_MISSING');
   return deps.sealingKey;
 }
 
+/** An admin's action goes to the audit log; a service's request is its own record (service_request). */
 async function audit(
   tx: Tx,
   actor: EndpointActor,
@@ -51,6 +61,7 @@ async function audit(
   endpointId: string,
   details: NewAdminAction['details'],
 ) {
+  if (actor.kind !== 'admin') return;
   await recordAdminAction(tx, {
     admin: actor.admin,
     action,
@@ -61,6 +72,7 @@ async function audit(
 }
 
 export async function createEndpoint(
+  tx: Tx,
   deps: EndpointDeps,
   actor: EndpointActor,
   input: { url: string; description?: string; eventTypes: string[] },
@@ -69,77 +81,76 @@ export async function createEndpoint(
   const url = checkEndpointUrl(input.url, deps.mode);
   const secret = newSigningSecret();
   const eventTypes = [...new Set(input.eventTypes)].sort();
-  const endpoint = await deps.db.$transaction(async (tx) => {
-    const row = await insertEndpoint(tx, {
-      id: `ep_${randomBytes(12).toString('hex')}`,
-      url,
-      description: input.description ?? '',
-      eventTypes,
-      sealedSecret: seal(key, secret),
-    });
-    await audit(tx, actor, 'WEBHOOK_ENDPOINT_CREATE', row.id, { after: { url, eventTypes } });
-    return row;
+  const endpoint = await insertEndpoint(tx, {
+    id: `ep_${randomBytes(12).toString('hex')}`,
+    url,
+    description: input.description ?? '',
+    eventTypes,
+    sealedSecret: seal(key, secret),
+    serviceKeyId: actor.kind === 'service' ? actor.serviceKeyId : null,
   });
+  await audit(tx, actor, 'WEBHOOK_ENDPOINT_CREATE', endpoint.id, { after: { url, eventTypes } });
   return { endpoint, secret };
 }
 
-export function listEndpoints(deps: Pick<EndpointDeps, 'db'>) {
-  return listEndpointRows(deps.db);
+/** Every endpoint for an admin; a service's own for a service. Never a secret. */
+export function listEndpoints(db: DbOrTx, actor: EndpointActor) {
+  return listEndpointRows(db, actor.kind === 'service' ? actor.serviceKeyId : undefined);
 }
 
-async function lockedEnabled(tx: Tx, endpointId: string) {
+/** The endpoint locked, if this actor may act on it and it is still enabled. */
+async function lockedEnabled(tx: Tx, actor: EndpointActor, endpointId: string) {
   const endpoint = await lockEndpoint(tx, endpointId);
-  if (!endpoint) throw new DomainError('WEBHOOK_ENDPOINT_NOT_FOUND');
+  const visible = endpoint && (actor.kind === 'admin' || endpoint.serviceKeyId === actor.serviceKeyId);
+  if (!visible) throw new DomainError('WEBHOOK_ENDPOINT_NOT_FOUND');
   if (endpoint.disabledAt) throw new DomainError('WEBHOOK_ENDPOINT_DISABLED');
   return endpoint;
 }
 
-export function updateEndpointEventTypes(
-  deps: EndpointDeps,
+export async function updateEndpointEventTypes(
+  tx: Tx,
   actor: EndpointActor,
   endpointId: string,
   eventTypes: string[],
 ) {
   const types = [...new Set(eventTypes)].sort();
-  return deps.db.$transaction(async (tx) => {
-    const before = await lockedEnabled(tx, endpointId);
-    const after = await setEndpointEventTypes(tx, endpointId, types);
-    await audit(tx, actor, 'WEBHOOK_ENDPOINT_UPDATE', endpointId, {
-      before: before.eventTypes,
-      after: after.eventTypes,
-    });
-    return after;
+  const before = await lockedEnabled(tx, actor, endpointId);
+  const after = await setEndpointEventTypes(tx, endpointId, types);
+  await audit(tx, actor, 'WEBHOOK_ENDPOINT_UPDATE', endpointId, {
+    before: before.eventTypes,
+    after: after.eventTypes,
   });
+  return after;
 }
 
 /** A new secret, returned once; the previous one signs beside it until `previousSecretValidUntil`. */
-export async function rotateEndpointSecret(deps: EndpointDeps, actor: EndpointActor, endpointId: string) {
+export async function rotateEndpointSecret(
+  tx: Tx,
+  deps: EndpointDeps,
+  actor: EndpointActor,
+  endpointId: string,
+) {
   const key = keyOf(deps);
   const secret = newSigningSecret();
-  const endpoint = await deps.db.$transaction(async (tx) => {
-    const before = await lockedEnabled(tx, endpointId);
-    const previousSecretValidUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
-    const after = await replaceEndpointSecret(tx, endpointId, {
-      sealedSecret: seal(key, secret),
-      previousSealedSecret: before.sealedSecret,
-      previousSecretValidUntil,
-    });
-    await audit(tx, actor, 'WEBHOOK_ENDPOINT_ROTATE', endpointId, {
-      previousSecretValidUntil: previousSecretValidUntil.toISOString(),
-    });
-    return after;
+  const before = await lockedEnabled(tx, actor, endpointId);
+  const previousSecretValidUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
+  const endpoint = await replaceEndpointSecret(tx, endpointId, {
+    sealedSecret: seal(key, secret),
+    previousSealedSecret: before.sealedSecret,
+    previousSecretValidUntil,
+  });
+  await audit(tx, actor, 'WEBHOOK_ENDPOINT_ROTATE', endpointId, {
+    previousSecretValidUntil: previousSecretValidUntil.toISOString(),
   });
   return { endpoint, secret };
 }
 
 /** No more events are fanned out or sent to it; its pending deliveries stay as they are. */
-export function disableEndpoint(deps: EndpointDeps, actor: EndpointActor, endpointId: string) {
-  return deps.db.$transaction(async (tx) => {
-    await lockedEnabled(tx, endpointId);
-    const after = await disableEndpointRow(tx, endpointId);
-    await audit(tx, actor, 'WEBHOOK_ENDPOINT_DISABLE', endpointId, {
-      disabledAt: after.disabledAt?.toISOString() ?? null,
-    });
-    return after;
+export async function disableEndpoint(tx: Tx, actor: EndpointActor, endpointId: string) {
+  await lockedEnabled(tx, actor, endpointId);
+  const after = await disableEndpointRow(tx, endpointId);
+  await audit(tx, actor, 'WEBHOOK_ENDPOINT_DISABLE', endpointId, {
+    disabledAt: after.disabledAt?.toISOString() ?? null,
   });
+  return after;
 }

@@ -28,7 +28,7 @@ beforeAll(() => {
 });
 
 const actor = () => ({ kind: 'admin' as const, admin: { id: admin.user.id, email: admin.user.email } });
-const deps = () => ({ db: t.db, sealingKey, mode: 'sandbox' as const });
+const deps = () => ({ sealingKey, mode: 'sandbox' as const });
 const dispatchDeps = () => ({ db: t.db, sealingKey, timeScale: 1e-6, timeoutMs: 5_000 });
 
 interface Received {
@@ -90,12 +90,14 @@ const receivers: Receiver[] = [];
 async function endpointFor(eventTypes: string[], statuses: number[] = []) {
   const receiver = await startReceiver(statuses);
   receivers.push(receiver);
-  const { endpoint, secret } = await createEndpoint(deps(), actor(), { url: receiver.url, eventTypes });
+  const { endpoint, secret } = await t.db.$transaction((tx) =>
+    createEndpoint(tx, deps(), actor(), { url: receiver.url, eventTypes }),
+  );
   enabled.push(endpoint.id);
   return { receiver, endpoint, secret };
 }
 afterEach(async () => {
-  for (const id of enabled.splice(0)) await disableEndpoint(deps(), actor(), id);
+  for (const id of enabled.splice(0)) await t.db.$transaction((tx) => disableEndpoint(tx, actor(), id));
   for (const r of receivers.splice(0)) await r.close();
 });
 
@@ -345,7 +347,9 @@ describe('signed outgoing events', () => {
 
   it('after a rotation both secrets sign until the overlap ends; only the new one after', async () => {
     const { receiver, endpoint, secret: oldSecret } = await endpointFor(['wallet.changed']);
-    const { secret: newSecret } = await rotateEndpointSecret(deps(), actor(), endpoint.id);
+    const { secret: newSecret } = await t.db.$transaction((tx) =>
+      rotateEndpointSecret(tx, deps(), actor(), endpoint.id),
+    );
     expect(newSecret).not.toBe(oldSecret);
     const me = await learner();
     await me.caller.wallet.charge({ amount: 1_000, requestId: randomUUID() });

@@ -63,6 +63,7 @@ import { listEvents, redeliverEvent, redeliverFailedSince } from '../../../use-c
 import {
   createEndpoint,
   disableEndpoint,
+  endpointDeps,
   listEndpoints,
   rotateEndpointSecret,
   updateEndpointEventTypes,
@@ -267,25 +268,22 @@ export const adminRouter = router({
   /** Every webhook endpoint, newest first (never its secret). */
   webhookEndpoints: adminProcedure
     .output(z.array(endpointOutput))
-    .query(({ ctx }) => listEndpoints({ db: ctx.db })),
+    .query(({ ctx }) => listEndpoints(ctx.db, adminActor(ctx.user))),
 
   /** A new endpoint; its whsec_ signing secret is in this answer only. */
   createWebhookEndpoint: adminProcedure
     .input(createEndpointInput)
     .output(endpointWithSecretOutput)
     .mutation(({ ctx, input }) =>
-      createEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input),
+      ctx.db.$transaction((tx) => createEndpoint(tx, endpointDeps(ctx), adminActor(ctx.user), input)),
     ),
 
   updateWebhookEndpoint: adminProcedure
     .input(updateEndpointInput)
     .output(endpointOutput)
     .mutation(({ ctx, input }) =>
-      updateEndpointEventTypes(
-        endpointDeps(ctx),
-        { kind: 'admin', admin: actor(ctx.user) },
-        input.endpointId,
-        input.eventTypes,
+      ctx.db.$transaction((tx) =>
+        updateEndpointEventTypes(tx, adminActor(ctx.user), input.endpointId, input.eventTypes),
       ),
     ),
 
@@ -294,14 +292,16 @@ export const adminRouter = router({
     .input(endpointIdInput)
     .output(endpointWithSecretOutput)
     .mutation(({ ctx, input }) =>
-      rotateEndpointSecret(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+      ctx.db.$transaction((tx) =>
+        rotateEndpointSecret(tx, endpointDeps(ctx), adminActor(ctx.user), input.endpointId),
+      ),
     ),
 
   disableWebhookEndpoint: adminProcedure
     .input(endpointIdInput)
     .output(endpointOutput)
     .mutation(({ ctx, input }) =>
-      disableEndpoint(endpointDeps(ctx), { kind: 'admin', admin: actor(ctx.user) }, input.endpointId),
+      ctx.db.$transaction((tx) => disableEndpoint(tx, adminActor(ctx.user), input.endpointId)),
     ),
 
   /** Events newest first, each with its deliveries and every attempt (status code, error). */
@@ -327,15 +327,6 @@ export const adminRouter = router({
     ),
 });
 
-/** What the endpoint use cases need from a request: the sealing key, and live or sandbox (URL rules). */
-function endpointDeps(ctx: {
-  db: Parameters<typeof listEndpoints>[0]['db'];
-  sandboxMode: boolean;
-  sealingKey: Buffer | null;
-}) {
-  return {
-    db: ctx.db,
-    sealingKey: ctx.sealingKey,
-    mode: ctx.sandboxMode ? ('sandbox' as const) : ('live' as const),
-  };
+function adminActor(user: Parameters<typeof actor>[0]) {
+  return { kind: 'admin' as const, admin: actor(user) };
 }
