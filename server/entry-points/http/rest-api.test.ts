@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, signedInCaller, TEST_SEALING_KEY } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
 import { createServiceKey } from '../../use-cases/service/service-keys';
+import type { ProcedureMeta } from '../trpc/init';
+import { appRouter } from '../trpc/router';
 import { buildOpenApiDocument } from './openapi-document';
 
 /**
@@ -277,6 +279,57 @@ describe('REST /api/v1', () => {
       expect(order.checkoutUrl).toBe(`https://pay.example.com/checkout/${order.orderId}`);
     } finally {
       await behindProxy.close();
+    }
+  });
+
+  it('answers hostile input with a 4xx RestError naming the problem, never a 500 or internal text', async () => {
+    const key = await newKey();
+    const { user } = await signedInCaller(t.db);
+    const attempts: [string, string, Record<string, unknown> | undefined][] = [
+      ['GET', `/api/v1/orders?userId=${user.id}&limit=abc`, undefined],
+      ['GET', `/api/v1/orders?userId=${user.id}&limit=-1`, undefined],
+      ['GET', '/api/v1/orders?userId=not-a-uuid', undefined],
+      ['GET', '/api/v1/orders', undefined],
+      ['GET', '/api/v1/orders/%00%01', undefined],
+      ['GET', `/api/v1/orders/${'x'.repeat(500)}`, undefined],
+      ['GET', '/api/v1/users/not-a-uuid/wallet', undefined],
+      ['POST', '/api/v1/orders', { userId: user.id, type: 'COURSE', courseId: 'no-such-course' }],
+      ['POST', '/api/v1/orders', { userId: user.id, type: 'CHARGE', amount: 1e308 }],
+      ['POST', '/api/v1/orders', { userId: user.id, userEmail: user.email, type: 'CHARGE', amount: 1000 }],
+      ['POST', '/api/v1/orders', { userId: user.id, type: { $ne: 1 } }],
+      ['POST', '/api/v1/orders/NO-SUCH-ORDER/refunds', { reason: 'x' }],
+      ['PUT', '/api/v1/courses/bad%20ref', { title: 'x', price: 10_000 }],
+      ['PUT', '/api/v1/courses/ok-ref', { title: '', price: 'free' }],
+      ['POST', '/api/v1/webhook-endpoints', { url: 'file:///etc/passwd', events: ['order.approved'] }],
+      ['POST', '/api/v1/webhook-endpoints', { url: 'https://a.example', events: ['no.such.event'] }],
+      ['PATCH', '/api/v1/webhook-endpoints/ep_nope', { events: [] }],
+      ['DELETE', '/api/v1/orders', undefined],
+    ];
+    for (const [method, path, body] of attempts) {
+      const answer = await call(key, method, path, {
+        body,
+        idempotencyKey: `hostile-${crypto.randomUUID()}`,
+      });
+      const what = `${method} ${path}`;
+      expect(answer.status, what).toBeGreaterThanOrEqual(400);
+      expect(answer.status, what).toBeLessThan(500);
+      expect(answer.body, what).toMatchObject({ code: expect.any(String), reason: expect.any(String) });
+      expect(answer.body.message, what).toMatch(/\S/);
+      expect(JSON.stringify(answer.body), what).not.toMatch(/stack|node_modules|prisma|\.ts:\d/i);
+    }
+    expect(await ordersOf(user.id)).toBe(0);
+  });
+
+  it('serves only service procedures as REST: each has a scope', () => {
+    const procedures = Object.entries(appRouter._def.procedures) as unknown as [
+      string,
+      { _def: { meta?: ProcedureMeta } },
+    ][];
+    const rest = procedures.filter(([, p]) => p._def.meta?.openapi);
+    expect(rest.length).toBeGreaterThanOrEqual(12);
+    for (const [path, procedure] of rest) {
+      expect(path.startsWith('service.'), path).toBe(true);
+      expect(procedure._def.meta?.scope, path).toBeDefined();
     }
   });
 
