@@ -5,6 +5,15 @@ import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/r
 import { refusalFor } from './balance-rules';
 import { balanceStrategy } from './strategies';
 import { changeBalanceOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
+import {
+  findHold,
+  insertHold,
+  moveHoldStatus,
+  releaseHeld,
+  reserveOnWallet,
+  takeHeld,
+  type WalletHoldRow,
+} from './wallet-hold.repository';
 
 /**
  * The ledger: the one place a wallet's balance moves. Every change, whoever asks for it (a charge, a
@@ -12,6 +21,11 @@ import { changeBalanceOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } 
  * transaction: find or create the wallet, move the balance with one conditional UPDATE that keeps it
  * within 0..100,000 (balance-rules.ts; the database's CHECK says the same), and write the ledger row
  * that explains the move. A change the rule refuses writes nothing.
+ *
+ * A hold (composite payments) reserves part of the balance for one order until the card's outcome is
+ * known: placeHold, then exactly one of captureHold (the won leave the wallet, with a PAYMENT row) or
+ * voidHold (they are spendable again). While held, no debit can spend them: every debit keeps
+ * balance >= held (the conditional UPDATE here, and a CHECK in the database).
  */
 
 export interface BalanceChange {
@@ -91,4 +105,72 @@ export async function moveBalanceOnce(
     course: null,
   };
   return { entry, balance: balanceAfter };
+}
+
+export type HoldPlaced =
+  | { ok: true; hold: WalletHoldRow; balance: number; held: number }
+  | { ok: false; reason: 'INSUFFICIENT_BALANCE'; available: number };
+
+/** Reserves `amount` won of what the wallet can spend for `orderId`, inside `tx`; refused (nothing written) when less is available. */
+export async function placeHold(
+  tx: Tx,
+  hold: { userId: string; orderId: string; amount: number; expiresAt: Date },
+): Promise<HoldPlaced> {
+  const wallet = await ensureWallet(tx, hold.userId);
+  const reserved = await reserveOnWallet(tx, wallet.id, hold.amount);
+  if (!reserved) {
+    const now = await ensureWallet(tx, hold.userId);
+    return { ok: false, reason: 'INSUFFICIENT_BALANCE', available: now.balance - now.held };
+  }
+  const row = await insertHold(tx, { ...hold, walletId: wallet.id });
+  return { ok: true, hold: row, balance: reserved.balance, held: reserved.held };
+}
+
+/** Toss is about to be asked: from now on only Toss's answer resolves the hold (nothing voids it on expiry). */
+export function markHoldConfirming(tx: Tx, orderId: string) {
+  return moveHoldStatus(tx, orderId, ['PENDING'], 'CONFIRMING');
+}
+
+export type HoldResolution =
+  | { resolved: true; hold: WalletHoldRow; entry?: LedgerEntry; balance?: number }
+  | { resolved: false; hold: WalletHoldRow | null };
+
+/**
+ * Takes the held won (the card part was approved): balance and held go down together and a PAYMENT row
+ * explains it, once. `resolved: false` when the hold was already captured or voided (or there is none).
+ */
+export async function captureHold(
+  tx: Tx,
+  orderId: string,
+  entry: { requestId: string; courseId?: string },
+): Promise<HoldResolution> {
+  const hold = await moveHoldStatus(tx, orderId, ['PENDING', 'CONFIRMING'], 'CAPTURED');
+  if (!hold) return { resolved: false, hold: await findHold(tx, orderId) };
+  const balance = await takeHeld(tx, hold.walletId, hold.amount);
+  const row = await insertLedgerEntry(tx, {
+    walletId: hold.walletId,
+    userId: hold.userId,
+    type: 'PAYMENT',
+    amount: -hold.amount,
+    balanceAfter: balance,
+    requestId: entry.requestId,
+    orderId,
+    courseId: entry.courseId,
+  });
+  return { resolved: true, hold, entry: row, balance };
+}
+
+/**
+ * Releases the held won (the card part was refused, or never paid), once; the balance is unchanged.
+ * `from` says which holds may be voided: only PENDING ones unless the caller knows Toss's final answer.
+ */
+export async function voidHold(
+  tx: Tx,
+  orderId: string,
+  from: ('PENDING' | 'CONFIRMING')[] = ['PENDING'],
+): Promise<HoldResolution> {
+  const hold = await moveHoldStatus(tx, orderId, from, 'VOIDED');
+  if (!hold) return { resolved: false, hold: await findHold(tx, orderId) };
+  await releaseHeld(tx, hold.walletId, hold.amount);
+  return { resolved: true, hold };
 }

@@ -10,6 +10,7 @@ export const walletSelect = {
   id: true,
   userId: true,
   balance: true,
+  held: true,
   createdAt: true,
   updatedAt: true,
 } as const;

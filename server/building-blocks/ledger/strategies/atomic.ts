@@ -1,7 +1,10 @@
 import { MAX_BALANCE, MIN_BALANCE } from '../balance-rules';
 import type { BalanceStrategy } from './balance-strategy';
 
-/** One conditional UPDATE; concurrent writers queue on the row lock and each re-checks the condition. */
+/**
+ * One conditional UPDATE; concurrent writers queue on the row lock and each re-checks the condition
+ * (never below what holds reserve, never above the ceiling).
+ */
 export const atomicStrategy: BalanceStrategy = {
   name: 'atomic',
   singleStatement: true,
@@ -10,7 +13,7 @@ export const atomicStrategy: BalanceStrategy = {
       UPDATE wallet
          SET balance = balance + ${delta}, updated_at = now()
        WHERE id = ${walletId}::uuid
-         AND balance + ${delta} BETWEEN ${MIN_BALANCE} AND ${MAX_BALANCE}
+         AND balance + ${delta} BETWEEN held + ${MIN_BALANCE} AND ${MAX_BALANCE}
       RETURNING balance`;
     return rows[0]?.balance ?? null;
   },

@@ -6,14 +6,14 @@ export const forUpdateStrategy: BalanceStrategy = {
   name: 'for-update',
   singleStatement: false,
   async apply(tx, walletId, delta) {
-    const rows = await tx.$queryRaw<{ balance: number }[]>`
-      SELECT balance FROM wallet WHERE id = ${walletId}::uuid FOR UPDATE`;
-    const current = rows[0]?.balance;
-    if (current === undefined || !canApply(current, delta)) return null;
+    const rows = await tx.$queryRaw<{ balance: number; held: number }[]>`
+      SELECT balance, held FROM wallet WHERE id = ${walletId}::uuid FOR UPDATE`;
+    const current = rows[0];
+    if (!current || !canApply(current.balance, delta, current.held)) return null;
     await tx.$executeRaw`
-      UPDATE wallet SET balance = ${current + delta}, version = version + 1, updated_at = now()
+      UPDATE wallet SET balance = ${current.balance + delta}, version = version + 1, updated_at = now()
        WHERE id = ${walletId}::uuid`;
-    return current + delta;
+    return current.balance + delta;
   },
   around: (_walletId, work) => work(),
 };

@@ -14,13 +14,13 @@ export const inProcessLockStrategy: BalanceStrategy = {
   singleStatement: false,
   async apply(tx, walletId, delta) {
     const rows = await tx.$queryRaw<
-      { balance: number }[]
-    >`SELECT balance FROM wallet WHERE id = ${walletId}::uuid`;
-    const current = rows[0]?.balance;
-    if (current === undefined || !canApply(current, delta)) return null;
+      { balance: number; held: number }[]
+    >`SELECT balance, held FROM wallet WHERE id = ${walletId}::uuid`;
+    const current = rows[0];
+    if (!current || !canApply(current.balance, delta, current.held)) return null;
     await tx.$executeRaw`
-      UPDATE wallet SET balance = ${current + delta}, updated_at = now() WHERE id = ${walletId}::uuid`;
-    return current + delta;
+      UPDATE wallet SET balance = ${current.balance + delta}, updated_at = now() WHERE id = ${walletId}::uuid`;
+    return current.balance + delta;
   },
   around(walletId, work) {
     const previous = queues.get(walletId) ?? Promise.resolve();

@@ -63,15 +63,16 @@ export const redisLockStrategy: BalanceStrategy = {
     const inLock = held.getStore();
     let token = inLock?.walletId === walletId ? inLock.token : await nextToken(redis, walletId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const rows = await tx.$queryRaw<{ balance: number; fence: bigint }[]>`
-        SELECT balance, fence FROM wallet WHERE id = ${walletId}::uuid`;
+      const rows = await tx.$queryRaw<{ balance: number; held: number; fence: bigint; version: number }[]>`
+        SELECT balance, held, fence, version FROM wallet WHERE id = ${walletId}::uuid`;
       const current = rows[0];
-      if (!current || !canApply(current.balance, delta)) return null;
+      if (!current || !canApply(current.balance, delta, current.held)) return null;
       if (current.fence >= token) token = await nextToken(redis, walletId); // a newer holder wrote
       const written = await tx.$executeRaw`
         UPDATE wallet SET balance = ${current.balance + delta}, fence = ${token}, version = version + 1,
                updated_at = now()
-         WHERE id = ${walletId}::uuid AND fence = ${current.fence}`;
+         WHERE id = ${walletId}::uuid AND fence = ${current.fence}
+           AND version = ${current.version}`; // a hold placed or taken since the read: read again
       if (written === 1) return current.balance + delta;
     }
     throw new Error(`fenced balance update of wallet ${walletId} kept conflicting`);
