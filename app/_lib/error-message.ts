@@ -42,6 +42,8 @@ export const REASON_MESSAGES = {
   SERVICE_KEY_NOT_ACCEPTED: '서비스 키로는 학습자나 관리자 기능을 쓸 수 없어요.',
   WEBHOOK_ENDPOINT_NOT_FOUND: '웹훅 엔드포인트를 찾을 수 없어요.',
   WEBHOOK_ENDPOINT_DISABLED: '중지된 웹훅 엔드포인트예요.',
+  WEBHOOK_ENDPOINT_LIMIT:
+    '이 서비스 키의 웹훅 엔드포인트가 이미 10개예요. 하나를 중지한 뒤 다시 만들어 주세요.',
   WEBHOOK_URL_REFUSED:
     '엔드포인트 주소는 인터넷에 공개된 보안 주소여야 해요. (보안 연결이 아닌 주소는 샌드박스에서만 쓸 수 있어요.)',
   EVENT_NOT_FOUND: '이벤트를 찾을 수 없어요.',

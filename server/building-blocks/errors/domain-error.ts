@@ -98,6 +98,10 @@ export const DOMAIN_REASONS = {
   },
   WEBHOOK_ENDPOINT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such webhook endpoint.' },
   WEBHOOK_ENDPOINT_DISABLED: { code: 'CONFLICT', message: 'This webhook endpoint is disabled.' },
+  WEBHOOK_ENDPOINT_LIMIT: {
+    code: 'PRECONDITION_FAILED',
+    message: 'This service key already has 10 enabled webhook endpoints; disable one first.',
+  },
   /** An endpoint URL that is not http(s), or (in live mode) not https or pointing at a private address. */
   WEBHOOK_URL_REFUSED: {
     code: 'BAD_REQUEST',

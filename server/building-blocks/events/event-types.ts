@@ -1,3 +1,5 @@
+import type { ServiceScope } from '../service-auth/scopes';
+
 /**
  * The events we send to other services (Standard Webhooks), each written to the outbox by a trigger in
  * the same transaction as the change (prisma/migrations/20261201110000_outgoing_events).
@@ -13,6 +15,24 @@ export const EVENT_TYPES = [
   'course.refunded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The scope a service key needs to subscribe its own endpoint to each event: an event tells what the
+ * matching read would (a balance is wallet:read; an order, refund or enrollment is orders:read).
+ */
+export const EVENT_READ_SCOPE = {
+  'order.approved': 'orders:read',
+  'order.failed': 'orders:read',
+  'order.canceled': 'orders:read',
+  'order.in_doubt': 'orders:read',
+  'refund.succeeded': 'orders:read',
+  'wallet.changed': 'wallet:read',
+  'course.purchased': 'orders:read',
+  'course.refunded': 'orders:read',
+} as const satisfies Record<EventType, ServiceScope>;
+
+/** Endpoints one service key may have enabled at once. */
+export const MAX_ENDPOINTS_PER_KEY = 10;
 
 /**
  * How long to wait after each failed attempt before the next: ten attempts over about three days

@@ -79,3 +79,17 @@ export function disableEndpoint(tx: Tx, endpointId: string) {
     select: endpointSelect,
   });
 }
+
+/** Enabled endpoints a service key made (its cap). */
+export function countEnabledEndpoints(db: DbOrTx, serviceKeyId: string) {
+  return db.webhookEndpoint.count({ where: { serviceKeyId, disabledAt: null } });
+}
+
+/** Disables every endpoint a service key made (the key was revoked); how many. */
+export async function disableEndpointsOfKey(tx: Tx, serviceKeyId: string) {
+  const { count } = await tx.webhookEndpoint.updateMany({
+    where: { serviceKeyId, disabledAt: null },
+    data: { disabledAt: new Date() },
+  });
+  return count;
+}

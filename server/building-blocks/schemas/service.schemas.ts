@@ -29,6 +29,30 @@ const ONE_USER = { error: 'give exactly one of userId and userEmail', path: ['us
 
 export type UserRef = { userId?: string; userEmail?: string };
 
+/** How many to return: a number, or its digits as a REST query string (`?limit=20`) sends it. */
+const pageSize = (max: number) =>
+  z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^[0-9]{1,6}$/)
+          .transform(Number),
+      ],
+      {
+        error: 'limit must be a whole number',
+      },
+    )
+    .pipe(
+      z
+        .number()
+        .int('limit must be a whole number')
+        .min(1, 'limit must be at least 1')
+        .max(max, `limit must be at most ${max}`),
+    )
+    .default(20);
+
 export const serviceUserInput = z.object(userFields).refine(oneUser, ONE_USER);
 
 export const serviceCreateOrderInput = z
@@ -63,7 +87,7 @@ export const serviceOrderOutput = orderOutput.extend({
 export const serviceOrderListInput = z
   .object({
     ...userFields,
-    limit: z.number().int('limit must be a whole number').min(1).max(50).default(20),
+    limit: pageSize(50),
     cursor: orderIdSchema.nullish(),
   })
   .refine(oneUser, ONE_USER);
@@ -74,7 +98,7 @@ export const serviceRefundInput = cancelInput.extend({ requestId: requestIdSchem
 export const serviceWalletInput = z
   .object({
     ...userFields,
-    limit: z.number().int('limit must be a whole number').min(1).max(100).default(20),
+    limit: pageSize(100),
     cursor: z.uuid({ error: 'cursor must be a transaction id from nextCursor' }).nullish(),
   })
   .refine(oneUser, ONE_USER);
@@ -82,7 +106,7 @@ export const serviceWalletInput = z
 /** The same with the learner named by our user id only (REST: GET /users/{userId}/wallet). */
 export const serviceWalletByUserIdInput = z.object({
   userId: z.uuid({ error: 'userId must be a user id (a UUID)' }).transform((id) => id.toLowerCase()),
-  limit: z.number().int('limit must be a whole number').min(1).max(100).default(20),
+  limit: pageSize(100),
   cursor: z.uuid({ error: 'cursor must be a transaction id from nextCursor' }).nullish(),
 });
 

@@ -5,7 +5,7 @@ import { signRequest } from '../../building-blocks/service-auth/signature';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, signedInCaller, TEST_SEALING_KEY } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
-import { createServiceKey } from '../../use-cases/service/service-keys';
+import { createServiceKey, revokeServiceKey } from '../../use-cases/service/service-keys';
 import type { ProcedureMeta } from '../trpc/init';
 import { appRouter } from '../trpc/router';
 import { buildOpenApiDocument } from './openapi-document';
@@ -318,6 +318,114 @@ describe('REST /api/v1', () => {
       expect(JSON.stringify(answer.body), what).not.toMatch(/stack|node_modules|prisma|\.ts:\d/i);
     }
     expect(await ordersOf(user.id)).toBe(0);
+  });
+
+  it('never loosens a schema: a number sent as a string or boolean is refused on REST, and on tRPC after it', async () => {
+    const key = await newKey();
+    const { caller, token } = await signedInCaller(t.db);
+    const course = await createCourse(t.db, 20_000);
+    await caller.wallet.charge({ amount: 50_000, requestId: crypto.randomUUID() });
+    const paid = await caller.wallet.pay({ courseId: course.id, requestId: crypto.randomUUID() });
+    for (const amount of [true, '1e3', '1000', [500]]) {
+      const refund = await call(key, 'POST', `/api/v1/orders/${paid.orderId}/refunds`, {
+        body: { amount, reason: 'loose number' },
+        idempotencyKey: `loose-${crypto.randomUUID()}`,
+      });
+      expect(refund, JSON.stringify(amount)).toMatchObject({
+        status: 400,
+        body: { reason: 'INVALID_INPUT' },
+      });
+    }
+    const price = await call(key, 'PUT', '/api/v1/courses/hex-price', {
+      body: { title: 'x', price: '0x2710' },
+      idempotencyKey: 'hex-1',
+    });
+    expect(price).toMatchObject({ status: 400, body: { reason: 'INVALID_INPUT' } });
+    // The learner's own cancel, over /api/trpc, after those REST calls: "1000" is still not a number.
+    const response = await fetch(`${server.baseUrl}/api/trpc/payment.cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ json: { orderId: paid.orderId, reason: 'x', amount: '1000' } }),
+    });
+    const answer = (await response.json()) as { error: { json: { data: { reason: string } } } };
+    expect(answer.error.json.data.reason).toBe('INVALID_INPUT');
+    expect((await t.db.order.findUniqueOrThrow({ where: { id: paid.orderId } })).refundedAmount).toBe(0);
+  });
+
+  it('decodes path parameters, refuses a path parameter repeated in the body or query, and odd query names', async () => {
+    const key = await newKey();
+    const { user } = await signedInCaller(t.db);
+    const put = await call(key, 'PUT', '/api/v1/courses/catalogue%3Aencoded', {
+      body: { title: 'encoded', price: 10_000 },
+      idempotencyKey: 'enc-1',
+    });
+    expect(put.body).toMatchObject({ reference: 'catalogue:encoded' });
+    const created = await call(key, 'POST', '/api/v1/orders', {
+      body: { userId: user.id, type: 'CHARGE', amount: 10_000 },
+      idempotencyKey: 'path-1',
+    });
+    const other = await call(key, 'POST', `/api/v1/orders/${created.body.orderId}/refunds`, {
+      body: { orderId: 'SOMEONE-ELSES', reason: 'x' },
+      idempotencyKey: 'path-2',
+    });
+    expect(other).toMatchObject({ status: 400, body: { reason: 'INVALID_INPUT' } });
+    expect(other.body.message).toContain('orderId is in the path');
+    const repeatedQuery = await call(key, 'GET', `/api/v1/orders/${created.body.orderId}?orderId=x`);
+    expect(repeatedQuery.status).toBe(400);
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const odd = await call(key, 'GET', `/api/v1/orders?userId=${user.id}&${name}=1`);
+      expect(odd.status, name).toBeLessThan(500);
+      const unsigned = await call(null, 'GET', `/api/v1/webhook-endpoints?${name}=1`);
+      expect(unsigned.status, name).toBe(401);
+    }
+  });
+
+  it('takes one Idempotency-Key of plain characters, and a body only as application/json', async () => {
+    const key = await newKey();
+    const { user } = await signedInCaller(t.db);
+    const order = { userId: user.id, type: 'CHARGE', amount: 10_000 };
+    const joined = await call(key, 'POST', '/api/v1/orders', { body: order, idempotencyKey: 'dup-a, dup-b' });
+    expect(joined).toMatchObject({ status: 400, body: { reason: 'INVALID_INPUT' } });
+    const text = await call(key, 'POST', '/api/v1/orders', {
+      body: order,
+      idempotencyKey: 'ct-1',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(text).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    expect(await ordersOf(user.id)).toBe(0);
+  });
+
+  it('lets a key subscribe only to the events it could read, ten endpoints at most; revoking it disables them', async () => {
+    const ordersOnly = await newKey(['webhooks:write', 'orders:read']);
+    const wallet = await call(ordersOnly, 'POST', '/api/v1/webhook-endpoints', {
+      body: { url: 'https://a.example/hooks', events: ['order.approved', 'wallet.changed'] },
+      idempotencyKey: 'scope-1',
+    });
+    expect(wallet).toMatchObject({ status: 403, body: { reason: 'SCOPE_MISSING' } });
+    expect(wallet.body.message).toContain('wallet.changed');
+    const made: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const ok = await call(ordersOnly, 'POST', '/api/v1/webhook-endpoints', {
+        body: { url: `https://a.example/hooks/${i}`, events: ['order.approved'] },
+        idempotencyKey: `cap-${i}`,
+      });
+      expect(ok.status).toBe(200);
+      made.push(ok.body.endpointId);
+    }
+    const eleventh = await call(ordersOnly, 'POST', '/api/v1/webhook-endpoints', {
+      body: { url: 'https://a.example/hooks/10', events: ['order.approved'] },
+      idempotencyKey: 'cap-10',
+    });
+    expect(eleventh).toMatchObject({ status: 412, body: { reason: 'WEBHOOK_ENDPOINT_LIMIT' } });
+    const noRead = await call(await newKey(['webhooks:write']), 'POST', '/api/v1/webhook-endpoints', {
+      body: { url: 'https://a.example/x', events: ['refund.succeeded'] },
+      idempotencyKey: 'scope-2',
+    });
+    expect(noRead).toMatchObject({ status: 403, body: { reason: 'SCOPE_MISSING' } });
+
+    await revokeServiceKey(t.db, ordersOnly.keyId);
+    const endpoints = await t.db.webhookEndpoint.findMany({ where: { id: { in: made } } });
+    expect(endpoints.every((e) => e.disabledAt !== null)).toBe(true);
   });
 
   it('serves only service procedures as REST: each has a scope', () => {

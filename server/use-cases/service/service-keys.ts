@@ -2,6 +2,7 @@ import { type AdminActor, recordAdminAction } from '../../building-blocks/audit/
 import { open, seal } from '../../building-blocks/crypto/secret-box';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
+import { disableEndpointsOfKey } from '../../building-blocks/events/webhook-endpoint.repository';
 import { isServiceScope, type ServiceScope } from '../../building-blocks/service-auth/scopes';
 import {
   findServiceKey,
@@ -93,6 +94,8 @@ export async function revokeServiceKey(
   const row = await db.$transaction(async (tx) => {
     const revoked = await revokeKeyRow(tx, keyId);
     if (!revoked) throw await missing(db, keyId);
+    // Its endpoints stop receiving events with it: a leaked key must not keep a feed of learners' events.
+    await disableEndpointsOfKey(tx, revoked.id);
     if (admin) {
       await recordAdminAction(tx, {
         admin,

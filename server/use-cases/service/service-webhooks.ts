@@ -1,7 +1,15 @@
 import { open } from '../../building-blocks/crypto/secret-box';
 import type { Db, Tx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
-import { findEndpointWithSecret } from '../../building-blocks/events/webhook-endpoint.repository';
+import {
+  EVENT_READ_SCOPE,
+  type EventType,
+  MAX_ENDPOINTS_PER_KEY,
+} from '../../building-blocks/events/event-types';
+import {
+  countEnabledEndpoints,
+  findEndpointWithSecret,
+} from '../../building-blocks/events/webhook-endpoint.repository';
 import {
   createEndpoint,
   disableEndpoint,
@@ -18,6 +26,10 @@ import { runServiceRequest } from './service-request';
  * only on the endpoints this key made, each mutation once per requestId. The whsec_ secret comes back in
  * the answer that made it (create, rotate) and in that answer's replays, opened again from its sealed copy,
  * so a caller whose connection dropped does not lose it.
+ *
+ * A key subscribes only to what it could read (EVENT_READ_SCOPE: wallet.changed needs wallet:read, the
+ * order, refund and course events orders:read), holds at most MAX_ENDPOINTS_PER_KEY enabled endpoints,
+ * and revoking it disables them all (service-keys.ts).
  */
 
 type EndpointRow = Awaited<ReturnType<typeof listEndpoints>>[number];
@@ -33,6 +45,16 @@ const view = (endpoint: EndpointRow) => ({
 });
 
 const actorOf = (service: ServiceCaller) => ({ kind: 'service' as const, serviceKeyId: service.id });
+
+/** Refuses event types this key could not read. */
+function checkReadable(service: ServiceCaller, events: string[]) {
+  for (const event of events) {
+    const scope = EVENT_READ_SCOPE[event as EventType];
+    if (!scope || !service.scopes.includes(scope)) {
+      throw new DomainError('SCOPE_MISSING', `Subscribing to ${event} needs the scope ${scope ?? '?'}.`);
+    }
+  }
+}
 
 /** The endpoint as it now stands with its current secret: what a replayed create or rotate answers. */
 async function withCurrentSecret(tx: Tx, deps: EndpointDeps, endpointId: string) {
@@ -60,6 +82,10 @@ export function createServiceEndpoint(
       payload: { ...rest, events: [...new Set(events)].sort().join(',') },
     },
     async (tx) => {
+      checkReadable(service, events);
+      if ((await countEnabledEndpoints(tx, service.id)) >= MAX_ENDPOINTS_PER_KEY) {
+        throw new DomainError('WEBHOOK_ENDPOINT_LIMIT');
+      }
       const { endpoint, secret } = await createEndpoint(tx, deps, actorOf(service), {
         ...rest,
         eventTypes: events,
@@ -95,6 +121,7 @@ export function updateServiceEndpoint(
       payload: { endpointId: input.endpointId, events: [...new Set(input.events)].sort().join(',') },
     },
     async (tx) => {
+      checkReadable(service, input.events);
       const endpoint = await updateEndpointEventTypes(tx, actorOf(service), input.endpointId, input.events);
       return { subjectId: endpoint.id, value: view(endpoint) };
     },

@@ -16,7 +16,7 @@ const signedHeaders = {
     .meta({ description: '8–128 of [A-Za-z0-9_-], never sent twice with the same key.' }),
   'x-pay-signature': z.string().meta({
     description:
-      'v1=<base64 HMAC-SHA256 with the key secret> of METHOD, path with query, timestamp, nonce and the hex SHA-256 of the body, one per line.',
+      'v1=<base64 HMAC-SHA256 with the key secret> of METHOD, path with query, timestamp, nonce and the hex SHA-256 of the body, one per line. Computed per request: a generated client needs a signing hook.',
   }),
 };
 
@@ -24,7 +24,7 @@ const idempotentHeaders = {
   ...signedHeaders,
   'idempotency-key': z.string().meta({
     description:
-      'Up to 128 characters, unique per change: the same key with the same body replays the first answer; with another body it is refused (409).',
+      '1 to 128 of A-Z a-z 0-9 . _ : ~ -, new for each change: the same key with the same request replays the first answer; with another request it is refused (409). Not part of the signature: send it over TLS.',
   }),
 };
 
@@ -45,7 +45,10 @@ export function rest(method: Method, path: `/${string}`, summary: string, tag: s
       401: 'The signature is missing, stale, replayed or wrong, or the key is unknown or revoked.',
       403: 'The key lacks the scope this operation needs.',
       404: 'No such order, user, course or endpoint.',
-      409: 'The state forbids it, or the Idempotency-Key was used with another body.',
+      409: 'The Idempotency-Key was used with another request, or another change is in progress.',
+      412: 'The state forbids it (already purchased, refund exceeds payment, course retired, …): see `reason`.',
+      413: 'The body is larger than 64 KB.',
+      415: 'A body must be application/json.',
       429: 'Too many requests; see Retry-After.',
       500: 'Our fault: nothing was applied twice; retry with the same Idempotency-Key.',
     },
