@@ -101,7 +101,8 @@ test('every page a learner uses, with a balance purchase, a card purchase and th
   await expect(page).toHaveURL(/\/orders\/[A-Za-z0-9_-]+$/);
   const order = new URL(page.url()).pathname;
 
-  for (const path of ['/', '/wallet', '/orders', order, success, checkout]) {
+  // A refused checkout link (not a signed one): the page that says so.
+  for (const path of ['/', '/wallet', '/orders', order, success, checkout, '/checkout?intent=not-a-link']) {
     await checkPage(page, path);
   }
 });

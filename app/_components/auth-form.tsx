@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { errorMessage, invalidFields } from '../_lib/error-message';
 import { useTRPC } from '../_lib/trpc';
 
-export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
+/** `next`: where to go once signed in (a path on this site, see returnPath); the wallet otherwise. */
+export function AuthForm({ mode, next }: { mode: 'sign-in' | 'sign-up'; next?: string | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -15,7 +16,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const options = {
     onSuccess: async () => {
       await queryClient.invalidateQueries();
-      router.push('/wallet');
+      router.push(next ?? '/wallet');
     },
     onError: (e: unknown) => setError({ text: errorMessage(e), fields: invalidFields(e) }),
   };
@@ -70,9 +71,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           {mode === 'sign-up' ? '회원가입' : '로그인'}
         </button>
         {mode === 'sign-up' ? (
-          <Link href="/sign-in">이미 계정이 있나요?</Link>
+          <Link href={next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'}>
+            이미 계정이 있나요?
+          </Link>
         ) : (
-          <Link href="/sign-up">계정 만들기</Link>
+          <Link href={next ? `/sign-up?next=${encodeURIComponent(next)}` : '/sign-up'}>계정 만들기</Link>
         )}
       </div>
     </form>

@@ -5,6 +5,7 @@ import { loadPaymentWidget, type PaymentWidgetInstance } from '@tosspayments/pay
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import { won } from '../_lib/format';
+import { signInReturningTo } from '../_lib/return-path';
 import { tossMessage } from '../_lib/toss-messages';
 import { useTRPC } from '../_lib/trpc';
 
@@ -74,7 +75,7 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
   if (!me.data) {
     return (
       <p>
-        결제하려면 <Link href="/sign-in">로그인</Link>하세요.
+        결제하려면 <Link href={signInReturningTo(`/checkout/${props.orderId}`)}>로그인</Link>하세요.
       </p>
     );
   }

@@ -48,6 +48,13 @@ export const REASON_MESSAGES = {
     '엔드포인트 주소는 인터넷에 공개된 보안 주소여야 해요. (보안 연결이 아닌 주소는 샌드박스에서만 쓸 수 있어요.)',
   EVENT_NOT_FOUND: '이벤트를 찾을 수 없어요.',
   SEALING_KEY_MISSING: '서버에 비밀 보관용 암호화 키가 설정되지 않았어요. 운영자에게 알려 주세요.',
+  CHECKOUT_LINK_INVALID:
+    '결제 링크가 올바르지 않아요. 링크가 바뀌었거나 잘렸을 수 있어요. 링크를 보낸 곳에서 다시 받아 주세요.',
+  CHECKOUT_LINK_EXPIRED: '결제 링크가 만료됐어요. 링크를 보낸 곳에서 새 링크를 받아 주세요.',
+  CHECKOUT_LINK_OTHER_ACCOUNT: '다른 계정용 결제 링크예요. 링크를 받은 계정으로 로그인해 주세요.',
+  CHECKOUT_LINK_PRICE_CHANGED:
+    '링크의 결제 금액이 지금 강의 가격과 달라요. 링크를 보낸 곳에서 새 링크를 받아 주세요.',
+  CHECKOUT_LINK_REUSED: '이 결제 링크의 주문 번호는 다른 주문에 이미 쓰였어요. 링크를 보낸 곳에 알려 주세요.',
 } satisfies Record<DomainReason, string>;
 
 function isKnownReason(reason: string): reason is DomainReason {

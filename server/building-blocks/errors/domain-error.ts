@@ -117,6 +117,24 @@ export const DOMAIN_REASONS = {
     code: 'CONFLICT',
     message: 'This requestId was already used for a different request.',
   },
+  /** Signed checkout links (server/use-cases/service/checkout-intent.ts): each way one is refused. */
+  CHECKOUT_LINK_INVALID: {
+    code: 'BAD_REQUEST',
+    message: 'This checkout link is malformed, or its signature does not verify.',
+  },
+  CHECKOUT_LINK_EXPIRED: { code: 'PRECONDITION_FAILED', message: 'This checkout link has expired.' },
+  CHECKOUT_LINK_OTHER_ACCOUNT: {
+    code: 'FORBIDDEN',
+    message: 'This checkout link was made for another account.',
+  },
+  CHECKOUT_LINK_PRICE_CHANGED: {
+    code: 'CONFLICT',
+    message: "The link's amount is not the course's price now; the link must be made again.",
+  },
+  CHECKOUT_LINK_REUSED: {
+    code: 'CONFLICT',
+    message: "This link's reference was already used for a different order.",
+  },
 } as const;
 
 export type DomainReason = keyof typeof DOMAIN_REASONS;

@@ -49,6 +49,7 @@ export const FIELD_LABELS: Record<string, string> = {
   eventId: '이벤트',
   deliveryStatus: '전송 상태',
   since: '시각',
+  intent: '결제 링크',
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */

@@ -15,7 +15,7 @@ import { courseIdSchema, requestIdSchema, transactionOutput } from './wallet.sch
  */
 
 /** The learner a call is about: our user id, or their email (exactly one). */
-const userFields = {
+export const userFields = {
   userId: z
     .uuid({ error: 'userId must be a user id (a UUID)' })
     .transform((id) => id.toLowerCase())
@@ -23,9 +23,9 @@ const userFields = {
   userEmail: emailSchema.optional(),
 };
 
-const oneUser = (v: { userId?: string; userEmail?: string }) =>
+export const oneUser = (v: { userId?: string; userEmail?: string }) =>
   (v.userId === undefined) !== (v.userEmail === undefined);
-const ONE_USER = { error: 'give exactly one of userId and userEmail', path: ['userId'] };
+export const ONE_USER = { error: 'give exactly one of userId and userEmail', path: ['userId'] };
 
 export type UserRef = { userId?: string; userEmail?: string };
 
@@ -118,7 +118,7 @@ export const serviceWalletOutput = z.object({
 });
 
 /** The calling service's own id for a course: what it upserts and retires by. */
-const referenceSchema = z
+export const referenceSchema = z
   .string({ error: 'reference must be a string' })
   .trim()
   .min(1, 'reference must not be empty')

@@ -29,7 +29,8 @@ export const SIGNATURE_HEADERS = {
 /** How far a request's timestamp may be from our clock, either way. */
 export const TIMESTAMP_TOLERANCE_SECONDS = 300;
 
-const KEY_ID = /^pk_[0-9A-Za-z]{24}$/;
+/** A key's public id: `pk_` and 24 base62 characters. */
+export const KEY_ID = /^pk_[0-9A-Za-z]{24}$/;
 const NONCE = /^[A-Za-z0-9_-]{8,128}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 const SIGNATURE = /^v1=([A-Za-z0-9+/]{43}=)$/;

@@ -72,6 +72,20 @@ export function createServiceClient(options: { url: string; keyId: string; secre
 
 export type ServiceClient = ReturnType<typeof createServiceClient>;
 
+/**
+ * Signed checkout links (the README's "Signed checkout links"): a service with `orders:write` sends the
+ * learner straight to checkout, no call to us first:
+ *
+ *   const url = checkoutLink('https://payments.example', { keyId, secret }, {
+ *     reference: 'order-7f3a', userEmail: 'learner@example.com', type: 'COURSE', courseId,
+ *   }); // https://payments.example/checkout?intent=<payload>.<signature>, valid an hour
+ */
+export {
+  type CheckoutIntentFields,
+  checkoutLink,
+  signCheckoutIntent,
+} from '../../building-blocks/service-auth/checkout-intent';
+
 /** The domain reason of a failed call (`INSUFFICIENT_BALANCE`, `INVALID_INPUT`, ...), if any. */
 export function errorReason(error: unknown): string | undefined {
   if (error instanceof TRPCClientError) {

@@ -9,12 +9,13 @@ import { toOrderView } from './own-orders';
 
 /**
  * Opens an order to be paid by card. The server fixes the amount and name: the course's price, or the
- * charge amount. Refusals happen here, before any card is touched.
+ * charge amount (a signed checkout link may name the charge: `orderName`, already checked). Refusals
+ * happen here, before any card is touched.
  */
 export async function createOrder(
   db: DbOrTx,
   userId: string,
-  input: { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number },
+  input: { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number; orderName?: string },
 ) {
   if (input.type === 'COURSE') {
     const course = await findCourse(db, input.courseId);
@@ -42,7 +43,7 @@ export async function createOrder(
     userId,
     type: 'CHARGE',
     amount: input.amount,
-    orderName: `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
+    orderName: input.orderName ?? `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
   });
   return toOrderView(order);
 }

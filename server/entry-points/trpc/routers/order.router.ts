@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  checkoutIntentInput,
+  checkoutIntentOutput,
+} from '../../../building-blocks/schemas/checkout-intent.schemas';
+import {
   createOrderInput,
   orderDetailOutput,
   orderHistoryInput,
@@ -16,6 +20,7 @@ import {
   listOwnOrders,
   toOrderView,
 } from '../../../use-cases/orders/own-orders';
+import { openCheckoutIntent } from '../../../use-cases/service/checkout-intent';
 import { protectedProcedure, router } from '../init';
 
 export const orderRouter = router({
@@ -24,6 +29,15 @@ export const orderRouter = router({
     .input(createOrderInput)
     .output(orderOutput)
     .mutation(({ ctx, input }) => createOrder(ctx.db, ctx.user.id, input)),
+
+  /**
+   * Opens a service's signed checkout link (/checkout?intent=…) for the signed-in learner it names: the
+   * order it signed, made once. CREATED: pay it at /checkout/<orderId>; otherwise see /orders/<orderId>.
+   */
+  openCheckoutIntent: protectedProcedure
+    .input(checkoutIntentInput)
+    .output(checkoutIntentOutput)
+    .mutation(({ ctx, input }) => openCheckoutIntent(ctx.db, ctx.sealingKey, ctx.user, input.intent)),
 
   get: protectedProcedure
     .input(orderIdInput)
