@@ -51,6 +51,9 @@ async function checkPage(page: Page, path: string) {
   });
 }
 
+// Each test opens many pages at two widths and runs axe on each: minutes on a busy 2-core machine.
+test.describe.configure({ timeout: 240_000 });
+
 test('every page a signed-out visitor can open', async ({ page }) => {
   for (const path of [
     '/',
