@@ -11,6 +11,7 @@ import {
 import { findOrder } from '../building-blocks/order/order.repository';
 import type { TossClient } from '../building-blocks/toss/toss-client';
 import { checkInvariants } from '../use-cases/admin/invariants';
+import { expireHolds } from '../use-cases/card/expire-holds';
 import { ordersNeedingRecovery, recoverOrder } from '../use-cases/card/recover-order';
 import { retryRefundsInDoubt } from '../use-cases/refund/refund-at-toss';
 import { processPendingDeliveries } from '../use-cases/webhook/process-webhook';
@@ -115,6 +116,7 @@ export async function startRecoveryWorker(options: RecoveryWorkerOptions): Promi
       for (const orderId of await ordersNeedingRecovery(options.db, options.staleConfirmingMs))
         await enqueue(orderId);
       await retryRefundsInDoubt(deps, { staleMs: options.staleConfirmingMs, giveUpMs: options.giveUpMs });
+      await expireHolds(deps);
       await processPendingDeliveries(deps);
     });
   let sweeping = false;

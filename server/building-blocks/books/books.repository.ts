@@ -137,3 +137,28 @@ export function requestIdsAppliedTwice(db: DbOrTx) {
   return db.$queryRaw<{ user_id: string; request_id: string; n: bigint }[]>`
     SELECT user_id, request_id, count(*) AS n FROM wallet_transaction GROUP BY user_id, request_id HAVING count(*) > 1`;
 }
+
+/** Wallets whose `held` is not the sum of their open (PENDING or CONFIRMING) holds. */
+export function walletsWithHeldMismatch(db: DbOrTx) {
+  return db.$queryRaw<{ id: string; held: number; open: bigint }[]>`
+    SELECT w.id, w.held,
+           coalesce((SELECT sum(h.amount) FROM wallet_hold h
+                      WHERE h.wallet_id = w.id AND h.status IN ('PENDING', 'CONFIRMING')), 0) AS open
+      FROM wallet w
+     WHERE w.held <> coalesce((SELECT sum(h.amount) FROM wallet_hold h
+                                WHERE h.wallet_id = w.id AND h.status IN ('PENDING', 'CONFIRMING')), 0)`;
+}
+
+/**
+ * Composite orders whose hold and status disagree: a CAPTURED hold without an approved order, or an
+ * approved composite order (wallet part > 0) without its captured hold.
+ */
+export function compositeOrdersOutOfStep(db: DbOrTx) {
+  return db.$queryRaw<{ id: string; status: string; hold: string | null }[]>`
+    SELECT o.id, o.status::text AS status, h.status::text AS hold
+      FROM orders o LEFT JOIN wallet_hold h ON h.order_id = o.id
+     WHERE (h.status = 'CAPTURED'
+            AND o.status NOT IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED'))
+        OR (o.wallet_amount > 0 AND o.status IN ('APPROVED', 'PARTIALLY_CANCELED')
+            AND h.status IS DISTINCT FROM 'CAPTURED')`;
+}

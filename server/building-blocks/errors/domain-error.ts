@@ -98,6 +98,18 @@ export const DOMAIN_REASONS = {
   },
   WEBHOOK_ENDPOINT_NOT_FOUND: { code: 'NOT_FOUND', message: 'No such webhook endpoint.' },
   WEBHOOK_ENDPOINT_DISABLED: { code: 'CONFLICT', message: 'This webhook endpoint is disabled.' },
+  WALLET_PART_TOO_LARGE: {
+    code: 'BAD_REQUEST',
+    message: 'walletAmount must not be more than the course price.',
+  },
+  USE_BALANCE_PAYMENT: {
+    code: 'BAD_REQUEST',
+    message: 'The wallet pays the whole price: use wallet.pay, not a card order.',
+  },
+  CARD_PART_TOO_SMALL: {
+    code: 'BAD_REQUEST',
+    message: 'The card part (price - walletAmount) must be 0 or at least 100 won.',
+  },
   WEBHOOK_ENDPOINT_LIMIT: {
     code: 'PRECONDITION_FAILED',
     message: 'This service key already has 10 enabled webhook endpoints; disable one first.',

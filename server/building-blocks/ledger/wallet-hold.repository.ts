@@ -88,3 +88,14 @@ export async function releaseHeld(tx: Tx, walletId: string, amount: number): Pro
     UPDATE wallet SET held = held - ${amount}, version = version + 1, updated_at = now()
      WHERE id = ${walletId}::uuid`;
 }
+
+/** Orders still CREATED whose PENDING hold expired before `now`, oldest first. */
+export async function findExpiredHolds(db: DbOrTx, now: Date, limit: number): Promise<string[]> {
+  const holds = await db.walletHold.findMany({
+    where: { status: 'PENDING', expiresAt: { lt: now }, order: { status: 'CREATED' } },
+    orderBy: { expiresAt: 'asc' },
+    take: limit,
+    select: { orderId: true },
+  });
+  return holds.map((h) => h.orderId);
+}

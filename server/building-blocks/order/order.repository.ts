@@ -8,6 +8,7 @@ export const orderSelect = {
   type: true,
   courseId: true,
   amount: true,
+  walletAmount: true,
   orderName: true,
   status: true,
   method: true,
@@ -21,6 +22,14 @@ export const orderSelect = {
 } as const;
 
 export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }>;
+
+/**
+ * What the card pays: the whole amount, or for a composite order the rest after its wallet part (which
+ * a hold reserves; ledger.ts). Toss is only ever told, and only ever checked against, this.
+ */
+export function cardAmountOf(order: { amount: number; walletAmount: number }): number {
+  return order.amount - order.walletAmount;
+}
 
 export function insertOrder(db: DbOrTx, data: Prisma.OrderUncheckedCreateInput) {
   return db.order.create({ data, select: orderSelect });

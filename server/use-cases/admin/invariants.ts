@@ -1,7 +1,9 @@
 import {
   approvedOrdersWithEffects,
+  compositeOrdersOutOfStep,
   overRefundedOrders,
   requestIdsAppliedTwice,
+  walletsWithHeldMismatch,
   walletsWithLedgerSums,
 } from '../../building-blocks/books/books.repository';
 import type { Db } from '../../building-blocks/db/client';
@@ -12,7 +14,10 @@ import { MAX_BALANCE, MIN_BALANCE } from '../../building-blocks/ledger/balance-r
  * - every wallet's balance equals the sum of its ledger, and lies within 0..100,000;
  * - every APPROVED (or partly refunded) order has exactly one payment record and exactly one effect;
  * - refunds done never add up to more than the order's amount;
- * - no requestId was applied twice.
+ * - no requestId was applied twice;
+ * - every wallet's `held` equals the sum of its open holds (composite payments);
+ * - a CAPTURED hold belongs to an approved order (or one refunded since), and an approved composite
+ *   order has its hold CAPTURED.
  */
 
 export interface Violation {
@@ -22,7 +27,9 @@ export interface Violation {
     | 'ORDER_PAYMENT_COUNT'
     | 'ORDER_EFFECT_COUNT'
     | 'REFUNDS_EXCEED_PAYMENT'
-    | 'REQUEST_ID_APPLIED_TWICE';
+    | 'REQUEST_ID_APPLIED_TWICE'
+    | 'WALLET_HELD_MISMATCH'
+    | 'COMPOSITE_HOLD_MISMATCH';
   subject: string;
   detail: string;
 }
@@ -75,6 +82,20 @@ export async function checkInvariants(db: Db): Promise<Violation[]> {
       rule: 'REQUEST_ID_APPLIED_TWICE',
       subject: `${r.user_id}/${r.request_id}`,
       detail: `${r.n} entries`,
+    });
+  }
+  for (const w of await walletsWithHeldMismatch(db)) {
+    violations.push({
+      rule: 'WALLET_HELD_MISMATCH',
+      subject: w.id,
+      detail: `held ${w.held}, open holds ${Number(w.open)}`,
+    });
+  }
+  for (const o of await compositeOrdersOutOfStep(db)) {
+    violations.push({
+      rule: 'COMPOSITE_HOLD_MISMATCH',
+      subject: o.id,
+      detail: `order ${o.status}, hold ${o.hold ?? 'none'}`,
     });
   }
   return violations;

@@ -2,9 +2,14 @@ import { enrollOnce } from '../../building-blocks/course/course.repository';
 import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
 import type { Prisma } from '../../building-blocks/db/generated/client';
-import { moveBalance } from '../../building-blocks/ledger/ledger';
+import { captureHold, moveBalance, voidHold } from '../../building-blocks/ledger/ledger';
 import { errorField, logger } from '../../building-blocks/log';
-import { findOrder, nextConfirmAttempt, type OrderRow } from '../../building-blocks/order/order.repository';
+import {
+  cardAmountOf,
+  findOrder,
+  nextConfirmAttempt,
+  type OrderRow,
+} from '../../building-blocks/order/order.repository';
 import { moveOrder } from '../../building-blocks/order/order-status';
 import { insertPayment } from '../../building-blocks/payment/payment.repository';
 import type { TossPayment } from '../../building-blocks/toss/toss-types';
@@ -15,6 +20,11 @@ import type { PaymentDeps } from '../payment-deps';
  * books. Confirm (the success page), recovery (the janitor) and webhooks all end here, so an effect is
  * applied in exactly one place, once: the order must be CONFIRMING, claimed by the caller, and every move out of it is a
  * conditional UPDATE.
+ *
+ * A composite order (part wallet, part card: `walletAmount` > 0) is settled by the same path: Toss is
+ * told and checked against the card part only (cardAmountOf); its approval captures the wallet part's
+ * hold in the same transaction as the rest of the effect, and a definite refusal voids it in the same
+ * transaction as FAILED. An unknown outcome leaves the hold CONFIRMING for the janitor to resolve.
  */
 
 /**
@@ -33,7 +43,7 @@ export async function confirmWithToss(deps: PaymentDeps, order: OrderRow): Promi
   const paymentKey = order.paymentKey as string;
   const attempt = await nextConfirmAttempt(deps.db, order.id);
   const answer = await deps.toss.confirm(
-    { paymentKey, orderId: order.id, amount: order.amount },
+    { paymentKey, orderId: order.id, amount: cardAmountOf(order) },
     confirmIdempotencyKey(order.id, attempt),
   );
   crashPoint('after-toss-answer');
@@ -87,7 +97,9 @@ export async function applyTossPayment(
 }
 
 export function isApprovalOf(payment: TossPayment, order: OrderRow): boolean {
-  return payment.status === 'DONE' && payment.orderId === order.id && payment.totalAmount === order.amount;
+  return (
+    payment.status === 'DONE' && payment.orderId === order.id && payment.totalAmount === cardAmountOf(order)
+  );
 }
 
 class EffectImpossible extends Error {}
@@ -107,12 +119,21 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
       await insertPayment(tx, {
         orderId: order.id,
         method: 'CARD',
-        amount: order.amount,
+        amount: cardAmountOf(order),
         approvedAt,
         paymentKey: payment.paymentKey,
         tossMethod: payment.method ?? null,
         tossPayment: payment as Prisma.InputJsonValue,
       });
+      if (order.walletAmount > 0) {
+        // The wallet part: the hold taken now, with its PAYMENT row. A hold already voided means the
+        // wallet part is gone; the card's approval is then given back (never a course for half the price).
+        const captured = await captureHold(tx, order.id, {
+          requestId: `sys:hold:${order.id}`,
+          courseId: order.courseId ?? undefined,
+        });
+        if (!captured.resolved) throw new EffectImpossible('the wallet part was no longer held');
+      }
       if (order.type === 'COURSE' && order.courseId) {
         const enrollment = await enrollOnce(tx, order.userId, order.courseId, order.id);
         if (!enrollment) throw new EffectImpossible('the course was already owned');
@@ -172,16 +193,27 @@ export async function cancelUndeliverable(deps: PaymentDeps, pending: OrderRow) 
     order.id,
   );
   if (cancel.kind !== 'ok') return pending; // stays CANCEL_PENDING: the cancel is retried later, never forgotten
-  return (await moveOrder(deps.db, order.id, ['CANCEL_PENDING'], 'CANCELED')) ?? pending;
+  const canceled = await deps.db.$transaction(async (tx) => {
+    const moved = await moveOrder(tx, order.id, ['CANCEL_PENDING'], 'CANCELED');
+    // Nothing was delivered: a composite order's wallet part is released with the card's cancel.
+    if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING', 'CONFIRMING']);
+    return moved;
+  });
+  return canceled ?? pending;
 }
 
 export async function markFailed(db: Db, order: OrderRow, code: string, message: string) {
   // The paymentKey is let go: it was never approved for this order, and keeping it would let a
   // confirm with someone else's key block that key's real order.
-  const failed = await moveOrder(db, order.id, ['CONFIRMING'], 'FAILED', {
-    failureCode: code,
-    failureMessage: message,
-    paymentKey: null,
+  const failed = await db.$transaction(async (tx) => {
+    const moved = await moveOrder(tx, order.id, ['CONFIRMING'], 'FAILED', {
+      failureCode: code,
+      failureMessage: message,
+      paymentKey: null,
+    });
+    // Toss's answer is final: a composite order's wallet part is spendable again, in the same step.
+    if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING', 'CONFIRMING']);
+    return moved;
   });
   return failed ?? (await findOrder(db, order.id)) ?? order;
 }

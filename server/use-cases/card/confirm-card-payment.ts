@@ -3,8 +3,9 @@ import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
+import { markHoldConfirming, voidHold } from '../../building-blocks/ledger/ledger';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
-import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
+import { cardAmountOf, findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import { CONFIRMABLE_STATUSES, moveOrder } from '../../building-blocks/order/order-status';
 import { getOwnOrder, toOrderView } from '../orders/own-orders';
 import type { PaymentDeps } from '../payment-deps';
@@ -32,7 +33,8 @@ export interface ConfirmInput {
 
 export async function confirmPayment(deps: PaymentDeps, userId: string, input: ConfirmInput) {
   let order = await getOwnOrder(deps.db, userId, input.orderId);
-  if (input.amount !== order.amount) throw new DomainError('AMOUNT_MISMATCH');
+  // The success URL's amount is what the card paid: the card part of a composite order.
+  if (input.amount !== cardAmountOf(order)) throw new DomainError('AMOUNT_MISMATCH');
 
   const deadline = Date.now() + deps.waitForConfirmMs;
   for (;;) {
@@ -75,18 +77,26 @@ async function refuseImpossibleEffect(db: Db, order: OrderRow) {
   if (!canApply(wallet.balance, order.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
 }
 
-/** CREATED|IN_DOUBT → CONFIRMING with this paymentKey, unless another key holds the order. */
+/**
+ * CREATED|IN_DOUBT → CONFIRMING with this paymentKey, unless another key holds the order. A composite
+ * order's hold becomes CONFIRMING in the same transaction, before Toss is asked: from then on nothing
+ * voids it but Toss's own answer.
+ */
 function claim(db: Db, order: OrderRow, paymentKey: string) {
-  return moveOrder(
-    db,
-    order.id,
-    CONFIRMABLE_STATUSES,
-    'CONFIRMING',
-    { paymentKey },
-    {
-      OR: [{ paymentKey: null }, { paymentKey }],
-    },
-  );
+  return db.$transaction(async (tx) => {
+    const claimed = await moveOrder(
+      tx,
+      order.id,
+      CONFIRMABLE_STATUSES,
+      'CONFIRMING',
+      { paymentKey },
+      {
+        OR: [{ paymentKey: null }, { paymentKey }],
+      },
+    );
+    if (claimed && claimed.walletAmount > 0) await markHoldConfirming(tx, order.id);
+    return claimed;
+  });
 }
 
 /**
@@ -119,9 +129,14 @@ export async function recordShopperFailure(
 ) {
   const order = await getOwnOrder(db, userId, input.orderId);
   if (!SHOPPER_FAILURE_CODES.has(input.code)) return toOrderView(order);
-  const failed = await moveOrder(db, order.id, ['CREATED'], 'FAILED', {
-    failureCode: input.code,
-    failureMessage: input.message.slice(0, 500),
+  const failed = await db.$transaction(async (tx) => {
+    const moved = await moveOrder(tx, order.id, ['CREATED'], 'FAILED', {
+      failureCode: input.code,
+      failureMessage: input.message.slice(0, 500),
+    });
+    // The card was refused before any confirm: a composite order's wallet part is released with it.
+    if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING']);
+    return moved;
   });
   return toOrderView(failed ?? order);
 }

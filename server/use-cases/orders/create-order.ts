@@ -1,8 +1,10 @@
 import { findCourse, findEnrollment } from '../../building-blocks/course/course.repository';
-import type { DbOrTx } from '../../building-blocks/db/client';
+import type { DbOrTx, Tx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
+import { placeHold } from '../../building-blocks/ledger/ledger';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
+import { HOLD_MINUTES, splitRefusal } from '../../building-blocks/order/composite-split';
 import { hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { toOrderView } from './own-orders';
@@ -11,11 +13,18 @@ import { toOrderView } from './own-orders';
  * Opens an order to be paid by card. The server fixes the amount and name: the course's price, or the
  * charge amount (a signed checkout link may name the charge: `orderName`, already checked). Refusals
  * happen here, before any card is touched.
+ *
+ * A course may be paid partly from the wallet (`walletAmount`, composite payment): that part is held in
+ * the same transaction as the order is made (refused, with no order, when the wallet has less
+ * available), and the card is asked for the rest only. The hold is captured with the card's approval
+ * and voided with its refusal (card-settlement.ts), or by the janitor once it expires unpaid.
  */
 export async function createOrder(
   db: DbOrTx,
   userId: string,
-  input: { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number; orderName?: string },
+  input:
+    | { type: 'COURSE'; courseId: string; walletAmount?: number }
+    | { type: 'CHARGE'; amount: number; orderName?: string },
 ) {
   if (input.type === 'COURSE') {
     const course = await findCourse(db, input.courseId);
@@ -26,15 +35,27 @@ export async function createOrder(
     // A payment of this course still being confirmed may yet enroll the learner: wait for it to settle.
     // (A new order could not be confirmed meanwhile anyway: see orders_one_payment_in_progress.)
     if (await hasPaymentInProgress(db, userId, course.id)) throw new DomainError('PAYMENT_IN_PROGRESS');
-    const order = await insertOrder(db, {
+    const walletAmount = input.walletAmount ?? 0;
+    const split = walletAmount > 0 ? splitRefusal(course.price, walletAmount) : null;
+    if (split) throw new DomainError(split);
+    const order = {
       id: newOrderId(),
       userId,
-      type: 'COURSE',
+      type: 'COURSE' as const,
       courseId: course.id,
       amount: course.price,
+      walletAmount,
       orderName: course.title.slice(0, 100), // Toss takes at most 100 characters
+    };
+    if (walletAmount === 0) return toOrderView(await insertOrder(db, order));
+    return inTransaction(db, async (tx) => {
+      const created = await insertOrder(tx, order);
+      const expiresAt = new Date(Date.now() + HOLD_MINUTES * 60_000);
+      const held = await placeHold(tx, { userId, orderId: created.id, amount: walletAmount, expiresAt });
+      // Thrown inside the transaction: the order is rolled back with the refused hold.
+      if (!held.ok) throw new DomainError('INSUFFICIENT_BALANCE');
+      return toOrderView(created);
     });
-    return toOrderView(order);
   }
   const wallet = await ensureWallet(db, userId);
   if (!canApply(wallet.balance, input.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
@@ -46,4 +67,9 @@ export async function createOrder(
     orderName: input.orderName ?? `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
   });
   return toOrderView(order);
+}
+
+/** `work` in a transaction: the one given (a service's request), or a new one. */
+function inTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? db.$transaction(work) : work(db);
 }

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { DomainError } from '../../building-blocks/errors/domain-error';
+import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
+import { cardSuite } from '../../test/card-suite';
+import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
+import { injectFault, sandboxPaymentOf, shopperApproves } from '../../test/sandbox';
+import { createOrder } from '../orders/create-order';
+import { expireHold, expireHolds } from './expire-holds';
+import { recoverOrder } from './recover-order';
+
+/**
+ * Composite payment (issue 13): a course paid partly from the wallet and the rest by card, through the
+ * real confirm path and the offline Toss over HTTP. The wallet part is held when the order is made,
+ * captured with the card's approval, voided with its refusal or once an unpaid checkout expires; the
+ * books' invariants (held = open holds, holds in step with orders) are checked after every test.
+ */
+
+const suite = cardSuite({ checkBooks: true, server: { readTimeoutMs: 500 } });
+
+async function learnerWith(balance: number) {
+  const learner = await signedInCaller(suite.t.db, 'composite', {
+    toss: suite.server.toss(),
+    waitForConfirmMs: 5_000,
+    sandboxMode: true,
+  });
+  if (balance > 0) await learner.caller.wallet.charge({ amount: balance, requestId: randomUUID() });
+  return learner;
+}
+
+type Learner = Awaited<ReturnType<typeof learnerWith>>;
+
+/** A 48,000 won course, 30,000 of it from the wallet: the order, and the shopper's approval of the card part. */
+async function compositeOrder(learner: Learner, walletAmount = 30_000, price = 48_000) {
+  const course = await createCourse(suite.t.db, price);
+  const order = await createOrder(suite.t.db, learner.user.id, {
+    type: 'COURSE',
+    courseId: course.id,
+    walletAmount,
+  });
+  return { course, order };
+}
+
+const recoveryDeps = () => ({
+  db: suite.t.db,
+  toss: suite.server.toss(),
+  waitForConfirmMs: 0,
+  staleConfirmingMs: 60_000,
+});
+
+const payCardPart = (orderId: string, amount: number) =>
+  shopperApproves(suite.server.sandboxUrl, { orderId, amount });
+
+async function state(learner: Learner, orderId: string) {
+  const wallet = await ensureWallet(suite.t.db, learner.user.id);
+  const order = await suite.t.db.order.findUniqueOrThrow({ where: { id: orderId } });
+  const hold = await suite.t.db.walletHold.findUnique({ where: { orderId } });
+  return {
+    balance: wallet.balance,
+    held: wallet.held,
+    order: order.status,
+    hold: hold?.status ?? null,
+    enrolled: (await suite.t.db.enrollment.count({ where: { orderId } })) === 1,
+  };
+}
+
+describe('composite payment: balance and card in one purchase', () => {
+  it('holds the wallet part, asks Toss for the card part only, and on approval takes both once', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    expect(order).toMatchObject({ amount: 48_000, status: 'CREATED' });
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 30_000,
+      hold: 'PENDING',
+    });
+    // What is held cannot be spent meanwhile.
+    const other = await createCourse(suite.t.db, 10_000);
+    expect(await reasonOf(learner.caller.wallet.pay({ courseId: other.id, requestId: randomUUID() }))).toBe(
+      'INSUFFICIENT_BALANCE',
+    );
+
+    const session = await payCardPart(order.orderId, 18_000);
+    // The success URL must carry the card part: the whole price is refused before Toss is asked.
+    expect(await reasonOf(learner.caller.payment.confirm({ ...session, amount: 48_000 }))).toBe(
+      'AMOUNT_MISMATCH',
+    );
+    const confirmed = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    expect(confirmed.order.status).toBe('APPROVED');
+    expect(await state(learner, order.orderId)).toEqual({
+      balance: 0,
+      held: 0,
+      order: 'APPROVED',
+      hold: 'CAPTURED',
+      enrolled: true,
+    });
+    const payment = await suite.t.db.payment.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    expect(payment.amount).toBe(18_000);
+    expect((await sandboxPaymentOf(suite.t.db, order.orderId)).totalAmount).toBe(18_000);
+    const ledger = await suite.t.db.walletTransaction.findMany({ where: { orderId: order.orderId } });
+    expect(ledger.map((e) => [e.type, e.amount, e.balanceAfter])).toEqual([['PAYMENT', -30_000, 0]]);
+
+    // Confirming again changes nothing.
+    await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    expect((await state(learner, order.orderId)).balance).toBe(0);
+    expect(await suite.t.db.walletTransaction.count({ where: { orderId: order.orderId } })).toBe(1);
+  });
+
+  it('a card refused at confirm fails the order and gives the held won back, charging nothing', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await injectFault(suite.server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'error',
+      status: 400,
+      code: 'REJECT_CARD_COMPANY',
+      times: 1,
+    });
+    expect(await reasonOf(learner.caller.payment.confirm({ ...session, amount: 18_000 }))).toBe(
+      'PAYMENT_FAILED',
+    );
+    expect(await state(learner, order.orderId)).toEqual({
+      balance: 30_000,
+      held: 0,
+      order: 'FAILED',
+      hold: 'VOIDED',
+      enrolled: false,
+    });
+  });
+
+  it('a checkout cancelled in the widget (the fail page) releases the hold', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    await learner.caller.payment.fail({
+      orderId: order.orderId,
+      code: 'PAY_PROCESS_CANCELED',
+      message: '사용자에 의해 결제가 취소되었습니다.',
+    });
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 0,
+      order: 'FAILED',
+      hold: 'VOIDED',
+    });
+  });
+
+  it('an unknown outcome keeps the hold until the janitor learns Toss approved, then captures it once', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await injectFault(suite.server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
+    const first = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    expect(first.order.status).toBe('IN_DOUBT');
+    // Toss took the card part; we do not know yet: nothing granted, nothing released.
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 30_000,
+      hold: 'CONFIRMING',
+      enrolled: false,
+    });
+    // A hold being confirmed is never voided by the expiry path.
+    await suite.t.db.walletHold.update({
+      where: { orderId: order.orderId },
+      data: { expiresAt: new Date(0) },
+    });
+    expect(await expireHolds(recoveryDeps())).toBe(0);
+
+    expect(await recoverOrder(recoveryDeps(), order.orderId)).toBe('settled');
+    expect(await state(learner, order.orderId)).toEqual({
+      balance: 0,
+      held: 0,
+      order: 'APPROVED',
+      hold: 'CAPTURED',
+      enrolled: true,
+    });
+  });
+
+  it('refuses a split the wallet or the card cannot take, before anything is held', async () => {
+    const learner = await learnerWith(20_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const attempt = (walletAmount: number) =>
+      createOrder(suite.t.db, learner.user.id, { type: 'COURSE', courseId: course.id, walletAmount }).then(
+        () => 'OK',
+        (error: DomainError) => error.reason,
+      );
+    expect(await attempt(30_000)).toBe('INSUFFICIENT_BALANCE');
+    expect(await attempt(48_001)).toBe('WALLET_PART_TOO_LARGE');
+    expect(await attempt(48_000)).toBe('USE_BALANCE_PAYMENT');
+    expect(await attempt(47_950)).toBe('CARD_PART_TOO_SMALL');
+    expect(await suite.t.db.order.count({ where: { userId: learner.user.id, type: 'COURSE' } })).toBe(0);
+    expect((await ensureWallet(suite.t.db, learner.user.id)).held).toBe(0);
+  });
+
+  it('holds racing on one wallet: of 10 composite orders for 10,000 each on 50,000, five are made', async () => {
+    const learner = await learnerWith(50_000);
+    const courses = await Promise.all(Array.from({ length: 10 }, () => createCourse(suite.t.db, 30_000)));
+    const results = await Promise.allSettled(
+      courses.map((course) =>
+        createOrder(suite.t.db, learner.user.id, {
+          type: 'COURSE',
+          courseId: course.id,
+          walletAmount: 10_000,
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const wallet = await ensureWallet(suite.t.db, learner.user.id);
+    expect(wallet).toMatchObject({ balance: 50_000, held: 50_000 });
+  });
+});
+
+describe('an abandoned composite checkout', () => {
+  it('is released after its expiry once Toss says no payment exists, and only then', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const deps = recoveryDeps();
+    // Not yet expired: nothing happens.
+    expect(await expireHolds(deps)).toBe(0);
+    await suite.t.db.walletHold.update({
+      where: { orderId: order.orderId },
+      data: { expiresAt: new Date(0) },
+    });
+    expect(await expireHolds(deps)).toBe(1);
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 0,
+      order: 'FAILED',
+      hold: 'VOIDED',
+    });
+    expect((await suite.t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).failureCode).toBe(
+      'HOLD_EXPIRED',
+    );
+  });
+
+  it('is kept while Toss holds an authenticated card payment that may still be confirmed', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await suite.t.db.walletHold.update({
+      where: { orderId: order.orderId },
+      data: { expiresAt: new Date(0) },
+    });
+    expect(await expireHold(recoveryDeps(), order.orderId)).toBe('kept');
+    // The learner comes back from the widget and confirms: approved, the hold captured.
+    const confirmed = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    expect(confirmed.order.status).toBe('APPROVED');
+    expect(await state(learner, order.orderId)).toMatchObject({ balance: 0, held: 0, hold: 'CAPTURED' });
+  });
+
+  it('the expiry racing the success page: approved with the hold captured, or failed with it voided and no card money', async () => {
+    for (let round = 0; round < 6; round++) {
+      const learner = await learnerWith(30_000);
+      const { order } = await compositeOrder(learner);
+      await suite.t.db.walletHold.update({
+        where: { orderId: order.orderId },
+        data: { expiresAt: new Date(0) },
+      });
+      // Half the rounds the card was never authenticated (Toss has no payment: the expiry may void);
+      // the others it was (the expiry must keep the hold). The learner confirms either way.
+      const session =
+        round % 2 === 0
+          ? await payCardPart(order.orderId, 18_000)
+          : {
+              paymentKey: `tsbx_never_authenticated_${round}_${randomUUID()}`.slice(0, 50),
+              orderId: order.orderId,
+            };
+      const deps = recoveryDeps();
+      await Promise.allSettled([
+        learner.caller.payment.confirm({ ...session, amount: 18_000 }),
+        expireHold(deps, order.orderId),
+      ]);
+      const after = await state(learner, order.orderId);
+      if (after.order === 'APPROVED') {
+        expect(after).toMatchObject({ balance: 0, held: 0, hold: 'CAPTURED', enrolled: true });
+      } else {
+        expect(after).toMatchObject({ balance: 30_000, held: 0, hold: 'VOIDED', enrolled: false });
+        const atToss = await sandboxPaymentOf(suite.t.db, order.orderId).catch(() => null);
+        expect(atToss?.status ?? 'NONE').not.toBe('DONE');
+      }
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { voidHold } from '../../building-blocks/ledger/ledger';
+import { findExpiredHolds } from '../../building-blocks/ledger/wallet-hold.repository';
+import { moveOrder } from '../../building-blocks/order/order-status';
+import type { RecoveryDeps } from '../payment-deps';
+
+/**
+ * Composite orders abandoned at checkout: the wallet part is held (PENDING) past its expiry and the order
+ * is still CREATED. The hold is voided, and the order failed, only once Toss confirms that no payment
+ * exists for the order (none at all, or one that ended without money: aborted, expired, cancelled);
+ * while Toss holds an authenticated payment that may still be confirmed, the hold stays. The order's
+ * move and the void are one transaction, each conditional, so a confirm claiming the order meanwhile
+ * (which makes the hold CONFIRMING) wins and nothing is voided.
+ */
+
+export type HoldExpiry = 'voided' | 'kept';
+
+const ENDED_WITHOUT_MONEY = new Set(['ABORTED', 'EXPIRED', 'CANCELED']);
+
+export async function expireHold(deps: RecoveryDeps, orderId: string): Promise<HoldExpiry> {
+  const lookup = await deps.toss.getPaymentByOrderId(orderId);
+  const noPayment =
+    (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) ||
+    (lookup.kind === 'ok' && ENDED_WITHOUT_MONEY.has(lookup.body.status));
+  if (!noPayment) return 'kept';
+  return deps.db.$transaction(async (tx) => {
+    const failed = await moveOrder(tx, orderId, ['CREATED'], 'FAILED', {
+      failureCode: 'HOLD_EXPIRED',
+      failureMessage: 'The checkout was not completed in time; the wallet part was released.',
+    });
+    if (!failed) return 'kept';
+    const voided = await voidHold(tx, orderId, ['PENDING']);
+    if (!voided.resolved) throw new Error(`order ${orderId} failed on expiry but its hold was not PENDING`);
+    return 'voided';
+  });
+}
+
+/** Every expired hold of an unpaid order, each settled as above; how many were voided. */
+export async function expireHolds(deps: RecoveryDeps, limit = 100): Promise<number> {
+  let voided = 0;
+  for (const orderId of await findExpiredHolds(deps.db, new Date(), limit)) {
+    if ((await expireHold(deps, orderId)) === 'voided') voided++;
+  }
+  return voided;
+}
