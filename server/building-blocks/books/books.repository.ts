@@ -90,7 +90,7 @@ export function undeliverableApprovals(db: DbOrTx, start: Date, end: Date) {
       paymentKey: { not: null },
       updatedAt: { gte: start, lt: end },
     },
-    select: { id: true, paymentKey: true, amount: true, status: true },
+    select: { id: true, paymentKey: true, amount: true, walletAmount: true, status: true },
   });
 }
 

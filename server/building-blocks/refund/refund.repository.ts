@@ -70,6 +70,15 @@ export async function sumDoneRefunds(tx: Tx, orderId: string): Promise<number> {
   return done._sum.amount ?? 0;
 }
 
+/** Won of the order's refunds to one destination that are not FAILED (done, or still being made). */
+export async function sumRefundsTo(tx: Tx, orderId: string, destination: 'CARD' | 'WALLET'): Promise<number> {
+  const taken = await tx.refund.aggregate({
+    where: { orderId, destination, status: { not: 'FAILED' } },
+    _sum: { amount: true },
+  });
+  return taken._sum.amount ?? 0;
+}
+
 /** Gives back a reservation whose refund did not happen (Toss refused the cancel). */
 export async function releaseRefundReservation(tx: Tx, orderId: string, amount: number) {
   await tx.$executeRaw`UPDATE orders SET refunded_amount = refunded_amount - ${amount} WHERE id = ${orderId}`;

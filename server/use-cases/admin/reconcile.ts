@@ -5,6 +5,7 @@ import {
 } from '../../building-blocks/books/books.repository';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
+import { cardAmountOf } from '../../building-blocks/order/order.repository';
 import type { TossClient } from '../../building-blocks/toss/toss-client';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
 import type { PaymentDeps } from '../payment-deps';
@@ -85,9 +86,11 @@ export async function reconcile(deps: { db: Db; toss: TossClient }, range: DayRa
     ours.set(p.paymentKey as string, { approved: p.amount, canceled: 0, orderId: p.orderId });
   const autoCancelled = await undeliverableApprovals(deps.db, start, end);
   for (const o of autoCancelled) {
+    // What Toss took and gave back: the card part (of a composite order, the price less its wallet part).
+    const card = cardAmountOf(o);
     ours.set(o.paymentKey as string, {
-      approved: o.amount,
-      canceled: o.status === 'CANCELED' ? o.amount : 0,
+      approved: card,
+      canceled: o.status === 'CANCELED' ? card : 0,
       orderId: o.id,
     });
   }

@@ -285,3 +285,69 @@ describe('an abandoned composite checkout', () => {
     }
   });
 });
+
+describe('refunds of a composite order: the card part first, then the wallet part', () => {
+  async function approvedComposite() {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    return { learner, order };
+  }
+
+  const refundsOf = (orderId: string) =>
+    suite.t.db.refund.findMany({
+      where: { orderId },
+      orderBy: { createdAt: 'asc' },
+      select: { destination: true, amount: true, status: true },
+    });
+  const sumTo = (refunds: { destination: string; amount: number; status: string }[], destination: string) =>
+    refunds
+      .filter((r) => r.destination === destination && r.status !== 'FAILED')
+      .reduce((sum, r) => sum + r.amount, 0);
+
+  it('a learner’s full refund gives the card part back at Toss and the wallet part to the wallet', async () => {
+    const { learner, order } = await approvedComposite();
+    const refunded = await learner.caller.payment.cancel({ orderId: order.orderId, reason: '단순 변심' });
+    expect(refunded.order).toMatchObject({ status: 'CANCELED', refundedAmount: 48_000 });
+    expect(await state(learner, order.orderId)).toMatchObject({ balance: 30_000, held: 0, enrolled: false });
+    expect(await refundsOf(order.orderId)).toEqual([
+      { destination: 'WALLET', amount: 30_000, status: 'DONE' },
+      { destination: 'CARD', amount: 18_000, status: 'DONE' },
+    ]);
+    expect((await sandboxPaymentOf(suite.t.db, order.orderId)).status).toBe('CANCELED');
+  });
+
+  it('partial refunds take the card part first and never more than either part', async () => {
+    const { learner, order } = await approvedComposite();
+    const refund = (amount: number) =>
+      suite.admin.caller.payment.cancel({ orderId: order.orderId, reason: '부분 환불', amount });
+    await refund(10_000); // card 10,000
+    await refund(20_000); // card 8,000 + wallet 12,000
+    expect((await state(learner, order.orderId)).balance).toBe(12_000);
+    await refund(18_000); // wallet 18,000
+    expect(await reasonOf(refund(1))).toBe('NOT_REFUNDABLE'); // fully refunded: CANCELED
+    const refunds = await refundsOf(order.orderId);
+    expect(sumTo(refunds, 'CARD')).toBe(18_000);
+    expect(sumTo(refunds, 'WALLET')).toBe(30_000);
+    expect(await state(learner, order.orderId)).toMatchObject({ balance: 30_000, order: 'CANCELED' });
+    // Toss gave back the whole card part, in two cancels (10,000 and 8,000), and no more.
+    const atToss = await sandboxPaymentOf(suite.t.db, order.orderId);
+    expect(atToss).toMatchObject({ totalAmount: 18_000, balanceAmount: 0 });
+  });
+
+  it('refunds racing each other never give back more than was paid, on either side', async () => {
+    const { learner, order } = await approvedComposite();
+    await Promise.allSettled(
+      Array.from({ length: 7 }, () =>
+        suite.admin.caller.payment.cancel({ orderId: order.orderId, reason: '동시 환불', amount: 10_000 }),
+      ),
+    );
+    const refunds = await refundsOf(order.orderId);
+    expect(sumTo(refunds, 'CARD')).toBeLessThanOrEqual(18_000);
+    expect(sumTo(refunds, 'WALLET')).toBeLessThanOrEqual(30_000);
+    const total = sumTo(refunds, 'CARD') + sumTo(refunds, 'WALLET');
+    expect(total).toBe(40_000); // four of the seven fit in 48,000
+    expect((await state(learner, order.orderId)).balance).toBe(sumTo(refunds, 'WALLET'));
+  });
+});

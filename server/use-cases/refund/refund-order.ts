@@ -6,7 +6,7 @@ import type { Refund } from '../../building-blocks/db/generated/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { requestHash } from '../../building-blocks/idempotency/request-hash';
 import { moveBalance } from '../../building-blocks/ledger/ledger';
-import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
+import { cardAmountOf, findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import { REFUNDABLE_STATUSES } from '../../building-blocks/order/order-status';
 import { bookRefundDone } from '../../building-blocks/refund/book-refund';
 import { takeChargeBack } from '../../building-blocks/refund/charge-back';
@@ -16,6 +16,7 @@ import {
   insertRefund,
   lockOrderAndFindRefund,
   reserveRefund,
+  sumRefundsTo,
   updateRefund,
 } from '../../building-blocks/refund/refund.repository';
 import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
@@ -39,6 +40,11 @@ import { sendRefundToToss } from './refund-at-toss';
  *   before an operator.
  * A full cancel of a course ends the enrollment. An admin's refund is written to the audit log in the
  * transaction that reserves it, so the log has it iff the refund exists.
+ *
+ * A composite order (part wallet, part card) gives back the card part first, then the wallet part:
+ * a refund that spans both is two refund rows, the card one under the caller's requestId (sent to
+ * Toss, and what the answer shows) and the wallet one under `sys:wallet-part:<requestId>`, booked at
+ * once. The wallet part obeys the 100,000 limit as a balance refund does (else bank transfer).
  */
 
 export interface CancelInput {
@@ -171,13 +177,19 @@ async function reserve(
       });
     };
 
-    if (method === 'BALANCE') {
+    const toWallet = async (amountBack: number, walletRequestId: string) => {
       // Back to the wallet; if it cannot hold it (limit 100,000), owed by bank transfer instead.
-      const refund = await insertRefund(tx, { ...recorded, method, destination: 'WALLET' });
+      const refund = await insertRefund(tx, {
+        ...recorded,
+        requestId: walletRequestId,
+        amount: amountBack,
+        method: 'BALANCE',
+        destination: 'WALLET',
+      });
       const credited = await moveBalance(tx, {
         userId: order.userId,
         type: 'REFUND',
-        amount,
+        amount: amountBack,
         requestId: `sys:refund:${refund.id}`,
         orderId: order.id,
         courseId: order.courseId ?? undefined,
@@ -188,12 +200,33 @@ async function reserve(
           tx,
           order.id,
           `BANK_TRANSFER_REFUND:${refund.id}`,
-          `Refund ${amount} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
+          `Refund ${amountBack} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
         );
       }
       await bookRefundDone(tx, order, refund.id);
+      return refund;
+    };
+
+    if (method === 'BALANCE') {
+      const refund = await toWallet(amount, requestId);
       await audit(refund);
       return { refund: await findRefund(tx, refund.id) };
+    }
+
+    if (order.walletAmount > 0) {
+      // Composite: the card part is given back first (Toss), then the wallet part to the wallet. Counted
+      // under the order's lock, so concurrent refunds never take more than either part.
+      const card = Math.min(amount, cardAmountOf(order) - (await sumRefundsTo(tx, order.id, 'CARD')));
+      const wallet = amount - card;
+      const walletRefund =
+        wallet > 0 ? await toWallet(wallet, card > 0 ? `sys:wallet-part:${requestId}` : requestId) : null;
+      if (walletRefund && card === 0) {
+        await audit(walletRefund);
+        return { refund: await findRefund(tx, walletRefund.id) };
+      }
+      const refund = await insertRefund(tx, { ...recorded, amount: card, method, destination: 'CARD' });
+      await audit(refund);
+      return { refund };
     }
 
     if (order.type === 'CHARGE') {
