@@ -14,14 +14,19 @@ export interface DaySum {
   total: bigint;
 }
 
-/** Orders approved in [start, end), summed by Korean day, order type, course and method. */
+/**
+ * Orders approved in [start, end), summed by Korean day, order type, course and method. A composite
+ * order counts twice: its card part under CARD, its wallet part under BALANCE.
+ */
 export function salesByDay(db: DbOrTx, start: Date, end: Date) {
   return db.$queryRaw<DaySum[]>`
-    SELECT to_char(approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, type::text AS type,
-           course_id::text, method::text AS method, sum(amount) AS total
-      FROM orders
-     WHERE approved_at >= ${start} AND approved_at < ${end} AND method IS NOT NULL
-       AND status IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED')
+    SELECT to_char(o.approved_at AT TIME ZONE 'Asia/Seoul', 'YYYY-MM-DD') AS day, o.type::text AS type,
+           o.course_id::text, part.method, sum(part.amount) AS total
+      FROM orders o,
+           LATERAL (VALUES (o.method::text, o.amount - o.wallet_amount), ('BALANCE', o.wallet_amount))
+             AS part(method, amount)
+     WHERE o.approved_at >= ${start} AND o.approved_at < ${end} AND o.method IS NOT NULL
+       AND o.status IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED') AND part.amount > 0
      GROUP BY 1, 2, 3, 4`;
 }
 

@@ -5,6 +5,8 @@ import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
 import { cardSuite } from '../../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { injectFault, sandboxPaymentOf, shopperApproves } from '../../test/sandbox';
+import { kstDay } from '../admin/report-range';
+import { settlementReport } from '../admin/settlement';
 import { createOrder } from '../orders/create-order';
 import { expireHold, expireHolds } from './expire-holds';
 import { recoverOrder } from './recover-order';
@@ -349,5 +351,21 @@ describe('refunds of a composite order: the card part first, then the wallet par
     const total = sumTo(refunds, 'CARD') + sumTo(refunds, 'WALLET');
     expect(total).toBe(40_000); // four of the seven fit in 48,000
     expect((await state(learner, order.orderId)).balance).toBe(sumTo(refunds, 'WALLET'));
+  });
+});
+
+describe('the books of composite orders', () => {
+  it('settlement reports a composite sale by method: the card part as card, the wallet part as balance', async () => {
+    const learner = await learnerWith(30_000);
+    const { course, order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    const today = kstDay(new Date());
+    const report = await settlementReport(suite.t.db, { from: today, to: today });
+    const rows = report.sales.rows.filter((r) => r.courseId === course.id);
+    expect(rows.map((r) => [r.method, r.gross]).sort()).toEqual([
+      ['BALANCE', 30_000],
+      ['CARD', 18_000],
+    ]);
   });
 });
