@@ -41,7 +41,8 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
       .then((loaded) => {
         if (cancelled) return;
         widget.current = loaded;
-        const methods = loaded.renderPaymentMethods('#payment-method', { value: payable.amount });
+        // The card is asked for its part only: a composite order's wallet part is already held.
+        const methods = loaded.renderPaymentMethods('#payment-method', { value: payable.cardAmount });
         loaded.renderAgreement('#agreement');
         methods.on('ready', () => setReady(true));
       })
@@ -97,7 +98,18 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
   return (
     <section className="card" aria-label="주문 결제">
       <h2 style={{ marginTop: 0 }}>{payable.orderName}</h2>
-      <p className="price">결제 금액 {won(payable.amount)}</p>
+      {payable.walletAmount > 0 ? (
+        <dl className="summary" aria-label="결제 나누기">
+          <dt>강의 가격</dt>
+          <dd>{won(payable.amount)}</dd>
+          <dt>잔액 사용</dt>
+          <dd>{won(payable.walletAmount)}</dd>
+          <dt>카드 결제</dt>
+          <dd>{won(payable.cardAmount)}</dd>
+        </dl>
+      ) : (
+        <p className="price">결제 금액 {won(payable.amount)}</p>
+      )}
       <div id="payment-method" />
       <div id="agreement" />
       {error && (
@@ -106,7 +118,7 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
         </p>
       )}
       <button type="button" onClick={pay} disabled={!ready || paying}>
-        {paying ? '결제 진행 중…' : `${won(payable.amount)} 결제하기`}
+        {paying ? '결제 진행 중…' : `${won(payable.cardAmount)} 결제하기`}
       </button>
     </section>
   );

@@ -6,6 +6,7 @@ import { MAX_BALANCE } from '@/server/building-blocks/ledger/balance-rules';
 import { won } from '../_lib/format';
 import { useTRPC } from '../_lib/trpc';
 import { PayByCardButton } from './pay-by-card-button';
+import { PaySplitForm } from './pay-split-form';
 import { BalancePurchaseResult, PayWithBalanceButton } from './pay-with-balance-button';
 
 export function CourseCatalogue() {
@@ -51,6 +52,7 @@ export function CourseCatalogue() {
               >
                 카드로 결제
               </PayByCardButton>
+              <PaySplitForm course={course} />
             </div>
           )}
         </li>

@@ -93,9 +93,17 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           {order.type === 'COURSE' ? '강의' : '지갑 충전'} · {order.orderName}
         </dd>
         <dt>결제 수단</dt>
-        <dd>{methodLabel({ method: order.method, card })}</dd>
+        <dd>{methodLabel({ method: order.method, walletAmount: order.walletAmount, card })}</dd>
         <dt>결제 금액</dt>
         <dd>{won(order.amount)}</dd>
+        {order.walletAmount > 0 && (
+          <>
+            <dt>잔액 결제</dt>
+            <dd>{won(order.walletAmount)}</dd>
+            <dt>카드 결제</dt>
+            <dd>{won(order.cardAmount)}</dd>
+          </>
+        )}
         {order.refundedAmount > 0 && (
           <>
             <dt>환불 금액</dt>
@@ -185,7 +193,9 @@ function RefundSection({ detail }: { detail: Detail }) {
         (confirming ? (
           <div className="row">
             <span>
-              {won(order.amount)}을 {order.method === 'BALANCE' ? '지갑 잔액으로' : '카드로'} 환불할까요?
+              {order.walletAmount > 0
+                ? `${won(order.amount)}을 환불할까요? 카드로 ${won(order.cardAmount)}, 지갑 잔액으로 ${won(order.walletAmount)}이 돌아가요.`
+                : `${won(order.amount)}을 ${order.method === 'BALANCE' ? '지갑 잔액으로' : '카드로'} 환불할까요?`}
               {order.type === 'COURSE' ? ' 환불하면 수강할 수 없어요.' : ' 충전한 금액이 지갑에서 빠져요.'}
             </span>
             <button

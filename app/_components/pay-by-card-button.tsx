@@ -5,7 +5,9 @@ import { useRouter } from 'next/navigation';
 import { errorMessage } from '../_lib/error-message';
 import { useTRPC } from '../_lib/trpc';
 
-type NewOrder = { type: 'COURSE'; courseId: string } | { type: 'CHARGE'; amount: number };
+type NewOrder =
+  | { type: 'COURSE'; courseId: string; walletAmount?: number }
+  | { type: 'CHARGE'; amount: number };
 
 /** Opens a card order on the server (which fixes the amount) and goes to its checkout page. */
 export function PayByCardButton(props: {

@@ -59,13 +59,16 @@ const CARD_COMPANIES: Record<string, string> = {
 };
 
 /** "카드 · 롯데카드 ····000*", as much as Toss told; "잔액" for a balance payment; "—" when unpaid. */
-export function methodLabel(order: Pick<OrderView, 'method'> & { card?: CardView | null }): string {
+export function methodLabel(
+  order: Pick<OrderView, 'method'> & { walletAmount?: number; card?: CardView | null },
+): string {
   if (order.method === 'BALANCE') return '잔액';
   if (order.method !== 'CARD') return '—';
   const card = order.card;
   const company = card?.company ?? (card?.issuerCode ? CARD_COMPANIES[card.issuerCode] : undefined);
   const digits = card?.number ? `····${card.number.slice(-4)}` : undefined;
-  return ['카드', [company, digits].filter(Boolean).join(' ')].filter(Boolean).join(' · ');
+  const cardLabel = ['카드', [company, digits].filter(Boolean).join(' ')].filter(Boolean).join(' · ');
+  return (order.walletAmount ?? 0) > 0 ? `잔액 + ${cardLabel}` : cardLabel;
 }
 
 export const REFUND_STATUS_LABEL = {

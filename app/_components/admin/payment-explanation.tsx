@@ -92,7 +92,7 @@ function Explained({ orderId }: { orderId: string }) {
           {order.type === 'COURSE' ? '강의' : '지갑 충전'} · {order.orderName}
         </dd>
         <dt>결제 수단</dt>
-        <dd>{methodLabel({ method: order.method, card })}</dd>
+        <dd>{methodLabel({ method: order.method, walletAmount: order.walletAmount, card })}</dd>
         <dt>결제 키</dt>
         <dd>{order.paymentKey ?? '—'}</dd>
         <dt>결제 금액</dt>

@@ -93,7 +93,9 @@ function SearchForm() {
                   <dt>학습자</dt>
                   <dd>{order.email}</dd>
                   <dt>결제 수단</dt>
-                  <dd>{methodLabel({ method: order.method, card: null })}</dd>
+                  <dd>
+                    {methodLabel({ method: order.method, walletAmount: order.walletAmount, card: null })}
+                  </dd>
                   <dt>금액</dt>
                   <dd>{won(order.amount)}</dd>
                   <dt>상태</dt>

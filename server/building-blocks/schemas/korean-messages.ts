@@ -14,6 +14,7 @@ export const FIELD_LABELS: Record<string, string> = {
   name: '이름',
   requestId: '요청 번호',
   events: '이벤트 종류',
+  walletAmount: '잔액 사용 금액',
   courseId: '강의',
   orderId: '주문 번호',
   paymentKey: '결제 키',

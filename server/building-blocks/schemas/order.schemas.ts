@@ -10,6 +10,16 @@ export const createOrderInput = z.discriminatedUnion(
     z.object({
       type: z.literal('COURSE'),
       courseId: courseIdSchema,
+      /**
+       * Won of the price to pay from the wallet (composite payment); the card pays the rest, which must
+       * be at least 100 won. Held on the wallet from now until the card's outcome is known.
+       */
+      walletAmount: z
+        .number({ error: 'walletAmount must be a number' })
+        .int('walletAmount must be a whole number of won')
+        .min(0, 'walletAmount must not be negative')
+        .max(MAX_BALANCE, 'walletAmount must be at most 100,000 won')
+        .optional(),
     }),
     z.object({
       type: z.literal('CHARGE'),
@@ -34,6 +44,9 @@ export const orderOutput = z.object({
   type: z.enum(['COURSE', 'CHARGE']),
   courseId: z.string().nullable(),
   amount: z.number().int(),
+  /** The part paid from the wallet (composite payment; 0 otherwise) and the part the card pays. */
+  walletAmount: z.number().int(),
+  cardAmount: z.number().int(),
   orderName: z.string(),
   status: z.enum([
     'CREATED',

@@ -43,6 +43,8 @@ export const walletOutput = z.object({
   id: z.string(),
   userId: z.string(),
   balance: z.number().int(),
+  /** Won held for composite orders still being paid: the balance less this is what can be spent. */
+  held: z.number().int(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

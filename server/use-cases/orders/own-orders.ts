@@ -1,6 +1,7 @@
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import {
+  cardAmountOf,
   findOrder,
   findOrderHistoryPage,
   listOrders,
@@ -12,7 +13,9 @@ import { paymentDetails } from './payment-details';
 
 export function toOrderView(order: OrderRow): OrderView {
   const { id, userId: _userId, ...rest } = order;
-  return { orderId: id, ...rest };
+  // For a balance purchase the card pays nothing; otherwise the card pays what the wallet does not.
+  const cardAmount = order.method === 'BALANCE' ? 0 : cardAmountOf(order);
+  return { orderId: id, ...rest, cardAmount };
 }
 
 /** The user's own order; another user's order is indistinguishable from a missing one. */
