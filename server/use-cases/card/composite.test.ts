@@ -369,3 +369,71 @@ describe('the books of composite orders', () => {
     ]);
   });
 });
+
+describe('composite orders under Toss faults', () => {
+  it.each([
+    ['a timeout', { action: 'delay', ms: 1_200 } as const],
+    ['a reset connection', { action: 'reset' } as const],
+    ['a 500', { action: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' } as const],
+    ['approve-then-drop', { action: 'drop-response' } as const],
+  ])(
+    '%s keeps the hold CONFIRMING with nothing granted; confirming again settles it once',
+    async (_l, fault) => {
+      const learner = await learnerWith(30_000);
+      const { order } = await compositeOrder(learner);
+      const session = await payCardPart(order.orderId, 18_000);
+      await injectFault(suite.server.sandboxUrl, { match: { orderId: order.orderId }, times: 1, ...fault });
+      const first = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+      expect(first.order.status).toBe('IN_DOUBT');
+      expect(await state(learner, order.orderId)).toMatchObject({
+        balance: 30_000,
+        held: 30_000,
+        hold: 'CONFIRMING',
+        enrolled: false,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 'ms' in fault ? fault.ms + 300 : 0));
+      const second = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+      expect(second.order.status).toBe('APPROVED');
+      expect(await state(learner, order.orderId)).toEqual({
+        balance: 0,
+        held: 0,
+        order: 'APPROVED',
+        hold: 'CAPTURED',
+        enrolled: true,
+      });
+      expect(await suite.t.db.payment.count({ where: { orderId: order.orderId } })).toBe(1);
+    },
+  );
+
+  it('100 composite purchases at once against one wallet: the 50 it covers are made and each captures once', async () => {
+    const learner = await learnerWith(100_000);
+    const courses = await Promise.all(Array.from({ length: 100 }, () => createCourse(suite.t.db, 3_000)));
+    // Each holds 2,000 and asks the card for 1,000: the wallet covers exactly 50 of them.
+    const made = await Promise.allSettled(
+      courses.map((course) =>
+        createOrder(suite.t.db, learner.user.id, {
+          type: 'COURSE',
+          courseId: course.id,
+          walletAmount: 2_000,
+        }),
+      ),
+    );
+    const orders = made.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(orders).toHaveLength(50);
+    const confirmed = await Promise.allSettled(
+      orders.map(async (order) => {
+        const session = await payCardPart(order.orderId, 1_000);
+        return learner.caller.payment.confirm({ ...session, amount: 1_000 });
+      }),
+    );
+    expect(
+      confirmed.filter((r) => r.status === 'fulfilled' && r.value.order.status === 'APPROVED'),
+    ).toHaveLength(50);
+    const wallet = await ensureWallet(suite.t.db, learner.user.id);
+    expect(wallet).toMatchObject({ balance: 0, held: 0 });
+    expect(await suite.t.db.enrollment.count({ where: { userId: learner.user.id } })).toBe(50);
+    expect(
+      await suite.t.db.walletHold.count({ where: { userId: learner.user.id, status: 'CAPTURED' } }),
+    ).toBe(50);
+  });
+});

@@ -11,14 +11,16 @@ import { checkInvariants } from '../admin/invariants';
 import { reconcile } from '../admin/reconcile';
 import { kstDay } from '../admin/report-range';
 import { retryRefundsInDoubt } from '../refund/refund-at-toss';
+import { expireHolds } from './expire-holds';
 import { ordersNeedingRecovery, recoverOrder } from './recover-order';
 
 /**
  * Model-based, randomized (fast-check): random sequences of orders, shopper approvals, confirms with
  * injected faults, crashes between steps, webhooks (true or lying), refunds, balance charges and
- * purchases, and janitor runs. After every step the books' invariants must hold; at the end, once the
- * janitor has settled everything, our books must agree with Toss's to the won (reconciliation finds
- * no difference). The model is Toss's own record: every approval it holds is ours exactly once.
+ * purchases, composite orders (part wallet, part card) and their holds' expiry, and janitor runs.
+ * After every step the books' invariants must hold (held = open holds among them); at the end, once
+ * the janitor has settled everything, our books must agree with Toss's to the won (reconciliation
+ * finds no difference). The model is Toss's own record: every approval it holds is ours exactly once.
  */
 
 let t: TestDatabase;
@@ -40,7 +42,7 @@ const toss = () =>
   createTossClient({ baseUrl: server.sandboxUrl, secretKey: DOCS_TEST_KEYS.secretKey, readTimeoutMs: 300 });
 
 type Command =
-  | { kind: 'order'; user: number; charge: boolean; course: number; amount: number }
+  | { kind: 'order'; user: number; charge: boolean; course: number; amount: number; split: boolean }
   | { kind: 'approve'; order: number }
   | { kind: 'confirm'; order: number; fault: 'none' | 'delay' | 'error' | 'reset' | 'drop-response' }
   | { kind: 'crash'; order: number; tossAnswered: boolean }
@@ -48,6 +50,7 @@ type Command =
   | { kind: 'refund'; order: number; admin: boolean; part: boolean }
   | { kind: 'walletCharge'; user: number; amount: number }
   | { kind: 'pay'; user: number; course: number }
+  | { kind: 'expire' }
   | { kind: 'janitor' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -57,6 +60,8 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     charge: fc.boolean(),
     course: fc.nat(1),
     amount: fc.constantFrom(1_000, 5_000, 30_000, 60_000),
+    // A course paid partly from the wallet (5,000 held), the rest by card: composite payment.
+    split: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('approve' as const), order: fc.nat(9) }),
   fc.record({
@@ -82,6 +87,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     amount: fc.constantFrom(5_000, 40_000),
   }),
   fc.record({ kind: fc.constant('pay' as const), user: fc.nat(1), course: fc.nat(1) }),
+  fc.record({ kind: fc.constant('expire' as const) }),
   fc.record({ kind: fc.constant('janitor' as const) }),
 );
 
@@ -119,13 +125,18 @@ async function run(commands: Command[]) {
       const caller = users[c.user]?.caller;
       const input = c.charge
         ? { type: 'CHARGE' as const, amount: c.amount }
-        : { type: 'COURSE' as const, courseId: courses[c.course]?.id ?? '' };
+        : {
+            type: 'COURSE' as const,
+            courseId: courses[c.course]?.id ?? '',
+            ...(c.split ? { walletAmount: 5_000 } : {}),
+          };
       try {
         const order = await caller?.order.create(input);
         if (order)
           orders.push({
             orderId: order.orderId,
-            amount: order.amount,
+            // What the card pays (and the shopper approves, and confirm carries): all, or the card part.
+            amount: order.cardAmount,
             orderName: order.orderName,
             user: c.user,
           });
@@ -215,6 +226,10 @@ async function run(commands: Command[]) {
           requestId: randomUUID(),
         }) ?? Promise.resolve(),
       );
+    } else if (c.kind === 'expire') {
+      // Every open checkout's hold runs out; the janitor voids those Toss has no payment for.
+      await t.db.walletHold.updateMany({ where: { status: 'PENDING' }, data: { expiresAt: new Date(0) } });
+      await expireHolds({ db: t.db, toss: toss(), waitForConfirmMs: 0, staleConfirmingMs: 0 });
     } else {
       await janitor();
     }
