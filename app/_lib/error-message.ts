@@ -45,6 +45,7 @@ export const REASON_MESSAGES = {
   WALLET_PART_TOO_LARGE: '잔액으로 낼 금액이 강의 가격보다 많아요. 가격 이하로 정해 주세요.',
   USE_BALANCE_PAYMENT: '잔액으로 전부 낼 수 있어요. 카드 없이 잔액 결제로 구매해 주세요.',
   CARD_PART_TOO_SMALL: '카드로 낼 금액은 100원 이상이어야 해요. 잔액 사용 금액을 조정해 주세요.',
+  COMPOSITE_UNAVAILABLE: '지금은 잔액과 카드를 함께 쓸 수 없어요. 잔액이나 카드 한 가지로 결제해 주세요.',
   WEBHOOK_ENDPOINT_LIMIT:
     '이 서비스 키의 웹훅 엔드포인트가 이미 10개예요. 하나를 중지한 뒤 다시 만들어 주세요.',
   WEBHOOK_URL_REFUSED:

@@ -110,6 +110,10 @@ export const DOMAIN_REASONS = {
     code: 'BAD_REQUEST',
     message: 'The card part (price - walletAmount) must be 0 or at least 100 won.',
   },
+  COMPOSITE_UNAVAILABLE: {
+    code: 'PRECONDITION_FAILED',
+    message: 'Paying with balance and card together is off under BALANCE_STRATEGY=in-process-lock.',
+  },
   WEBHOOK_ENDPOINT_LIMIT: {
     code: 'PRECONDITION_FAILED',
     message: 'This service key already has 10 enabled webhook endpoints; disable one first.',

@@ -115,13 +115,25 @@ describe('applyTossPayment', () => {
   });
 
   it('leaves a payment still open at Toss in doubt when it may not confirm it, and a status it does not expect too', async () => {
-    for (const status of ['IN_PROGRESS', 'READY', 'WAITING_FOR_DEPOSIT', 'PARTIAL_CANCELED'] as const) {
+    for (const status of ['IN_PROGRESS', 'READY', 'WAITING_FOR_DEPOSIT'] as const) {
       const order = await claimedOrder();
       const after = await applyTossPayment(deps, order, tossSays(order, { status }), { mayConfirm: false });
       expect(after).toMatchObject({ status: 'IN_DOUBT', failureCode: 'UNEXPECTED_PAYMENT' });
       expect(after.failureMessage).toContain(status);
       expect(await enrolled(order.id)).toBe(0);
     }
+  });
+});
+
+describe('a payment partly cancelled at Toss before we recorded its approval', () => {
+  it('is never approved for part of the price: the rest is owed back (CANCEL_PENDING until Toss cancels it)', async () => {
+    const order = await claimedOrder();
+    const after = await applyTossPayment(deps, order, tossSays(order, { status: 'PARTIAL_CANCELED' }), {
+      mayConfirm: false,
+    });
+    expect(['CANCEL_PENDING', 'CANCELED']).toContain(after.status);
+    expect(after.failureCode).toBe('EFFECT_NOT_APPLICABLE');
+    expect(await enrolled(order.id)).toBe(0);
   });
 });
 

@@ -86,6 +86,15 @@ export async function applyTossPayment(
     const withKey = order.paymentKey ? order : { ...order, paymentKey: payment.paymentKey };
     return confirmWithToss(deps, withKey);
   }
+  if (payment.status === 'PARTIAL_CANCELED') {
+    // Approved at Toss and partly cancelled there (its console) before we recorded it: what is left
+    // cannot be delivered for part of the price, so the rest is cancelled too (and a wallet part voided).
+    return cancelApproval(
+      deps,
+      { ...order, paymentKey: payment.paymentKey },
+      'Toss partly cancelled the payment before we recorded its approval',
+    );
+  }
   if (payment.status === 'ABORTED' || payment.status === 'EXPIRED' || payment.status === 'CANCELED') {
     const failure = payment.failure ?? {
       code: payment.status,
@@ -171,6 +180,7 @@ export async function cancelApproval(deps: PaymentDeps, order: OrderRow, why: st
   const pending = await moveOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
     failureCode: 'EFFECT_NOT_APPLICABLE',
     failureMessage: why,
+    paymentKey: order.paymentKey,
   });
   if (!pending) return (await findOrder(deps.db, order.id)) ?? order;
   return cancelUndeliverable(deps, pending);
@@ -192,7 +202,15 @@ export async function cancelUndeliverable(deps: PaymentDeps, pending: OrderRow) 
     cancelIdempotencyKey(order.id),
     order.id,
   );
-  if (cancel.kind !== 'ok') return pending; // stays CANCEL_PENDING: the cancel is retried later, never forgotten
+  if (cancel.kind === 'unknown') return pending; // stays CANCEL_PENDING: retried later, never forgotten
+  if (cancel.kind === 'refused') {
+    // Refused, e.g. already cancelled (in Toss's console, or by an earlier try whose answer we lost):
+    // whether the money is back is Toss's record to say. Until it says so, the cancel stays owed.
+    const lookup = await deps.toss.getPayment(order.paymentKey as string, order.id);
+    const backAtToss =
+      lookup.kind === 'ok' && (lookup.body.status === 'CANCELED' || lookup.body.balanceAmount === 0);
+    if (!backAtToss) return pending;
+  }
   const canceled = await deps.db.$transaction(async (tx) => {
     const moved = await moveOrder(tx, order.id, ['CANCEL_PENDING'], 'CANCELED');
     // Nothing was delivered: a composite order's wallet part is released with the card's cancel.

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DomainError } from '../../building-blocks/errors/domain-error';
+import { useBalanceStrategy } from '../../building-blocks/ledger/strategies';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
 import { cardSuite } from '../../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
-import { injectFault, sandboxPaymentOf, shopperApproves } from '../../test/sandbox';
+import { cancelInMerchantConsole, injectFault, sandboxPaymentOf, shopperApproves } from '../../test/sandbox';
 import { kstDay } from '../admin/report-range';
 import { settlementReport } from '../admin/settlement';
 import { createOrder } from '../orders/create-order';
@@ -194,6 +195,13 @@ describe('composite payment: balance and card in one purchase', () => {
     expect(await attempt(48_001)).toBe('WALLET_PART_TOO_LARGE');
     expect(await attempt(48_000)).toBe('USE_BALANCE_PAYMENT');
     expect(await attempt(47_950)).toBe('CARD_PART_TOO_SMALL');
+    // The seed's in-memory lock strategy could overwrite a captured hold: no holds under it.
+    useBalanceStrategy('in-process-lock');
+    try {
+      expect(await attempt(10_000)).toBe('COMPOSITE_UNAVAILABLE');
+    } finally {
+      useBalanceStrategy('atomic');
+    }
     expect(await suite.t.db.order.count({ where: { userId: learner.user.id, type: 'COURSE' } })).toBe(0);
     expect((await ensureWallet(suite.t.db, learner.user.id)).held).toBe(0);
   });
@@ -435,5 +443,100 @@ describe('composite orders under Toss faults', () => {
     expect(
       await suite.t.db.walletHold.count({ where: { userId: learner.user.id, status: 'CAPTURED' } }),
     ).toBe(50);
+  });
+});
+
+describe('composite orders when Toss refuses or acts on its own', () => {
+  it('a refund whose card part Toss refuses gives nothing back: the wallet part fails with it', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: `/v1/payments/${session.paymentKey}/cancel` },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 1,
+    });
+    expect(await reasonOf(learner.caller.payment.cancel({ orderId: order.orderId, reason: '환불' }))).toBe(
+      'NOT_REFUNDABLE',
+    );
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 0,
+      order: 'APPROVED',
+      enrolled: true,
+    });
+    const refunds = await suite.t.db.refund.findMany({ where: { orderId: order.orderId } });
+    expect(refunds.map((r) => [r.destination, r.status]).sort()).toEqual([
+      ['CARD', 'FAILED'],
+      ['WALLET', 'FAILED'],
+    ]);
+    expect((await suite.t.db.order.findUniqueOrThrow({ where: { id: order.orderId } })).refundedAmount).toBe(
+      0,
+    );
+    // Asked again once Toss agrees: both parts come back.
+    const again = await learner.caller.payment.cancel({ orderId: order.orderId, reason: '환불' });
+    expect(again.order.status).toBe('CANCELED');
+    expect(await state(learner, order.orderId)).toMatchObject({ balance: 30_000, enrolled: false });
+  });
+
+  it('an approval partly cancelled at Toss while we were in doubt is cancelled in full and the hold voided', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await injectFault(suite.server.sandboxUrl, {
+      match: { orderId: order.orderId },
+      action: 'drop-response',
+      times: 1,
+    });
+    expect((await learner.caller.payment.confirm({ ...session, amount: 18_000 })).order.status).toBe(
+      'IN_DOUBT',
+    );
+    await cancelInMerchantConsole(suite.server.sandboxUrl, session.paymentKey, {
+      cancelReason: '콘솔 부분 취소',
+      cancelAmount: 1_000,
+    });
+    expect(await recoverOrder(recoveryDeps(), order.orderId)).toBe('settled');
+    expect(await state(learner, order.orderId)).toEqual({
+      balance: 30_000,
+      held: 0,
+      order: 'CANCELED',
+      hold: 'VOIDED',
+      enrolled: false,
+    });
+    expect((await sandboxPaymentOf(suite.t.db, order.orderId)).balanceAmount).toBe(0);
+  });
+
+  it('an undeliverable approval whose cancel Toss refuses as already done is closed, and the hold voided', async () => {
+    const learner = await learnerWith(30_000);
+    const { course, order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    // Our auto-cancel's answer will be lost, and an operator cancels it in the console meanwhile.
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: `/v1/payments/${session.paymentKey}/cancel` },
+      action: 'reset',
+      times: 1,
+    });
+    // The course becomes owned while Toss approves (another purchase won the race).
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: '/v1/payments/confirm', orderId: order.orderId },
+      action: 'delay',
+      ms: 300,
+      times: 1,
+    });
+    const confirming = learner.caller.payment.confirm({ ...session, amount: 18_000 }).catch(() => null);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await suite.t.db.enrollment.create({ data: { userId: learner.user.id, courseId: course.id } });
+    await confirming;
+    expect((await state(learner, order.orderId)).order).toBe('CANCEL_PENDING');
+    await cancelInMerchantConsole(suite.server.sandboxUrl, session.paymentKey, { cancelReason: '콘솔 취소' });
+    expect(await recoverOrder(recoveryDeps(), order.orderId)).toBe('settled');
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 0,
+      order: 'CANCELED',
+      hold: 'VOIDED',
+    });
   });
 });

@@ -8,6 +8,7 @@ import { bookRefundDone } from '../../building-blocks/refund/book-refund';
 import {
   findCardRefundsToRetry,
   findRefund,
+  findRefundByRequestId,
   lockRefund,
   releaseRefundReservation,
   updateRefund,
@@ -15,6 +16,7 @@ import {
 import { keyOfAnsweredCancel } from '../../building-blocks/refund/toss-cancels';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
 import type { PaymentDeps } from '../payment-deps';
+import { bookRefundToWallet, walletPartRequestId } from './refund-to-wallet';
 
 /**
  * A card refund at Toss: the cancel request (Idempotency-Key `refund-<refundId>`, the same on every
@@ -40,15 +42,20 @@ export async function sendRefundToToss(deps: PaymentDeps, order: OrderRow, refun
     const current = await lockRefund(tx, refund.id);
     if (current.status === 'DONE' || current.status === 'FAILED') return { refund: current, settled: false };
     const latest = (await findOrder(tx, order.id)) ?? order;
+    // A composite order's wallet part waits for this card part's answer, and shares its fate.
+    const walletPart = await findRefundByRequestId(tx, order.id, walletPartRequestId(current.requestId));
+    const waiting = walletPart?.status === 'REQUESTED' ? walletPart : null;
     if (answer.kind === 'ok') {
       await bookRefundDone(tx, latest, current.id, keyOfAnsweredCancel(answer.body, current.amount));
+      if (waiting) await bookRefundToWallet(tx, latest, waiting);
     } else if (answer.kind === 'refused') {
       await undoReservation(tx, latest, current);
-      await updateRefund(tx, current.id, {
-        status: 'FAILED',
-        failureCode: answer.code,
-        failureMessage: answer.message,
-      });
+      const failure = { status: 'FAILED' as const, failureCode: answer.code, failureMessage: answer.message };
+      await updateRefund(tx, current.id, failure);
+      if (waiting) {
+        await releaseRefundReservation(tx, order.id, waiting.amount);
+        await updateRefund(tx, waiting.id, failure);
+      }
     } else {
       await updateRefund(tx, current.id, {
         status: 'IN_DOUBT',

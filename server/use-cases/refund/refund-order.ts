@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
 import { type AdminActor, recordAdminAction } from '../../building-blocks/audit/admin-action.repository';
 import type { Db } from '../../building-blocks/db/client';
 import type { Refund } from '../../building-blocks/db/generated/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { requestHash } from '../../building-blocks/idempotency/request-hash';
-import { moveBalance } from '../../building-blocks/ledger/ledger';
 import { cardAmountOf, findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import { REFUNDABLE_STATUSES } from '../../building-blocks/order/order-status';
-import { bookRefundDone } from '../../building-blocks/refund/book-refund';
 import { takeChargeBack } from '../../building-blocks/refund/charge-back';
 import {
   findRefund,
@@ -17,13 +14,13 @@ import {
   lockOrderAndFindRefund,
   reserveRefund,
   sumRefundsTo,
-  updateRefund,
 } from '../../building-blocks/refund/refund.repository';
 import { learnerRefundPolicy } from '../../building-blocks/refund/refund-policy';
 import { recoverOrder } from '../card/recover-order';
 import { toOrderView } from '../orders/own-orders';
 import type { RecoveryDeps } from '../payment-deps';
 import { sendRefundToToss } from './refund-at-toss';
+import { bookRefundToWallet, walletPartRequestId } from './refund-to-wallet';
 
 /**
  * Refunds and cancels (payment.cancel).
@@ -43,8 +40,9 @@ import { sendRefundToToss } from './refund-at-toss';
  *
  * A composite order (part wallet, part card) gives back the card part first, then the wallet part:
  * a refund that spans both is two refund rows, the card one under the caller's requestId (sent to
- * Toss, and what the answer shows) and the wallet one under `sys:wallet-part:<requestId>`, booked at
- * once. The wallet part obeys the 100,000 limit as a balance refund does (else bank transfer).
+ * Toss, and what the answer shows) and the wallet one under `sys:wallet-part:<requestId>`, booked
+ * with the card one's success and failed with its refusal. The wallet part obeys the 100,000 limit as a
+ * balance refund does (else bank transfer).
  */
 
 export interface CancelInput {
@@ -178,7 +176,6 @@ async function reserve(
     };
 
     const toWallet = async (amountBack: number, walletRequestId: string) => {
-      // Back to the wallet; if it cannot hold it (limit 100,000), owed by bank transfer instead.
       const refund = await insertRefund(tx, {
         ...recorded,
         requestId: walletRequestId,
@@ -186,24 +183,7 @@ async function reserve(
         method: 'BALANCE',
         destination: 'WALLET',
       });
-      const credited = await moveBalance(tx, {
-        userId: order.userId,
-        type: 'REFUND',
-        amount: amountBack,
-        requestId: `sys:refund:${refund.id}`,
-        orderId: order.id,
-        courseId: order.courseId ?? undefined,
-      });
-      if (!credited.ok) {
-        await updateRefund(tx, refund.id, { destination: 'BANK_TRANSFER' });
-        await raiseAlert(
-          tx,
-          order.id,
-          `BANK_TRANSFER_REFUND:${refund.id}`,
-          `Refund ${amountBack} won by bank transfer: the wallet cannot hold it (limit 100,000).`,
-        );
-      }
-      await bookRefundDone(tx, order, refund.id);
+      await bookRefundToWallet(tx, order, refund);
       return refund;
     };
 
@@ -214,15 +194,25 @@ async function reserve(
     }
 
     if (order.walletAmount > 0) {
-      // Composite: the card part is given back first (Toss), then the wallet part to the wallet. Counted
-      // under the order's lock, so concurrent refunds never take more than either part.
+      // Composite: the card part is given back first (Toss), then the wallet part. Counted under the
+      // order's lock, so concurrent refunds never take more than either part. A wallet part alone is
+      // booked now; beside a card part it is only reserved (REQUESTED) and booked, or failed, with the
+      // card part's answer from Toss (refund-at-toss.ts), so a refused cancel never leaves it given.
       const card = Math.min(amount, cardAmountOf(order) - (await sumRefundsTo(tx, order.id, 'CARD')));
       const wallet = amount - card;
-      const walletRefund =
-        wallet > 0 ? await toWallet(wallet, card > 0 ? `sys:wallet-part:${requestId}` : requestId) : null;
-      if (walletRefund && card === 0) {
-        await audit(walletRefund);
-        return { refund: await findRefund(tx, walletRefund.id) };
+      if (card === 0) {
+        const refund = await toWallet(wallet, requestId);
+        await audit(refund);
+        return { refund: await findRefund(tx, refund.id) };
+      }
+      if (wallet > 0) {
+        await insertRefund(tx, {
+          ...recorded,
+          requestId: walletPartRequestId(requestId),
+          amount: wallet,
+          method: 'BALANCE',
+          destination: 'WALLET',
+        });
       }
       const refund = await insertRefund(tx, { ...recorded, amount: card, method, destination: 'CARD' });
       await audit(refund);
