@@ -99,3 +99,8 @@ export async function findExpiredHolds(db: DbOrTx, now: Date, limit: number): Pr
   });
   return holds.map((h) => h.orderId);
 }
+
+/** A PENDING hold Toss may still pay: asked about again after `until`. */
+export async function postponeHold(db: DbOrTx, orderId: string, until: Date): Promise<void> {
+  await db.walletHold.updateMany({ where: { orderId, status: 'PENDING' }, data: { expiresAt: until } });
+}

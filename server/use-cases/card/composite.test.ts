@@ -256,6 +256,9 @@ describe('an abandoned composite checkout', () => {
       data: { expiresAt: new Date(0) },
     });
     expect(await expireHold(recoveryDeps(), order.orderId)).toBe('kept');
+    // Asked about again later, not first in line on every sweep.
+    const kept = await suite.t.db.walletHold.findUniqueOrThrow({ where: { orderId: order.orderId } });
+    expect(kept.expiresAt.getTime()).toBeGreaterThan(Date.now());
     // The learner comes back from the widget and confirms: approved, the hold captured.
     const confirmed = await learner.caller.payment.confirm({ ...session, amount: 18_000 });
     expect(confirmed.order.status).toBe('APPROVED');
@@ -447,6 +450,23 @@ describe('composite orders under Toss faults', () => {
 });
 
 describe('composite orders when Toss refuses or acts on its own', () => {
+  it('a course owned meanwhile is refused at confirm before Toss, and the hold released at once', async () => {
+    const learner = await learnerWith(30_000);
+    const { course, order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    await suite.t.db.enrollment.create({ data: { userId: learner.user.id, courseId: course.id } });
+    expect(await reasonOf(learner.caller.payment.confirm({ ...session, amount: 18_000 }))).toBe(
+      'ALREADY_PURCHASED',
+    );
+    expect(await state(learner, order.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 0,
+      order: 'FAILED',
+      hold: 'VOIDED',
+    });
+    expect((await sandboxPaymentOf(suite.t.db, order.orderId)).status).not.toBe('DONE');
+  });
+
   it('a refund whose card part Toss refuses gives nothing back: the wallet part fails with it', async () => {
     const learner = await learnerWith(30_000);
     const { order } = await compositeOrder(learner);

@@ -70,7 +70,12 @@ export async function confirmPayment(deps: PaymentDeps, userId: string, input: C
  */
 async function refuseImpossibleEffect(db: Db, order: OrderRow) {
   if (order.type === 'COURSE' && order.courseId) {
-    if (await findEnrollment(db, order.userId, order.courseId)) throw new DomainError('ALREADY_PURCHASED');
+    if (await findEnrollment(db, order.userId, order.courseId)) {
+      // Never to be paid now: a composite order's wallet part is released at once (the card was only
+      // authenticated; unconfirmed, Toss lets it lapse). Conditional: a confirm that claimed it wins.
+      if (order.walletAmount > 0) await failUnpaid(db, order.id, 'ALREADY_PURCHASED');
+      throw new DomainError('ALREADY_PURCHASED');
+    }
     return;
   }
   const wallet = await ensureWallet(db, order.userId);
@@ -122,6 +127,18 @@ export const SHOPPER_FAILURE_CODES = new Set([
   'USER_CANCEL',
 ]);
 
+/** CREATED → FAILED with `code`, voiding a composite order's PENDING hold in the same transaction. */
+async function failUnpaid(db: Db, orderId: string, code: string, message = '') {
+  return db.$transaction(async (tx) => {
+    const moved = await moveOrder(tx, orderId, ['CREATED'], 'FAILED', {
+      failureCode: code,
+      failureMessage: message.slice(0, 500),
+    });
+    if (moved && moved.walletAmount > 0) await voidHold(tx, orderId, ['PENDING']);
+    return moved;
+  });
+}
+
 export async function recordShopperFailure(
   db: Db,
   userId: string,
@@ -129,15 +146,8 @@ export async function recordShopperFailure(
 ) {
   const order = await getOwnOrder(db, userId, input.orderId);
   if (!SHOPPER_FAILURE_CODES.has(input.code)) return toOrderView(order);
-  const failed = await db.$transaction(async (tx) => {
-    const moved = await moveOrder(tx, order.id, ['CREATED'], 'FAILED', {
-      failureCode: input.code,
-      failureMessage: input.message.slice(0, 500),
-    });
-    // The card was refused before any confirm: a composite order's wallet part is released with it.
-    if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING']);
-    return moved;
-  });
+  // The card was refused before any confirm: a composite order's wallet part is released with it.
+  const failed = await failUnpaid(db, order.id, input.code, input.message);
   return toOrderView(failed ?? order);
 }
 

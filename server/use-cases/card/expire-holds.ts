@@ -1,5 +1,5 @@
 import { voidHold } from '../../building-blocks/ledger/ledger';
-import { findExpiredHolds } from '../../building-blocks/ledger/wallet-hold.repository';
+import { findExpiredHolds, postponeHold } from '../../building-blocks/ledger/wallet-hold.repository';
 import { moveOrder } from '../../building-blocks/order/order-status';
 import type { RecoveryDeps } from '../payment-deps';
 
@@ -16,12 +16,20 @@ export type HoldExpiry = 'voided' | 'kept';
 
 const ENDED_WITHOUT_MONEY = new Set(['ABORTED', 'EXPIRED', 'CANCELED']);
 
+/** How long a kept hold waits before Toss is asked about it again. */
+const RECHECK_MS = 5 * 60_000;
+
 export async function expireHold(deps: RecoveryDeps, orderId: string): Promise<HoldExpiry> {
   const lookup = await deps.toss.getPaymentByOrderId(orderId);
   const noPayment =
     (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) ||
     (lookup.kind === 'ok' && ENDED_WITHOUT_MONEY.has(lookup.body.status));
-  if (!noPayment) return 'kept';
+  if (!noPayment) {
+    // Toss holds a payment that may still be confirmed, or cannot say now: look again in a while, so a
+    // kept hold never stays first in line ahead of the ones that can be voided.
+    await postponeHold(deps.db, orderId, new Date(Date.now() + RECHECK_MS));
+    return 'kept';
+  }
   return deps.db.$transaction(async (tx) => {
     const failed = await moveOrder(tx, orderId, ['CREATED'], 'FAILED', {
       failureCode: 'HOLD_EXPIRED',
