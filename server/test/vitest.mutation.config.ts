@@ -22,6 +22,8 @@ export const MONEY_CORE_TESTS = [
   'server/use-cases/card/card-settlement*.test.ts',
   // The ledger's moveBalance, runIdempotent and the status machine against a real database.
   'server/building-blocks/ledger/ledger.test.ts',
+  // Holds (composite payment): the ledger's part, then the whole card path with a wallet part.
+  'server/building-blocks/ledger/wallet-hold.test.ts',
   'server/building-blocks/idempotency/*.test.ts',
   'server/building-blocks/order/*.test.ts',
   // Through the tRPC caller against a real database (and the in-process Toss sandbox).
@@ -31,6 +33,7 @@ export const MONEY_CORE_TESTS = [
   'server/use-cases/card/confirm.replay.test.ts',
   'server/use-cases/card/recovery.test.ts',
   'server/use-cases/card/cancels-made-at-toss.test.ts',
+  'server/use-cases/card/composite.test.ts',
   'server/use-cases/webhook/toss-webhook.test.ts',
   'server/use-cases/orders/orders.test.ts',
   'server/use-cases/refund/*.test.ts',
