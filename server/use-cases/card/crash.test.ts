@@ -25,7 +25,7 @@ const stop = stopAppProcess;
 beforeAll(async () => {
   t = await createTestDatabase();
   toss = await startServer({});
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await stop(toss);
   await t.drop();
@@ -125,7 +125,7 @@ describe.each(points)('the app is killed (SIGKILL) at %s', (point) => {
         await stop(restarted);
       }
     },
-    60_000,
+    120_000, // two app processes start per test: slow on a busy 2-core machine
   );
 });
 
@@ -144,7 +144,7 @@ it('killed after the claim, with the shopper’s session expired meanwhile: the 
   } finally {
     await stop(restarted);
   }
-}, 60_000);
+}, 120_000);
 
 it('killed after the claim of a composite order, the card session expired meanwhile: FAILED, the hold voided, nothing taken', async () => {
   const { user, order, session } = await confirmUntilKilled('after-claim', { type: 'COMPOSITE' });
@@ -162,4 +162,4 @@ it('killed after the claim of a composite order, the card session expired meanwh
   } finally {
     await stop(restarted);
   }
-}, 60_000);
+}, 120_000);
