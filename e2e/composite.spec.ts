@@ -73,3 +73,28 @@ test('a declined card leaves the balance as it was, free to spend again', async 
   await course.getByText('잔액과 카드로 나눠 결제').click();
   await expect(course.getByText('사용할 수 있는 잔액 30,000원')).toBeVisible();
 });
+
+test('an abandoned checkout keeps the wallet part held until the learner gives it up, then frees it at once', async ({
+  page,
+}) => {
+  await signUpInBrowser(page);
+  await chargeInBrowser(page, 30_000);
+  await chooseSplit(page);
+  // The learner leaves the checkout without paying: the catalogue says where the balance went.
+  await page.goto('/');
+  const course = page.getByRole('listitem', { name: COURSE });
+  await course.getByText('잔액과 카드로 나눠 결제').click();
+  await expect(course.getByText('잔액 중 30,000원은 진행 중인 결제에 묶여 있어요')).toBeVisible();
+  await course.getByRole('link', { name: '내 결제 내역' }).click();
+  await page.getByRole('link', { name: COURSE }).first().click();
+  await expect(page.getByRole('status')).toContainText('아직 결제하지 않았어요');
+  await page.getByRole('link', { name: '결제 이어하기' }).click();
+  await page.getByRole('button', { name: '결제 그만두기 (잔액 30,000원 돌려받기)' }).click();
+  await expect(page).toHaveURL(/\/orders\//);
+  await expect(page.getByRole('status')).toContainText('결제가 이루어지지 않았어요');
+  await page.goto('/');
+  await page.getByRole('listitem', { name: COURSE }).getByText('잔액과 카드로 나눠 결제').click();
+  await expect(
+    page.getByRole('listitem', { name: COURSE }).getByText('사용할 수 있는 잔액 30,000원'),
+  ).toBeVisible();
+});

@@ -1,9 +1,11 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { loadPaymentWidget, type PaymentWidgetInstance } from '@tosspayments/payment-widget-sdk';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../_lib/error-message';
 import { won } from '../_lib/format';
 import { signInReturningTo } from '../_lib/return-path';
 import { tossMessage } from '../_lib/toss-messages';
@@ -15,7 +17,13 @@ import { useTRPC } from '../_lib/trpc';
  */
 export function CheckoutWidget(props: { orderId: string; clientKey: string; widgetScriptUrl?: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
   const me = useQuery(trpc.auth.me.queryOptions());
+  // Giving up at checkout, as the widget's own cancel does: the order fails, nothing is charged, and a
+  // composite order's held wallet part is released at once instead of at the hold's expiry.
+  const giveUp = useMutation(
+    trpc.payment.fail.mutationOptions({ onSuccess: (order) => router.push(`/orders/${order.orderId}`) }),
+  );
   const order = useQuery({
     ...trpc.order.get.queryOptions({ orderId: props.orderId }),
     enabled: Boolean(me.data),
@@ -117,9 +125,32 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
           {error}
         </p>
       )}
-      <button type="button" onClick={pay} disabled={!ready || paying}>
-        {paying ? '결제 진행 중…' : `${won(payable.cardAmount)} 결제하기`}
-      </button>
+      {giveUp.isError && (
+        <p className="error" role="alert">
+          {errorMessage(giveUp.error)}
+        </p>
+      )}
+      <div className="row">
+        <button type="button" onClick={pay} disabled={!ready || paying || giveUp.isPending}>
+          {paying ? '결제 진행 중…' : `${won(payable.cardAmount)} 결제하기`}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={paying || giveUp.isPending}
+          onClick={() =>
+            giveUp.mutate({
+              orderId: payable.orderId,
+              code: 'PAY_PROCESS_CANCELED',
+              message: '결제를 그만두었어요',
+            })
+          }
+        >
+          {payable.walletAmount > 0
+            ? `결제 그만두기 (잔액 ${won(payable.walletAmount)} 돌려받기)`
+            : '결제 그만두기'}
+        </button>
+      </div>
     </section>
   );
 }

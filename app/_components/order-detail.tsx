@@ -64,6 +64,16 @@ export function OrderDetail({ orderId }: { orderId: string }) {
           <h2 style={{ marginTop: 0 }}>{outcome.title}</h2>
           <p>{outcome.text}</p>
         </div>
+        {order.status === 'CREATED' && (
+          <p className="row">
+            <Link href={`/checkout/${order.orderId}`}>결제 이어하기</Link>
+            {order.walletAmount > 0 && (
+              <span className="muted">
+                결제를 그만두면 묶어 둔 잔액 {won(order.walletAmount)}이 바로 돌아와요.
+              </span>
+            )}
+          </p>
+        )}
         {unsettled && (
           <p className="row">
             <button

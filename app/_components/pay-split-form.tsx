@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useId, useState } from 'react';
 import { MIN_CARD_AMOUNT } from '@/server/building-blocks/toss/toss-limits';
 import { won } from '../_lib/format';
@@ -20,9 +21,22 @@ export function PaySplitForm({ course }: { course: { id: string; title: string; 
   const [choice, setChoice] = useState<Choice>('all');
   const [typed, setTyped] = useState('');
   const name = useId();
-  if (!wallet.data) return null;
+  if (!wallet.data || wallet.data.balance <= 0) return null;
   const available = wallet.data.balance - wallet.data.held;
-  if (available <= 0) return null;
+  const heldNotice = wallet.data.held > 0 && (
+    <p className="muted">
+      잔액 중 {won(wallet.data.held)}은 진행 중인 결제에 묶여 있어요. <Link href="/orders">내 결제 내역</Link>
+      에서 그 결제를 마치거나 그만두면 바로 쓸 수 있어요.
+    </p>
+  );
+  if (available <= 0) {
+    return (
+      <details className="split">
+        <summary>잔액과 카드로 나눠 결제</summary>
+        {heldNotice}
+      </details>
+    );
+  }
 
   const walletAmount =
     choice === 'all' ? Math.min(available, course.price) : choice === 'none' ? 0 : Number(typed || '0');
@@ -42,6 +56,7 @@ export function PaySplitForm({ course }: { course: { id: string; title: string; 
   return (
     <details className="split">
       <summary>잔액과 카드로 나눠 결제</summary>
+      {heldNotice}
       <fieldset>
         <legend>잔액에서 쓸 금액 (사용할 수 있는 잔액 {won(available)})</legend>
         <label>

@@ -11,7 +11,8 @@ import { useTRPC } from '../_lib/trpc';
 
 /**
  * The fail URL Toss redirects to (code, message, orderId). The order is marked FAILED when the shopper
- * cancelled or the card was refused, and "try again" opens a fresh order for the same purchase.
+ * cancelled or the card was refused, and "try again" opens a fresh order for the same purchase (with the
+ * same split between wallet and card), once per failed order.
  */
 export function PaymentFailure() {
   const params = useSearchParams();
@@ -37,8 +38,12 @@ export function PaymentFailure() {
   const order = record.data;
   function tryAgain() {
     if (!order) return;
-    if (order.type === 'COURSE' && order.courseId) retry.mutate({ type: 'COURSE', courseId: order.courseId });
-    else retry.mutate({ type: 'CHARGE', amount: order.amount });
+    // One retry per failed order: clicking again, or reloading, gets the same new order back.
+    const requestId = `retry-${order.orderId}`;
+    if (order.type === 'COURSE' && order.courseId) {
+      // The same split again (the server checks it against what is available now).
+      retry.mutate({ type: 'COURSE', courseId: order.courseId, walletAmount: order.walletAmount, requestId });
+    } else retry.mutate({ type: 'CHARGE', amount: order.amount, requestId });
   }
 
   // The fail URL may be opened again after the order went on (paid in another tab, refunded...): then

@@ -21,7 +21,12 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   // is reported and replaced, never an unhandled 'error' event that would end the process.
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 10_000 });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'PostgreSQL dropped an idle connection'));
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Every transaction waits for a connection as long as the pool does (Prisma's default is 2 s, which a
+  // burst of checkouts on a busy machine exceeds: the learner would get an error for a wait).
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
   // $disconnect ends the pool whichever of Prisma and the driver used it; a client is not used after.
   const disconnect = client.$disconnect.bind(client);
   client.$disconnect = async () => {

@@ -22,7 +22,7 @@ export async function claimKey(
 export function findClaim(tx: Tx, userId: string, requestId: string) {
   return tx.idempotencyKey.findUniqueOrThrow({
     where: { userId_requestId: { userId, requestId } },
-    select: { requestHash: true, outcome: true, transactionId: true, refusalReason: true },
+    select: { requestHash: true, outcome: true, transactionId: true, refusalReason: true, orderId: true },
   });
 }
 
@@ -37,6 +37,15 @@ export async function recordOutcome(
     data: outcome.ok
       ? { outcome: 'SUCCEEDED', transactionId: outcome.transactionId }
       : { outcome: 'REFUSED', refusalReason: outcome.reason },
+    select: { id: true },
+  });
+}
+
+/** Records the order the claimed key's request opened (order.create). */
+export async function recordOrder(tx: Tx, claimId: string, orderId: string) {
+  await tx.idempotencyKey.update({
+    where: { id: claimId },
+    data: { outcome: 'SUCCEEDED', orderId },
     select: { id: true },
   });
 }

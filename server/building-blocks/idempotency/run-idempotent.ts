@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/client';
 import { DomainError, type DomainReason, isDomainReason } from '../errors/domain-error';
-import { claimKey, findClaim, recordOutcome } from './idempotency.repository';
+import { claimKey, findClaim, recordOrder, recordOutcome } from './idempotency.repository';
 import { requestHash } from './request-hash';
 
 /**
@@ -10,6 +10,8 @@ import { requestHash } from './request-hash';
  * - runIdempotentStatement below, when the database function `wallet_change_once` (its migration) runs
  *   the same steps in one SQL statement: a plain balance change under the `atomic` strategy (ledger.ts
  *   moveBalanceOnce).
+ * - runIdempotentOrder below, for a request that opens an order (order.create: a composite order holds
+ *   part of the wallet), whose key records the order rather than a ledger entry.
  * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.
  *
  * One interactive transaction does everything: it claims the key (INSERT ... ON CONFLICT DO NOTHING),
@@ -105,4 +107,31 @@ export async function runIdempotentStatement<Row extends EarlierClaim>(
   const verdict = judgeEarlierClaim(row, hash);
   if (!verdict.ok) throw new DomainError(verdict.reason);
   return { row, transactionId: verdict.transactionId };
+}
+
+/**
+ * The same protocol for a request that opens an order (order.create under a requestId; a composite order
+ * holds part of the wallet in the same transaction): the key records the order, and the same request sent
+ * again gets that order as it now stands, a different one IDEMPOTENCY_KEY_REUSED. A refusal (a course
+ * owned, a payment in progress, too little available) has no effect and records nothing: the transaction
+ * rolls back with the claim, so a retry once the cause is gone is judged afresh, as a service's is.
+ */
+export async function runIdempotentOrder<T>(
+  db: Db,
+  request: IdempotentRequest,
+  open: (tx: Tx) => Promise<{ orderId: string; value: T }>,
+  replay: (tx: Tx, orderId: string) => Promise<T>,
+): Promise<T> {
+  const hash = requestHash(request.operation, request.payload);
+  return db.$transaction(async (tx) => {
+    const claimId = await claimKey(tx, { ...request, requestHash: hash });
+    if (!claimId) {
+      const earlier = await findClaim(tx, request.userId, request.requestId);
+      if (earlier.requestHash !== hash || !earlier.orderId) throw new DomainError('IDEMPOTENCY_KEY_REUSED');
+      return replay(tx, earlier.orderId);
+    }
+    const { orderId, value } = await open(tx);
+    await recordOrder(tx, claimId, orderId);
+    return value;
+  }, MONEY_TRANSACTION_OPTIONS);
 }

@@ -2,25 +2,35 @@ import { z } from 'zod';
 import { MAX_BALANCE } from '../ledger/balance-rules';
 import { ORDER_ID } from '../patterns';
 import { MIN_CARD_AMOUNT } from '../toss/toss-limits';
-import { courseIdSchema } from './wallet.schemas';
+import { courseIdSchema, requestIdSchema } from './wallet.schemas';
 
 export const createOrderInput = z.discriminatedUnion(
   'type',
   [
-    z.object({
-      type: z.literal('COURSE'),
-      courseId: courseIdSchema,
-      /**
-       * Won of the price to pay from the wallet (composite payment); the card pays the rest, which must
-       * be at least 100 won. Held on the wallet from now until the card's outcome is known.
-       */
-      walletAmount: z
-        .number({ error: 'walletAmount must be a number' })
-        .int('walletAmount must be a whole number of won')
-        .min(0, 'walletAmount must not be negative')
-        .max(MAX_BALANCE, 'walletAmount must be at most 100,000 won')
-        .optional(),
-    }),
+    z
+      .object({
+        type: z.literal('COURSE'),
+        courseId: courseIdSchema,
+        /**
+         * Won of the price to pay from the wallet (composite payment); the card pays the rest, which must
+         * be at least 100 won. Held on the wallet from now until the card's outcome is known.
+         */
+        walletAmount: z
+          .number({ error: 'walletAmount must be a number' })
+          .int('walletAmount must be a whole number of won')
+          .min(0, 'walletAmount must not be negative')
+          .max(MAX_BALANCE, 'walletAmount must be at most 100,000 won')
+          .optional(),
+        /**
+         * The learner's idempotency key: the same request sent again gets the same order back. Required
+         * when part of the wallet is held (walletAmount above 0): a retry must never hold it twice.
+         */
+        requestId: requestIdSchema.optional(),
+      })
+      .refine((order) => !order.walletAmount || order.requestId !== undefined, {
+        path: ['requestId'],
+        error: 'requestId is required when walletAmount is above 0',
+      }),
     z.object({
       type: z.literal('CHARGE'),
       amount: z
@@ -28,6 +38,7 @@ export const createOrderInput = z.discriminatedUnion(
         .int('amount must be a whole number of won')
         .min(MIN_CARD_AMOUNT, `amount must be at least ${MIN_CARD_AMOUNT} won for a card payment`)
         .max(MAX_BALANCE, 'amount must be at most 100,000 won'),
+      requestId: requestIdSchema.optional(),
     }),
   ],
   { error: "type must be 'COURSE' or 'CHARGE'" },

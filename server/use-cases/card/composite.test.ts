@@ -19,7 +19,7 @@ import { recoverOrder } from './recover-order';
  * books' invariants (held = open holds, holds in step with orders) are checked after every test.
  */
 
-const suite = cardSuite({ checkBooks: true, server: { readTimeoutMs: 500 } });
+const suite = cardSuite({ checkBooks: true, server: { readTimeoutMs: 2_000 } });
 
 async function learnerWith(balance: number) {
   const learner = await signedInCaller(suite.t.db, 'composite', {
@@ -224,6 +224,85 @@ describe('composite payment: balance and card in one purchase', () => {
   });
 });
 
+describe('a composite order is made once per requestId', () => {
+  const ask = (learner: Learner, courseId: string, walletAmount: number, requestId: string) =>
+    learner.caller.order.create({ type: 'COURSE', courseId, walletAmount, requestId });
+
+  it('the same request sent again, or ten times at once, gets one order with one hold', async () => {
+    const learner = await learnerWith(30_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const requestId = randomUUID();
+    const first = await ask(learner, course.id, 30_000, requestId);
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => ask(learner, course.id, 30_000, requestId)),
+    );
+    expect(new Set([first.orderId, ...again.map((o) => o.orderId)])).toEqual(new Set([first.orderId]));
+    expect(await suite.t.db.order.count({ where: { userId: learner.user.id } })).toBe(1);
+    expect(await state(learner, first.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 30_000,
+      hold: 'PENDING',
+    });
+    // Once paid, the same request gets the order as it now stands, not a new one.
+    const session = await payCardPart(first.orderId, 18_000);
+    await learner.caller.payment.confirm({ ...session, amount: 18_000 });
+    expect(await ask(learner, course.id, 30_000, requestId)).toMatchObject({
+      orderId: first.orderId,
+      status: 'APPROVED',
+    });
+    expect(await state(learner, first.orderId)).toMatchObject({ balance: 0, held: 0, hold: 'CAPTURED' });
+  });
+
+  it('another request under the same requestId is refused and holds nothing more', async () => {
+    const learner = await learnerWith(30_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const requestId = randomUUID();
+    const first = await ask(learner, course.id, 10_000, requestId);
+    expect(await reasonOf(ask(learner, course.id, 20_000, requestId))).toBe('IDEMPOTENCY_KEY_REUSED');
+    const other = await createCourse(suite.t.db, 48_000);
+    expect(await reasonOf(ask(learner, other.id, 10_000, requestId))).toBe('IDEMPOTENCY_KEY_REUSED');
+    // A wallet charge under an order's requestId is another request too.
+    expect(await reasonOf(learner.caller.wallet.charge({ amount: 1_000, requestId }))).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expect(await suite.t.db.order.count({ where: { userId: learner.user.id } })).toBe(1);
+    expect(await state(learner, first.orderId)).toMatchObject({ balance: 30_000, held: 10_000 });
+  });
+
+  it('a refusal records nothing: the same request once the balance is there makes the order', async () => {
+    const learner = await learnerWith(10_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const requestId = randomUUID();
+    expect(await reasonOf(ask(learner, course.id, 30_000, requestId))).toBe('INSUFFICIENT_BALANCE');
+    expect(await suite.t.db.order.count({ where: { userId: learner.user.id } })).toBe(0);
+    await learner.caller.wallet.charge({ amount: 20_000, requestId: randomUUID() });
+    const made = await ask(learner, course.id, 30_000, requestId);
+    expect(await state(learner, made.orderId)).toMatchObject({
+      balance: 30_000,
+      held: 30_000,
+      hold: 'PENDING',
+    });
+  });
+
+  it('the API refuses a held wallet part without a requestId, making nothing', async () => {
+    const learner = await learnerWith(30_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const refused = learner.caller.order.create({
+      type: 'COURSE',
+      courseId: course.id,
+      walletAmount: 30_000,
+    });
+    await expect(refused).rejects.toThrow(/requestId is required when walletAmount is above 0/);
+    expect(await suite.t.db.order.count({ where: { userId: learner.user.id } })).toBe(0);
+    expect(await ensureWallet(suite.t.db, learner.user.id)).toMatchObject({ balance: 30_000, held: 0 });
+    // A card-only order needs none (nothing of the wallet is held).
+    expect(await learner.caller.order.create({ type: 'COURSE', courseId: course.id })).toMatchObject({
+      walletAmount: 0,
+      cardAmount: 48_000,
+    });
+  });
+});
+
 describe('an abandoned composite checkout', () => {
   it('is released after its expiry once Toss says no payment exists, and only then', async () => {
     const learner = await learnerWith(30_000);
@@ -383,7 +462,7 @@ describe('the books of composite orders', () => {
 
 describe('composite orders under Toss faults', () => {
   it.each([
-    ['a timeout', { action: 'delay', ms: 1_200 } as const],
+    ['a timeout', { action: 'delay', ms: 2_500 } as const],
     ['a reset connection', { action: 'reset' } as const],
     ['a 500', { action: 'error', status: 500, code: 'FAILED_INTERNAL_SYSTEM_PROCESSING' } as const],
     ['approve-then-drop', { action: 'drop-response' } as const],
@@ -430,8 +509,10 @@ describe('composite orders under Toss faults', () => {
       ),
     );
     const orders = made.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refusals = made.flatMap((r) => (r.status === 'rejected' ? [(r.reason as DomainError).reason] : []));
     expect(orders).toHaveLength(50);
-    // The suite's Toss read timeout is 500 ms: under a loaded machine some of the 50 confirms at once
+    expect(refusals).toEqual(Array(50).fill('INSUFFICIENT_BALANCE'));
+    // The suite's Toss read timeout is 2 s: under a loaded machine some of the 50 confirms at once
     // may time out and end IN_DOUBT, as they would in production. The learner's retry (the success page
     // again) must then settle each one, once.
     const statuses = await Promise.all(
@@ -439,7 +520,7 @@ describe('composite orders under Toss faults', () => {
         const session = await payCardPart(order.orderId, 1_000);
         let status = (await learner.caller.payment.confirm({ ...session, amount: 1_000 })).order.status;
         for (let retry = 0; status === 'IN_DOUBT' && retry < 5; retry += 1) {
-          await new Promise((resolve) => setTimeout(resolve, 600));
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
           status = (await learner.caller.payment.confirm({ ...session, amount: 1_000 })).order.status;
         }
         return status;

@@ -1,14 +1,24 @@
 import { findCourse, findEnrollment } from '../../building-blocks/course/course.repository';
-import type { DbOrTx, Tx } from '../../building-blocks/db/client';
+import type { Db, Tx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
+import {
+  MONEY_TRANSACTION_OPTIONS,
+  runIdempotentOrder,
+} from '../../building-blocks/idempotency/run-idempotent';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
 import { placeHold } from '../../building-blocks/ledger/ledger';
 import { balanceStrategy } from '../../building-blocks/ledger/strategies';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
 import { HOLD_MINUTES, splitRefusal } from '../../building-blocks/order/composite-split';
-import { hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
+import { findOrder, hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { toOrderView } from './own-orders';
+
+type OrderView = ReturnType<typeof toOrderView>;
+
+type OrderRequest =
+  | { type: 'COURSE'; courseId: string; walletAmount?: number }
+  | { type: 'CHARGE'; amount: number; orderName?: string };
 
 /**
  * Opens an order to be paid by card. The server fixes the amount and name: the course's price, or the
@@ -19,14 +29,42 @@ import { toOrderView } from './own-orders';
  * the same transaction as the order is made (refused, with no order, when the wallet has less
  * available), and the card is asked for the rest only. The hold is captured with the card's approval
  * and voided with its refusal (card-settlement.ts), or by the janitor once it expires unpaid.
+ *
+ * With a `requestId` (the learner's API requires one when part of the wallet is held), the order is
+ * opened once per (user, requestId): the same request sent again gets that order back as it now stands,
+ * with its one hold, and another request under the same requestId is IDEMPOTENCY_KEY_REUSED.
  */
 export async function createOrder(
-  db: DbOrTx,
+  db: Db,
   userId: string,
-  input:
-    | { type: 'COURSE'; courseId: string; walletAmount?: number }
-    | { type: 'CHARGE'; amount: number; orderName?: string },
-) {
+  input: OrderRequest & { requestId?: string },
+): Promise<OrderView> {
+  const { requestId, ...request } = input;
+  if (!requestId) return db.$transaction((tx) => openOrder(tx, userId, request), MONEY_TRANSACTION_OPTIONS);
+  const payload =
+    request.type === 'COURSE'
+      ? { type: request.type, courseId: request.courseId, walletAmount: request.walletAmount ?? 0 }
+      : { type: request.type, amount: request.amount, orderName: request.orderName };
+  return runIdempotentOrder(
+    db,
+    { userId, requestId, operation: 'order.create', payload },
+    async (tx) => {
+      const view = await openOrder(tx, userId, request);
+      return { orderId: view.orderId, value: view };
+    },
+    async (tx, orderId) => {
+      const order = await findOrder(tx, orderId);
+      if (!order) throw new Error(`idempotency key names order ${orderId}, which does not exist`);
+      return toOrderView(order);
+    },
+  );
+}
+
+/**
+ * The order itself, in the caller's transaction (the order and its hold commit together): createOrder's,
+ * or a service request's, keyed by the service's own requestId.
+ */
+export async function openOrder(db: Tx, userId: string, input: OrderRequest): Promise<OrderView> {
   if (input.type === 'COURSE') {
     const course = await findCourse(db, input.courseId);
     if (!course) throw new DomainError('NOT_FOUND');
@@ -53,15 +91,14 @@ export async function createOrder(
       walletAmount,
       orderName: course.title.slice(0, 100), // Toss takes at most 100 characters
     };
-    if (walletAmount === 0) return toOrderView(await insertOrder(db, order));
-    return inTransaction(db, async (tx) => {
-      const created = await insertOrder(tx, order);
+    const created = await insertOrder(db, order);
+    if (walletAmount > 0) {
       const expiresAt = new Date(Date.now() + HOLD_MINUTES * 60_000);
-      const held = await placeHold(tx, { userId, orderId: created.id, amount: walletAmount, expiresAt });
+      const held = await placeHold(db, { userId, orderId: created.id, amount: walletAmount, expiresAt });
       // Thrown inside the transaction: the order is rolled back with the refused hold.
       if (!held.ok) throw new DomainError('INSUFFICIENT_BALANCE');
-      return toOrderView(created);
-    });
+    }
+    return toOrderView(created);
   }
   const wallet = await ensureWallet(db, userId);
   if (!canApply(wallet.balance, input.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
@@ -73,9 +110,4 @@ export async function createOrder(
     orderName: input.orderName ?? `지갑 충전 ${input.amount.toLocaleString('ko-KR')}원`,
   });
   return toOrderView(order);
-}
-
-/** `work` in a transaction: the one given (a service's request), or a new one. */
-function inTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return '$transaction' in db ? db.$transaction(work) : work(db);
 }

@@ -16,7 +16,7 @@ import {
   findServiceKey,
   markServiceKeyUsed,
 } from '../../building-blocks/service-auth/service-key.repository';
-import { createOrder } from '../orders/create-order';
+import { openOrder } from '../orders/create-order';
 import { secretsOf } from './service-keys';
 import { runServiceRequest } from './service-request';
 
@@ -60,7 +60,7 @@ export async function openCheckoutIntent(
         const course = await findCourse(tx, payload.courseId);
         if (course && course.price !== payload.amount) throw new DomainError('CHECKOUT_LINK_PRICE_CHANGED');
       }
-      const created = await createOrder(tx, learner.id, order);
+      const created = await openOrder(tx, learner.id, order);
       return { subjectId: created.orderId, value: { orderId: created.orderId, status: created.status } };
     },
     async (tx, orderId) => {

@@ -2,7 +2,7 @@ import type { Db, DbOrTx } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import type { UserRef } from '../../building-blocks/schemas/service.schemas';
-import { createOrder } from '../orders/create-order';
+import { openOrder } from '../orders/create-order';
 import { listOrderHistory, toOrderView } from '../orders/own-orders';
 import type { ServiceCaller } from './authenticate-service';
 import { runServiceRequest } from './service-request';
@@ -53,7 +53,7 @@ export async function createServiceOrder(
       payload: { userId, ...order },
     },
     async (tx) => {
-      const created = await createOrder(tx, userId, order);
+      const created = await openOrder(tx, userId, order);
       return {
         subjectId: created.orderId,
         value: serviceView(await orderOrThrow(tx, created.orderId), origin),
