@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../../building-blocks/crash-points';
@@ -68,6 +69,7 @@ async function confirmUntilKilled(
             type: 'COURSE',
             courseId: (await createCourse(t.db, 48_000)).id,
             walletAmount: 30_000,
+            requestId: randomUUID(),
           })
         : await client.order.create.mutate(order);
   // The card is asked for its part: all of it, or what the wallet does not pay.

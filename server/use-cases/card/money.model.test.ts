@@ -128,7 +128,7 @@ async function run(commands: Command[]) {
         : {
             type: 'COURSE' as const,
             courseId: courses[c.course]?.id ?? '',
-            ...(c.split ? { walletAmount: 5_000 } : {}),
+            ...(c.split ? { walletAmount: 5_000, requestId: randomUUID() } : {}),
           };
       try {
         const order = await caller?.order.create(input);
