@@ -7,6 +7,7 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
 import type { DomainReason } from '@/server/building-blocks/errors/domain-error';
 import { errorMessage } from '../_lib/error-message';
+import { tossMessage } from '../_lib/toss-messages';
 import { useTRPC } from '../_lib/trpc';
 import { OrderResult } from './order-result';
 
@@ -52,7 +53,8 @@ export function ConfirmPayment() {
     const text =
       (reason && CONFIRM_MESSAGES[reason as DomainReason]) ??
       (reason === 'PAYMENT_FAILED'
-        ? `결제가 승인되지 않았어요. (${confirm.error.message})`
+        ? // "CODE: message": Toss's own words, or ours for our codes (never an English sentence of ours).
+          `결제가 승인되지 않았어요. (${tossMessage(confirm.error.message.split(':')[0], confirm.error.message)})`
         : errorMessage(confirm.error));
     return (
       <section className="card" role="alert">

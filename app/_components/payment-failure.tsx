@@ -4,15 +4,16 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
-import { errorMessage } from '../_lib/error-message';
+import { errorMessage, isDefiniteAnswer } from '../_lib/error-message';
 import { orderOutcome } from '../_lib/order-words';
 import { tossMessage } from '../_lib/toss-messages';
 import { useTRPC } from '../_lib/trpc';
+import { useRequestId } from '../_lib/use-request-id';
 
 /**
  * The fail URL Toss redirects to (code, message, orderId). The order is marked FAILED when the shopper
  * cancelled or the card was refused, and "try again" opens a fresh order for the same purchase (with the
- * same split between wallet and card), once per failed order.
+ * same split between wallet and card); an order Toss's code left payable goes back to its checkout.
  */
 export function PaymentFailure() {
   const params = useSearchParams();
@@ -24,8 +25,17 @@ export function PaymentFailure() {
 
   const me = useQuery(trpc.auth.me.queryOptions());
   const record = useMutation(trpc.payment.fail.mutationOptions());
+  const requestId = useRequestId();
   const retry = useMutation(
-    trpc.order.create.mutationOptions({ onSuccess: (order) => router.push(`/checkout/${order.orderId}`) }),
+    trpc.order.create.mutationOptions({
+      onSuccess: (order) => {
+        requestId.settle();
+        router.push(`/checkout/${order.orderId}`);
+      },
+      onError: (error) => {
+        if (isDefiniteAnswer(error)) requestId.settle();
+      },
+    }),
   );
   const recorded = useRef(false);
 
@@ -38,12 +48,22 @@ export function PaymentFailure() {
   const order = record.data;
   function tryAgain() {
     if (!order) return;
-    // One retry per failed order: clicking again, or reloading, gets the same new order back.
-    const requestId = `retry-${order.orderId}`;
+    // Still payable (Toss's code was not a final refusal): the same order, its hold untouched.
+    if (order.status === 'CREATED') {
+      router.push(`/checkout/${order.orderId}`);
+      return;
+    }
+    // A click is one intent: a retry after a lost answer gets the same new order back.
+    const id = requestId.current();
     if (order.type === 'COURSE' && order.courseId) {
       // The same split again (the server checks it against what is available now).
-      retry.mutate({ type: 'COURSE', courseId: order.courseId, walletAmount: order.walletAmount, requestId });
-    } else retry.mutate({ type: 'CHARGE', amount: order.amount, requestId });
+      retry.mutate({
+        type: 'COURSE',
+        courseId: order.courseId,
+        walletAmount: order.walletAmount,
+        requestId: id,
+      });
+    } else retry.mutate({ type: 'CHARGE', amount: order.amount, requestId: id });
   }
 
   // The fail URL may be opened again after the order went on (paid in another tab, refunded...): then

@@ -7,6 +7,9 @@ const MESSAGES: Record<string, string> = {
   NEED_AGREEMENT_WITH_REQUIRED_TERMS: '필수 약관에 동의해 주세요.',
   NOT_SELECTED_PAYMENT_METHOD: '결제 수단을 선택해 주세요.',
   INVALID_METHOD_TRANSACTION: '이미 결제가 진행 중입니다.',
+  // Our own codes on a failed order.
+  HOLD_EXPIRED: '결제 시간이 지나 주문이 취소되었습니다. 묶어 둔 잔액은 돌려드렸고, 청구된 금액은 없습니다.',
+  NOT_FOUND_PAYMENT: '토스페이먼츠에 결제 기록이 없어 결제되지 않았습니다. 청구된 금액은 없습니다.',
 };
 
 export function tossMessage(code: string | null | undefined, fallback?: string | null): string {

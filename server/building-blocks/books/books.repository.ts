@@ -155,8 +155,9 @@ export function walletsWithHeldMismatch(db: DbOrTx) {
 }
 
 /**
- * Composite orders whose hold and status disagree: a CAPTURED hold without an approved order, or an
- * approved composite order (wallet part > 0) without its captured hold.
+ * Composite orders whose hold and status disagree: a CAPTURED hold without an approved order, an
+ * approved composite order (wallet part > 0) without its captured hold, or a hold still open (PENDING,
+ * CONFIRMING) on an order that is no longer being paid.
  */
 export function compositeOrdersOutOfStep(db: DbOrTx) {
   return db.$queryRaw<{ id: string; status: string; hold: string | null }[]>`
@@ -165,5 +166,9 @@ export function compositeOrdersOutOfStep(db: DbOrTx) {
      WHERE (h.status = 'CAPTURED'
             AND o.status NOT IN ('APPROVED', 'PARTIALLY_CANCELED', 'CANCELED'))
         OR (o.wallet_amount > 0 AND o.status IN ('APPROVED', 'PARTIALLY_CANCELED')
-            AND h.status IS DISTINCT FROM 'CAPTURED')`;
+            AND h.status IS DISTINCT FROM 'CAPTURED')
+        -- An open hold belongs to an order still to be paid: PENDING at checkout, CONFIRMING while
+        -- Toss is asked. Anywhere else it would keep balance held that nothing will ever release.
+        OR (h.status = 'PENDING' AND o.status <> 'CREATED')
+        OR (h.status = 'CONFIRMING' AND o.status NOT IN ('CONFIRMING', 'IN_DOUBT'))`;
 }

@@ -54,7 +54,7 @@ export const FIELD_LABELS: Record<string, string> = {
 };
 
 /** Fields counted in won: their limits read "1원", "100,000원". */
-const WON_FIELDS = new Set(['amount', 'price']);
+const WON_FIELDS = new Set(['amount', 'price', 'walletAmount']);
 
 /** Whether a Korean word ends in a final consonant (받침), which picks 은/는, 을/를, 이/가. */
 function endsWithConsonant(word: string): boolean {

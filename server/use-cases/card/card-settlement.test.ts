@@ -137,7 +137,7 @@ describe('a payment partly cancelled at Toss before we recorded its approval', (
   });
 });
 
-describe('settleFromToss (the janitor asks Toss by order)', () => {
+describe('settleFromToss (the janitor asks Toss about the payment the order was claimed with)', () => {
   it('fails an order Toss has no payment for: nothing was taken, nothing is granted', async () => {
     const order = await claimedOrder();
     const after = await settleFromToss(deps, order);
@@ -148,7 +148,11 @@ describe('settleFromToss (the janitor asks Toss by order)', () => {
 
   it('keeps an order in doubt, with the doubt it had, while Toss cannot say', async () => {
     const order = await claimedOrder();
-    await injectFault(server.sandboxUrl, { match: { orderId: order.id }, action: 'error', status: 500 });
+    await injectFault(server.sandboxUrl, {
+      match: { path: `/v1/payments/${order.paymentKey}` },
+      action: 'error',
+      status: 500,
+    });
     const after = await settleFromToss(deps, order);
     expect(after).toMatchObject({ status: 'IN_DOUBT', failureCode: 'NO_ANSWER' });
     expect(after.failureMessage).toMatch(/^still unknown \(/);
@@ -157,7 +161,7 @@ describe('settleFromToss (the janitor asks Toss by order)', () => {
   it('keeps an order in doubt when Toss refuses the lookup for another reason', async () => {
     const order = await claimedOrder();
     await injectFault(server.sandboxUrl, {
-      match: { orderId: order.id },
+      match: { path: `/v1/payments/${order.paymentKey}` },
       action: 'error',
       status: 403,
       code: 'FORBIDDEN_REQUEST',

@@ -1,8 +1,9 @@
 import { enrollOnce } from '../../building-blocks/course/course.repository';
 import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
-import type { Prisma } from '../../building-blocks/db/generated/client';
-import { captureHold, moveBalance, voidHold } from '../../building-blocks/ledger/ledger';
+import type { OrderStatus, Prisma } from '../../building-blocks/db/generated/client';
+import { captureHold, markHoldConfirming, moveBalance, voidHold } from '../../building-blocks/ledger/ledger';
+import { findHold } from '../../building-blocks/ledger/wallet-hold.repository';
 import { errorField, logger } from '../../building-blocks/log';
 import {
   cardAmountOf,
@@ -34,6 +35,41 @@ import type { PaymentDeps } from '../payment-deps';
  */
 export const confirmIdempotencyKey = (orderId: string, attempt: number) => `confirm-${orderId}-${attempt}`;
 export const cancelIdempotencyKey = (orderId: string) => `auto-cancel-${orderId}`;
+
+/**
+ * Claims an order for confirming: `from` → CONFIRMING with this paymentKey, unless another key holds it
+ * (null then). A composite order's hold becomes CONFIRMING in the same transaction, before Toss is asked:
+ * from then on nothing voids it but Toss's own answer. A hold neither PENDING nor already CONFIRMING
+ * (the wallet part is gone) refuses the claim: Toss is never asked to take the card part without it.
+ */
+export function claimForConfirm(
+  db: Db,
+  orderId: string,
+  from: readonly OrderStatus[],
+  paymentKey: string,
+): Promise<OrderRow | null> {
+  return db.$transaction(async (tx) => {
+    const claimed = await moveOrder(
+      tx,
+      orderId,
+      [...from],
+      'CONFIRMING',
+      { paymentKey },
+      {
+        OR: [{ paymentKey: null }, { paymentKey }],
+      },
+    );
+    if (claimed && claimed.walletAmount > 0) {
+      const confirming = (await markHoldConfirming(tx, orderId)) ?? (await findHold(tx, orderId));
+      if (confirming?.status !== 'CONFIRMING') {
+        throw new Error(
+          `order ${orderId} has no open hold for its wallet part (${confirming?.status ?? 'none'})`,
+        );
+      }
+    }
+    return claimed;
+  });
+}
 
 /** A payment Toss has not settled yet: it may still be approved. */
 const STILL_OPEN = new Set(['READY', 'IN_PROGRESS', 'WAITING_FOR_DEPOSIT']);
@@ -112,6 +148,7 @@ export function isApprovalOf(payment: TossPayment, order: OrderRow): boolean {
 }
 
 class EffectImpossible extends Error {}
+const ALREADY_OWNED = 'the course was already owned';
 
 export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossPayment): Promise<OrderRow> {
   const reported = payment.approvedAt ? new Date(payment.approvedAt) : null;
@@ -145,7 +182,7 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
       }
       if (order.type === 'COURSE' && order.courseId) {
         const enrollment = await enrollOnce(tx, order.userId, order.courseId, order.id);
-        if (!enrollment) throw new EffectImpossible('the course was already owned');
+        if (!enrollment) throw new EffectImpossible(ALREADY_OWNED);
       } else {
         const credited = await moveBalance(tx, {
           userId: order.userId,
@@ -175,12 +212,20 @@ export async function approve(deps: PaymentDeps, order: OrderRow, payment: TossP
   }
 }
 
-/** Toss took the money but we cannot deliver: give it back, and say so on the order. */
+/**
+ * Toss took the money but we cannot deliver: give it back, and say so on the order. CANCEL_PENDING only
+ * ever ends CANCELED, so a composite order's wallet part is released now, in the same transaction, not
+ * once Toss has taken the cancel (which may be refused or unanswered for a long while).
+ */
 export async function cancelApproval(deps: PaymentDeps, order: OrderRow, why: string) {
-  const pending = await moveOrder(deps.db, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
-    failureCode: 'EFFECT_NOT_APPLICABLE',
-    failureMessage: why,
-    paymentKey: order.paymentKey,
+  const pending = await deps.db.$transaction(async (tx) => {
+    const moved = await moveOrder(tx, order.id, ['CONFIRMING'], 'CANCEL_PENDING', {
+      failureCode: 'EFFECT_NOT_APPLICABLE',
+      failureMessage: why,
+      paymentKey: order.paymentKey,
+    });
+    if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING', 'CONFIRMING']);
+    return moved;
   });
   if (!pending) return (await findOrder(deps.db, order.id)) ?? order;
   return cancelUndeliverable(deps, pending);
@@ -195,7 +240,9 @@ export async function cancelUndeliverable(deps: PaymentDeps, pending: OrderRow) 
   const reason =
     order.type === 'CHARGE'
       ? '잔액 한도(100,000원) 초과로 충전할 수 없어 자동 취소'
-      : '이미 보유한 강의라 자동 취소';
+      : order.failureMessage === ALREADY_OWNED
+        ? '이미 보유한 강의라 자동 취소'
+        : '결제를 반영할 수 없어 자동 취소';
   const cancel = await deps.toss.cancel(
     order.paymentKey as string,
     { cancelReason: reason },
@@ -213,7 +260,8 @@ export async function cancelUndeliverable(deps: PaymentDeps, pending: OrderRow) 
   }
   const canceled = await deps.db.$transaction(async (tx) => {
     const moved = await moveOrder(tx, order.id, ['CANCEL_PENDING'], 'CANCELED');
-    // Nothing was delivered: a composite order's wallet part is released with the card's cancel.
+    // Released when the order became CANCEL_PENDING; kept here for an order that was already pending
+    // before that (the void of a resolved hold does nothing).
     if (moved && moved.walletAmount > 0) await voidHold(tx, order.id, ['PENDING', 'CONFIRMING']);
     return moved;
   });
@@ -244,9 +292,16 @@ export async function markInDoubt(db: Db, order: OrderRow, code: string, message
   return doubtful ?? (await findOrder(db, order.id)) ?? order;
 }
 
-/** Asks Toss what became of a claimed order's payment, and applies it (the janitor's way in). */
+/**
+ * Asks Toss what became of a claimed order's payment, and applies it (the janitor's way in). The payment
+ * asked about is the one the order was claimed with (only that key can be confirmed for it); by order
+ * number only when there is none, since Toss's answer by order number may be another, newer attempt of
+ * the shopper's (a second tab), which would leave the order in doubt about the wrong payment forever.
+ */
 export async function settleFromToss(deps: PaymentDeps, order: OrderRow): Promise<OrderRow> {
-  const lookup = await deps.toss.getPaymentByOrderId(order.id);
+  const lookup = order.paymentKey
+    ? await deps.toss.getPayment(order.paymentKey, order.id)
+    : await deps.toss.getPaymentByOrderId(order.id);
   if (lookup.kind === 'ok') return applyTossPayment(deps, order, lookup.body);
   if (lookup.kind === 'refused' && (lookup.code === 'NOT_FOUND_PAYMENT' || lookup.code === 'NOT_FOUND')) {
     // Toss has no payment for this order: nothing was taken, so nothing is granted.

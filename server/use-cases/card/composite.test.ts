@@ -5,7 +5,14 @@ import { useBalanceStrategy } from '../../building-blocks/ledger/strategies';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
 import { cardSuite } from '../../test/card-suite';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
-import { cancelInMerchantConsole, injectFault, sandboxPaymentOf, shopperApproves } from '../../test/sandbox';
+import {
+  cancelInMerchantConsole,
+  injectFault,
+  sandboxPaymentOf,
+  setSandboxConfirmDeadline,
+  shopperApproves,
+} from '../../test/sandbox';
+import { checkInvariants } from '../admin/invariants';
 import { kstDay } from '../admin/report-range';
 import { settlementReport } from '../admin/settlement';
 import { createOrder } from '../orders/create-order';
@@ -458,6 +465,24 @@ describe('the books of composite orders', () => {
       ['CARD', 18_000],
     ]);
   });
+
+  it('the invariant check names a hold left open on an order no longer being paid', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const mismatches = async () =>
+      (await checkInvariants(suite.t.db)).filter((v) => v.rule === 'COMPOSITE_HOLD_MISMATCH');
+    expect(await mismatches()).toEqual([]);
+    // As a bug would leave it: the order failed, its hold still PENDING (the balance held for nothing).
+    await suite.t.db.order.update({ where: { id: order.orderId }, data: { status: 'FAILED' } });
+    expect(await mismatches()).toEqual([
+      { rule: 'COMPOSITE_HOLD_MISMATCH', subject: order.orderId, detail: 'order FAILED, hold PENDING' },
+    ]);
+    await suite.t.db.walletHold.update({ where: { orderId: order.orderId }, data: { status: 'CONFIRMING' } });
+    await suite.t.db.order.update({ where: { id: order.orderId }, data: { status: 'CANCEL_PENDING' } });
+    expect((await mismatches()).map((v) => v.detail)).toEqual(['order CANCEL_PENDING, hold CONFIRMING']);
+    await suite.t.db.order.update({ where: { id: order.orderId }, data: { status: 'IN_DOUBT' } });
+    expect(await mismatches()).toEqual([]);
+  });
 });
 
 describe('composite orders under Toss faults', () => {
@@ -648,5 +673,170 @@ describe('composite orders when Toss refuses or acts on its own', () => {
       order: 'CANCELED',
       hold: 'VOIDED',
     });
+  });
+
+  it('an order in doubt is settled by its own payment, not by a newer attempt for the same orderId', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    // A checkout open in two tabs. Tab 1: the shopper approves the card part; our confirm's connection is reset before Toss reads it.
+    const first = await shopperApproves(suite.server.sandboxUrl, { orderId: order.orderId, amount: 18_000 });
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: '/v1/payments/confirm', orderId: order.orderId },
+      action: 'reset',
+      times: 1,
+    });
+    const confirm = await learner.caller.payment.confirm({ ...first, amount: 18_000 });
+    expect(confirm.order.status).toBe('IN_DOUBT');
+    // Tab 2 (opened while the order was still CREATED): another widget attempt, abandoned.
+    await shopperApproves(suite.server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: 18_000,
+      outcome: 'abort',
+    });
+
+    // The learner's "다시 확인" and the janitor both ask Toss; the first payment is still confirmable.
+    const again = await learner.caller.payment.confirm({ ...first, amount: 18_000 });
+    await recoverOrder(recoveryDeps(), order.orderId);
+    const settled = await state(learner, order.orderId);
+    // Owed: the payment the order names is settled (approved here), or the order fails and the hold goes.
+    expect({ again: again.order.status, ...settled }).toMatchObject(
+      settled.order === 'APPROVED'
+        ? { order: 'APPROVED', hold: 'CAPTURED', held: 0 }
+        : { order: 'FAILED', hold: 'VOIDED', held: 0 },
+    );
+  });
+
+  it('once the payment the order names has expired at Toss, the order fails, the wallet part is freed and the course can be bought', async () => {
+    const learner = await learnerWith(30_000);
+    const { course, order } = await compositeOrder(learner);
+    const first = await shopperApproves(suite.server.sandboxUrl, { orderId: order.orderId, amount: 18_000 });
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: '/v1/payments/confirm', orderId: order.orderId },
+      action: 'reset',
+      times: 1,
+    });
+    expect((await learner.caller.payment.confirm({ ...first, amount: 18_000 })).order.status).toBe(
+      'IN_DOUBT',
+    );
+    await shopperApproves(suite.server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: 18_000,
+      outcome: 'abort',
+    });
+    // The learner walks away; Toss's confirm window for the first payment passes.
+    await setSandboxConfirmDeadline(suite.t.db, first.paymentKey, new Date(Date.now() - 1_000));
+    for (let sweep = 0; sweep < 3; sweep++) await recoverOrder(recoveryDeps(), order.orderId);
+    // Nothing was charged, so the learner may buy the course again, by card or with the balance.
+    const cardAgain = await reasonOf(
+      learner.caller.order.create({ type: 'COURSE', courseId: course.id, requestId: randomUUID() }),
+    );
+    expect({ ...(await state(learner, order.orderId)), cardAgain }).toMatchObject({
+      balance: 30_000,
+      held: 0,
+      order: 'FAILED',
+      hold: 'VOIDED',
+      cardAgain: 'OK',
+    });
+  });
+
+  it('an approval we could not deliver releases the wallet part at once, even while Toss refuses the cancel', async () => {
+    const learner = await learnerWith(30_000);
+    const { course, order } = await compositeOrder(learner);
+    const session = await shopperApproves(suite.server.sandboxUrl, {
+      orderId: order.orderId,
+      amount: 18_000,
+    });
+    // Toss refuses our auto-cancel, every time it is asked.
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: `/v1/payments/${session.paymentKey}/cancel` },
+      action: 'error',
+      status: 403,
+      code: 'NOT_CANCELABLE_PAYMENT',
+      times: 100,
+    });
+    // The course becomes owned while Toss approves (another purchase won the race).
+    await injectFault(suite.server.sandboxUrl, {
+      match: { path: '/v1/payments/confirm', orderId: order.orderId },
+      action: 'delay',
+      ms: 300,
+      times: 1,
+    });
+    const confirming = learner.caller.payment.confirm({ ...session, amount: 18_000 }).catch(() => null);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await suite.t.db.enrollment.create({ data: { userId: learner.user.id, courseId: course.id } });
+    await confirming;
+    for (let sweep = 0; sweep < 3; sweep++) await recoverOrder(recoveryDeps(), order.orderId);
+    expect((await state(learner, order.orderId)).order).toBe('CANCEL_PENDING');
+
+    // Nothing can capture the wallet part now (CANCEL_PENDING only ever ends CANCELED): it is the learner's.
+    expect(await state(learner, order.orderId)).toMatchObject({ balance: 30_000, held: 0, hold: 'VOIDED' });
+    const other = await createCourse(suite.t.db, 30_000);
+    expect(await reasonOf(learner.caller.wallet.pay({ courseId: other.id, requestId: randomUUID() }))).toBe(
+      'OK',
+    );
+  });
+});
+
+describe('composite orders raced by the learner', () => {
+  it('giving up at checkout racing the success page: approved and captured, or failed and voided with nothing at Toss', async () => {
+    for (let round = 0; round < 6; round++) {
+      const learner = await learnerWith(30_000);
+      const { order } = await compositeOrder(learner);
+      const session = await shopperApproves(suite.server.sandboxUrl, {
+        orderId: order.orderId,
+        amount: 18_000,
+      });
+      await injectFault(suite.server.sandboxUrl, {
+        match: { path: '/v1/payments/confirm', orderId: order.orderId },
+        action: 'delay',
+        ms: 50 * round,
+        times: 1,
+      });
+      const giveUp = () =>
+        learner.caller.payment.fail({
+          orderId: order.orderId,
+          code: 'PAY_PROCESS_CANCELED',
+          message: '결제를 그만두었어요',
+        });
+      const confirm = () => learner.caller.payment.confirm({ ...session, amount: 18_000 });
+      await Promise.allSettled(round % 2 === 0 ? [confirm(), giveUp()] : [giveUp(), confirm()]);
+      const after = await state(learner, order.orderId);
+      const atToss = await suite.t.db.$queryRawUnsafe<{ status: string }[]>(
+        'SELECT status FROM toss_sandbox.payments WHERE order_id = $1',
+        order.orderId,
+      );
+      if (after.order === 'APPROVED') {
+        expect(after).toMatchObject({ balance: 0, held: 0, hold: 'CAPTURED' });
+      } else {
+        expect(after).toMatchObject({ balance: 30_000, held: 0, order: 'FAILED', hold: 'VOIDED' });
+        expect(atToss.map((p) => p.status)).not.toContain('DONE');
+      }
+    }
+  });
+
+  it('order.create under one requestId never returns another learner’s order, nor holds twice', async () => {
+    const alice = await learnerWith(30_000);
+    const bob = await learnerWith(30_000);
+    const course = await createCourse(suite.t.db, 48_000);
+    const requestId = randomUUID();
+    const create = (who: Learner) =>
+      who.caller.order.create({ type: 'COURSE', courseId: course.id, walletAmount: 30_000, requestId });
+    const [a1, b1, a2, b2] = await Promise.all([create(alice), create(bob), create(alice), create(bob)]);
+    expect(a1.orderId).toBe(a2.orderId);
+    expect(b1.orderId).toBe(b2.orderId);
+    expect(a1.orderId).not.toBe(b1.orderId);
+    // Bob cannot fail, confirm or read Alice's order.
+    expect(
+      await reasonOf(
+        bob.caller.payment.fail({ orderId: a1.orderId, code: 'PAY_PROCESS_CANCELED', message: '' }),
+      ),
+    ).toBe('ORDER_NOT_FOUND');
+    expect(await state(alice, a1.orderId)).toMatchObject({ held: 30_000, hold: 'PENDING', order: 'CREATED' });
+    // Another split under the same key is refused, whatever the order's state.
+    expect(
+      await reasonOf(
+        alice.caller.order.create({ type: 'COURSE', courseId: course.id, walletAmount: 20_000, requestId }),
+      ),
+    ).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });

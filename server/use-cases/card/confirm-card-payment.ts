@@ -3,13 +3,13 @@ import { crashPoint } from '../../building-blocks/crash-points';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { canApply } from '../../building-blocks/ledger/balance-rules';
-import { markHoldConfirming, voidHold } from '../../building-blocks/ledger/ledger';
+import { voidHold } from '../../building-blocks/ledger/ledger';
 import { ensureWallet } from '../../building-blocks/ledger/wallet.repository';
 import { cardAmountOf, findOrder, type OrderRow } from '../../building-blocks/order/order.repository';
 import { CONFIRMABLE_STATUSES, moveOrder } from '../../building-blocks/order/order-status';
 import { getOwnOrder, toOrderView } from '../orders/own-orders';
 import type { PaymentDeps } from '../payment-deps';
-import { confirmWithToss, settleFromToss } from './card-settlement';
+import { claimForConfirm, confirmWithToss, settleFromToss } from './card-settlement';
 
 /**
  * Confirming a card payment with Toss, exactly once.
@@ -82,26 +82,9 @@ async function refuseImpossibleEffect(db: Db, order: OrderRow) {
   if (!canApply(wallet.balance, order.amount)) throw new DomainError('BALANCE_LIMIT_EXCEEDED');
 }
 
-/**
- * CREATED|IN_DOUBT → CONFIRMING with this paymentKey, unless another key holds the order. A composite
- * order's hold becomes CONFIRMING in the same transaction, before Toss is asked: from then on nothing
- * voids it but Toss's own answer.
- */
+/** CREATED|IN_DOUBT → CONFIRMING with this paymentKey (and a composite order's hold with it). */
 function claim(db: Db, order: OrderRow, paymentKey: string) {
-  return db.$transaction(async (tx) => {
-    const claimed = await moveOrder(
-      tx,
-      order.id,
-      CONFIRMABLE_STATUSES,
-      'CONFIRMING',
-      { paymentKey },
-      {
-        OR: [{ paymentKey: null }, { paymentKey }],
-      },
-    );
-    if (claimed && claimed.walletAmount > 0) await markHoldConfirming(tx, order.id);
-    return claimed;
-  });
+  return claimForConfirm(db, order.id, CONFIRMABLE_STATUSES, paymentKey);
 }
 
 /**
@@ -148,7 +131,8 @@ export async function recordShopperFailure(
   if (!SHOPPER_FAILURE_CODES.has(input.code)) return toOrderView(order);
   // The card was refused before any confirm: a composite order's wallet part is released with it.
   const failed = await failUnpaid(db, order.id, input.code, input.message);
-  return toOrderView(failed ?? order);
+  // Not failed: a confirm claimed it meanwhile; answer with the order as it now stands.
+  return toOrderView(failed ?? (await findOrder(db, order.id)) ?? order);
 }
 
 function sleep(ms: number) {

@@ -1,13 +1,12 @@
 import { raiseAlert } from '../../building-blocks/alert/operator-alert.repository';
 import { findOrder } from '../../building-blocks/order/order.repository';
-import { moveOrder } from '../../building-blocks/order/order-status';
 import {
   findDelivery,
   findUnprocessedDeliveries,
   markDeliveriesProcessed,
 } from '../../building-blocks/webhook/webhook-delivery.repository';
 import { settleCancelsMadeAtToss } from '../card/cancels-made-at-toss';
-import { applyTossPayment } from '../card/card-settlement';
+import { applyTossPayment, claimForConfirm } from '../card/card-settlement';
 import { recoverOrder } from '../card/recover-order';
 import type { PaymentDeps, RecoveryDeps } from '../payment-deps';
 
@@ -72,9 +71,7 @@ async function actOnDelivery(deps: RecoveryDeps, deliveryId: string) {
 async function settleUnconfirmed(deps: PaymentDeps, orderId: string) {
   const lookup = await deps.toss.getPaymentByOrderId(orderId);
   if (lookup.kind !== 'ok' || lookup.body.status !== 'DONE') return;
-  const claimed = await moveOrder(deps.db, orderId, ['CREATED'], 'CONFIRMING', {
-    paymentKey: lookup.body.paymentKey,
-  });
+  const claimed = await claimForConfirm(deps.db, orderId, ['CREATED'], lookup.body.paymentKey);
   if (claimed) await applyTossPayment(deps, claimed, lookup.body, { mayConfirm: false });
 }
 
