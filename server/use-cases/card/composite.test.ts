@@ -351,6 +351,28 @@ describe('an abandoned composite checkout', () => {
     expect(await state(learner, order.orderId)).toMatchObject({ balance: 0, held: 0, hold: 'CAPTURED' });
   });
 
+  it('an expired hold whose card part Toss reports approved (confirmed elsewhere) is captured, not kept forever', async () => {
+    const learner = await learnerWith(30_000);
+    const { order } = await compositeOrder(learner);
+    const session = await payCardPart(order.orderId, 18_000);
+    const elsewhere = await suite.server
+      .toss()
+      .confirm({ ...session, amount: 18_000 }, `elsewhere-${order.orderId}`);
+    expect(elsewhere.kind).toBe('ok');
+    await suite.t.db.walletHold.update({
+      where: { orderId: order.orderId },
+      data: { expiresAt: new Date(0) },
+    });
+    expect(await expireHold(recoveryDeps(), order.orderId)).toBe('settled');
+    expect(await state(learner, order.orderId)).toEqual({
+      balance: 0,
+      held: 0,
+      order: 'APPROVED',
+      hold: 'CAPTURED',
+      enrolled: true,
+    });
+  });
+
   it('the expiry racing the success page: approved with the hold captured, or failed with it voided and no card money', async () => {
     for (let round = 0; round < 6; round++) {
       const learner = await learnerWith(30_000);
