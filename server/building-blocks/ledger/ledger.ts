@@ -4,7 +4,13 @@ import type { DomainReason } from '../errors/domain-error';
 import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/run-idempotent';
 import { refusalFor } from './balance-rules';
 import { balanceStrategy } from './strategies';
-import { changeBalanceOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
+import {
+  buyCourseOnce,
+  changeBalanceOnce,
+  ensureWallet,
+  insertLedgerEntry,
+  type LedgerEntry,
+} from './wallet.repository';
 import {
   findHold,
   insertHold,
@@ -105,6 +111,72 @@ export async function moveBalanceOnce(
     course: null,
   };
   return { entry, balance: balanceAfter };
+}
+
+export interface CoursePurchased {
+  entry: LedgerEntry;
+  balance: number;
+  orderId: string;
+  /** The enrollment the purchase granted, as granted (null only if a refund ended it before ended ones were kept). */
+  enrollment: {
+    id: string;
+    userId: string;
+    courseId: string;
+    orderId: string | null;
+    createdAt: Date;
+  } | null;
+}
+
+/**
+ * A whole idempotent balance purchase as one SQL statement in its own transaction (only the `atomic`
+ * strategy): the database function `wallet_pay_once` claims the key, checks the course (on sale, not
+ * owned, no card payment of it under way), writes the APPROVED order as `orderId`, its enrollment, the
+ * debit, the payment record and the PAYMENT ledger row, and records the outcome: the rows the
+ * interactive purchase writes (pay-with-balance.ts). A refusal writes nothing but the key's refusal. A
+ * repeated key changes nothing and answers as the first call did.
+ */
+export async function payForCourseOnce(
+  db: Db,
+  request: IdempotentRequest,
+  purchase: { courseId: string; orderId: string },
+): Promise<CoursePurchased> {
+  const { row, transactionId } = await runIdempotentStatement(request, (requestHash) =>
+    buyCourseOnce(db, {
+      userId: request.userId,
+      requestId: request.requestId,
+      operation: request.operation,
+      requestHash,
+      ...purchase,
+    }),
+  );
+  const { walletId, type, balanceAfter, createdAt, orderId, courseId } = row;
+  if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt || !orderId) {
+    throw new Error(`purchase ${transactionId} has no ledger entry with its order`);
+  }
+  const entry: LedgerEntry = {
+    id: transactionId,
+    walletId,
+    type,
+    amount: row.amount,
+    balanceAfter,
+    requestId: request.requestId,
+    orderId,
+    courseId,
+    createdAt,
+    course: row.courseTitle === null ? null : { title: row.courseTitle },
+  };
+  const { enrollmentId, enrollmentUserId, enrollmentCourseId, enrollmentCreatedAt } = row;
+  const enrollment =
+    enrollmentId && enrollmentUserId && enrollmentCourseId && enrollmentCreatedAt
+      ? {
+          id: enrollmentId,
+          userId: enrollmentUserId,
+          courseId: enrollmentCourseId,
+          orderId: row.enrollmentOrderId,
+          createdAt: enrollmentCreatedAt,
+        }
+      : null;
+  return { entry, balance: balanceAfter, orderId, enrollment };
 }
 
 export type HoldPlaced =

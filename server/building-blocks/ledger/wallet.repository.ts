@@ -100,6 +100,59 @@ export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Prom
   return row;
 }
 
+export interface CoursePurchaseOnce {
+  userId: string;
+  requestId: string;
+  operation: string;
+  requestHash: string;
+  /** As the caller sent it; a string that is no UUID names no course (refused NOT_FOUND). */
+  courseId: string;
+  /** The id the new order gets if the purchase goes through. */
+  orderId: string;
+}
+
+/** The key's outcome, with the ledger entry and the enrollment of the purchase when it succeeded. */
+export interface CoursePurchaseOnceRow extends BalanceChangeOnceRow {
+  orderId: string | null;
+  courseId: string | null;
+  courseTitle: string | null;
+  enrollmentId: string | null;
+  enrollmentUserId: string | null;
+  enrollmentCourseId: string | null;
+  enrollmentOrderId: string | null;
+  enrollmentCreatedAt: Date | null;
+}
+
+/**
+ * A whole idempotent balance purchase (claim the key, check the course, claim the enrollment, write the
+ * order, debit, payment record, ledger row, outcome) as one SQL statement in its own transaction: the
+ * `wallet_pay_once` function (see its migration). When the key was claimed before, nothing changes and
+ * the earlier outcome comes back, with the enrollment the purchase granted (current or ended since).
+ */
+export async function buyCourseOnce(db: Db, purchase: CoursePurchaseOnce): Promise<CoursePurchaseOnceRow> {
+  // On the driver, not Prisma, like the one-statement charge (see driverPool).
+  const { rows } = await driverPool(db).query<CoursePurchaseOnceRow>(
+    `SELECT outcome::text AS outcome, request_hash AS "requestHash", refusal_reason AS "refusalReason",
+            transaction_id AS "transactionId", wallet_id AS "walletId", type::text AS type, amount,
+            balance_after AS "balanceAfter", created_at AS "createdAt", order_id AS "orderId",
+            course_id AS "courseId", course_title AS "courseTitle", enrollment_id AS "enrollmentId",
+            enrollment_user_id AS "enrollmentUserId", enrollment_course_id AS "enrollmentCourseId",
+            enrollment_order_id AS "enrollmentOrderId", enrollment_created_at AS "enrollmentCreatedAt"
+       FROM wallet_pay_once($1::uuid, $2, $3, $4, $5, $6)`,
+    [
+      purchase.userId,
+      purchase.requestId,
+      purchase.operation,
+      purchase.requestHash,
+      purchase.courseId,
+      purchase.orderId,
+    ],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`wallet_pay_once returned nothing for ${purchase.requestId}`);
+  return row;
+}
+
 export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerEntry> {
   return tx.walletTransaction.create({ data: entry, select: ledgerEntrySelect });
 }

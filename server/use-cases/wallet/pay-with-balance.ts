@@ -8,7 +8,12 @@ import {
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 import { runIdempotent } from '../../building-blocks/idempotency/run-idempotent';
-import { moveBalance, withWalletLock } from '../../building-blocks/ledger/ledger';
+import {
+  canMoveInOneStatement,
+  moveBalance,
+  payForCourseOnce,
+  withWalletLock,
+} from '../../building-blocks/ledger/ledger';
 import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository';
 import { deleteOrder, hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
@@ -16,16 +21,29 @@ import { insertPayment } from '../../building-blocks/payment/payment.repository'
 
 /**
  * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
- * the database. The enrollment is claimed first, so two purchases of one course (even with different
+ * the database. The enrollment is claimed before the debit, so two purchases of one course (even with different
  * requestIds, e.g. three fast clicks) cannot both pay. The purchase is an order like a card purchase
  * (method BALANCE, born APPROVED, with its payment record), so history, refunds and reconciliation see
- * one kind of thing.
+ * one kind of thing. With the atomic strategy the whole purchase is one SQL statement
+ * (payForCourseOnce), writing the same rows; the other strategies run it as an interactive transaction.
  */
 export async function payWithBalance(db: Db, userId: string, input: { courseId: string; requestId: string }) {
+  const request = {
+    userId,
+    requestId: input.requestId,
+    operation: 'wallet.pay',
+    payload: { courseId: input.courseId },
+  };
+  if (canMoveInOneStatement()) {
+    const paid = await payForCourseOnce(db, request, { courseId: input.courseId, orderId: newOrderId() });
+    const { entry, balance, orderId, enrollment } = paid;
+    if (!enrollment) throw purchaseRefunded(orderId);
+    return { transaction: entry, balance, enrollment, orderId };
+  }
   return withWalletLock(db, userId, () =>
     runIdempotent(
       db,
-      { userId, requestId: input.requestId, operation: 'wallet.pay', payload: { courseId: input.courseId } },
+      request,
       async (tx) => {
         const course = await findCourse(tx, input.courseId);
         if (!course) return { ok: false, reason: 'NOT_FOUND' };
@@ -78,15 +96,17 @@ export async function payWithBalance(db: Db, userId: string, input: { courseId: 
         const { orderId } = transaction;
         if (!orderId) throw new Error(`payment ${transactionId} has no order`);
         const enrollment = await findEnrollmentGrantedBy(tx, orderId);
-        if (!enrollment) {
-          // Ended before ended enrollments were kept (an older database): that answer is gone.
-          throw new DomainError(
-            'PURCHASE_REFUNDED',
-            `This purchase (order ${orderId}) went through and was refunded since; see the order.`,
-          );
-        }
+        if (!enrollment) throw purchaseRefunded(orderId);
         return { transaction, balance: transaction.balanceAfter, enrollment, orderId };
       },
     ),
+  );
+}
+
+/** The first answer to a purchase whose enrollment was ended before ended enrollments were kept (an older database): that answer is gone. */
+function purchaseRefunded(orderId: string) {
+  return new DomainError(
+    'PURCHASE_REFUNDED',
+    `This purchase (order ${orderId}) went through and was refunded since; see the order.`,
   );
 }
