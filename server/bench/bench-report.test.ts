@@ -23,6 +23,7 @@ describe('percentile', () => {
 function row(partial: Partial<CaseRow>): CaseRow {
   return {
     strategy: 'atomic',
+    request: 'charge',
     load: 'spread',
     connections: 16,
     instances: 1,
@@ -57,6 +58,19 @@ describe('targetVerdicts', () => {
   it('never rounds a miss up to the target', () => {
     expect(targetVerdicts([row({ load: 'hot', connections: 16, rps: 596, ceiling: 1000 })])).toEqual([
       'missed: atomic hot at 16 connections reaches 59.6% of pgbench, 0.4 points short of 60%',
+    ]);
+  });
+
+  it('judges purchases’ p99 at 64 connections, never their throughput, apart from charges', () => {
+    const verdicts = targetVerdicts([
+      row({ request: 'pay', load: 'spread', connections: 16, rps: 100, ceiling: 1000, p99: 300 }),
+      row({ request: 'pay', load: 'spread', connections: 64, rps: 100, ceiling: 1000, p99: 99 }),
+      row({ request: 'pay', load: 'hot', connections: 64, rps: 100, ceiling: 1000, p99: 150 }),
+      row({ strategy: 'for-update', request: 'pay', load: 'hot', connections: 64, rps: 10, p99: 900 }),
+    ]);
+    expect(verdicts).toEqual([
+      'met: atomic wallet.pay spread p99 at 64 connections is 99 ms (target < 100 ms)',
+      'missed: atomic wallet.pay hot p99 at 64 connections is 150 ms, 1.5× the 100 ms target',
     ]);
   });
 

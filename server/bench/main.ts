@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick]`: the app over HTTP beside PostgreSQL's own ceiling (pgbench doing the
-// same SQL), for each balance strategy, spread over many wallets and on one hot wallet, with one and
-// with two app instances; then where a request's time goes. Prints the report, writes it to
+// same SQL), charges and purchases, for each balance strategy, spread over many wallets and on one hot
+// wallet, with one and with two app instances; then where a request's time goes. Prints the report, writes it to
 // docs/benchmarks.md and the README. Fails loudly if any case breaks the books' invariants.
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -8,22 +8,32 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { createDb } from '../building-blocks/db/client';
 import { migrate } from '../building-blocks/db/migrate';
-import { dropDatabase, ensureDatabase, withDatabase } from '../building-blocks/db/postgres-server';
+import {
+  databaseName,
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '../building-blocks/db/postgres-server';
 import { PROJECT_ROOT, resolveDatabase } from '../entry-points/cli/prepare-database';
 import { checkInvariants } from '../use-cases/admin/invariants';
 import { startAppInstances, stopAllAppInstances } from './app-instances';
 import { type OwnerShare, readCpuProfile, summariseCpuProfile } from './cpu-profile';
 import { type LoadRequest, runLoad } from './load';
-import { runPgbench } from './pgbench';
+import { type BenchRequest, runPgbench } from './pgbench';
 import { type CaseRow, type LadderRow, renderReport, withBenchSection } from './report';
-import { seedBenchWallets } from './seed-wallets';
+import { type BenchFixtures, seedBenchWallets } from './seed-wallets';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
 const WARM_UP_SECONDS = 5;
 const WALLETS = quick ? 2_000 : 10_000;
+// 1-won courses: every purchase buys one its wallet does not own yet. pgbench's purchases each take
+// another course (a run of SECONDS at a few thousand tps); the app's hot wallet buys one after another
+// through all its cases. Too few, and the run says so instead of measuring refusals.
+const COURSES = quick ? 20_000 : 60_000;
 const CONNECTIONS = [16, 64];
 const PORTS = [3400, 3401];
 const log = (line: string) => console.error(`[bench] ${line}`);
@@ -39,14 +49,38 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 const databaseUrl = withDatabase(server.databaseUrl, 'course_payments_bench');
+const templateUrl = withDatabase(server.databaseUrl, 'course_payments_bench_template');
 const sessionSecret = randomBytes(32).toString('base64url');
 
-async function freshDatabase() {
+let seeded: BenchFixtures | undefined;
+
+/**
+ * The bench's database as seeded. Migrated and seeded once, as a template; every later one is a copy
+ * of it (CREATE DATABASE ... TEMPLATE), seconds faster than migrating and seeding again, which every
+ * case and every pgbench run would otherwise pay for. The copy keeps the sessions, so the tokens hold.
+ */
+async function freshDatabase(): Promise<Bench> {
+  if (!seeded) {
+    await dropDatabase(templateUrl);
+    await ensureDatabase(templateUrl);
+    await migrate(templateUrl);
+    seeded = await seedBenchWallets(templateUrl, WALLETS, sessionSecret, COURSES);
+  }
   await dropDatabase(databaseUrl);
-  await ensureDatabase(databaseUrl);
-  await migrate(databaseUrl);
-  return seedBenchWallets(databaseUrl, WALLETS, sessionSecret);
+  const admin = new pg.Client({ connectionString: withDatabase(server.databaseUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(databaseName(databaseUrl))} TEMPLATE ${pg.escapeIdentifier(databaseName(templateUrl))}`,
+    );
+  } finally {
+    await admin.end();
+  }
+  return { ...seeded, bought: new Uint32Array(seeded.tokens.length) };
 }
+
+/** The seeded wallets and courses, and how many courses each wallet has bought so far. */
+type Bench = BenchFixtures & { bought: Uint32Array };
 
 function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
   return startAppInstances({
@@ -67,18 +101,50 @@ function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
 
 const bearer = (token: string | undefined) => ({ authorization: `Bearer ${token}` });
 
-function chargeRequest(tokens: string[], hot: boolean): LoadRequest {
+const pickWallet = (bench: Bench, hot: boolean) =>
+  hot ? 0 : Math.floor(Math.random() * bench.tokens.length);
+
+function chargeRequest(bench: Bench, hot: boolean): LoadRequest {
   return {
     method: 'POST',
     path: '/api/trpc/wallet.charge',
     build: () => ({
-      headers: {
-        'content-type': 'application/json',
-        ...bearer(hot ? tokens[0] : tokens[Math.floor(Math.random() * tokens.length)]),
-      },
+      headers: { 'content-type': 'application/json', ...bearer(bench.tokens[pickWallet(bench, hot)]) },
       body: JSON.stringify({ json: { amount: 1, requestId: randomUUID() } }),
     }),
   };
+}
+
+/** A purchase of the next course the wallet does not own yet (past the last one: ALREADY_PURCHASED, an error). */
+function payRequest(bench: Bench, hot: boolean): LoadRequest {
+  return {
+    method: 'POST',
+    path: '/api/trpc/wallet.pay',
+    build: () => {
+      const wallet = pickWallet(bench, hot);
+      const course = bench.courseIds[(bench.bought[wallet] ?? 0) % bench.courseIds.length];
+      bench.bought[wallet] = (bench.bought[wallet] ?? 0) + 1;
+      return {
+        headers: { 'content-type': 'application/json', ...bearer(bench.tokens[wallet]) },
+        body: JSON.stringify({ json: { courseId: course, requestId: randomUUID() } }),
+      };
+    },
+  };
+}
+
+const REQUESTS: Record<BenchRequest, (bench: Bench, hot: boolean) => LoadRequest> = {
+  charge: chargeRequest,
+  pay: payRequest,
+};
+
+/** Purchases in the books: pgbench's purchase scripts must each have bought a course. */
+async function countPurchases() {
+  const db = createDb(databaseUrl, 2);
+  try {
+    return await db.order.count();
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 async function assertBooks() {
@@ -152,28 +218,37 @@ const cases: CaseRow[] = [];
 const ladder: LadderRow[] = [];
 let profile: OwnerShare[] = [];
 
-async function measureCases(strategy: string, instances: number, connectionCounts: number[]) {
-  const tokens = await freshDatabase();
+async function measureCases(
+  strategy: string,
+  instances: number,
+  connectionCounts: number[],
+  requests: BenchRequest[] = ['charge', 'pay'],
+) {
+  const bench = await freshDatabase();
   const app = await startApp(strategy, instances);
   try {
-    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
-    for (const hot of [false, true]) {
-      for (const connections of connectionCounts) {
-        const measured = await runLoad(app.ports, connections, SECONDS, chargeRequest(tokens, hot));
-        const row: CaseRow = {
-          strategy,
-          load: hot ? 'hot' : 'spread',
-          connections,
-          instances,
-          ...measured,
-          ceiling: ceilings.get(`ceiling-${hot}-${connections}`) ?? 0,
-          appSql: ceilings.get(`app-sql-${hot}-${connections}`) ?? 0,
-        };
-        cases.push(row);
-        log(
-          `${strategy} ×${instances} ${row.load} c=${connections}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99} ms`,
-        );
-        await assertBooks();
+    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(bench, false));
+    for (const request of requests) {
+      for (const hot of [false, true]) {
+        for (const connections of connectionCounts) {
+          const measured = await runLoad(app.ports, connections, SECONDS, REQUESTS[request](bench, hot));
+          const key = `${request}-${hot}-${connections}`;
+          const row: CaseRow = {
+            strategy,
+            request,
+            load: hot ? 'hot' : 'spread',
+            connections,
+            instances,
+            ...measured,
+            ceiling: ceilings.get(`ceiling-${key}`) ?? 0,
+            appSql: ceilings.get(`app-sql-${key}`) ?? 0,
+          };
+          cases.push(row);
+          log(
+            `${strategy} ×${instances} ${request} ${row.load} c=${connections}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99} ms`,
+          );
+          await assertBooks();
+        }
       }
     }
   } finally {
@@ -182,9 +257,9 @@ async function measureCases(strategy: string, instances: number, connectionCount
 }
 
 async function measureLadder() {
-  const tokens = await freshDatabase();
+  const bench = await freshDatabase();
   const app = await startApp('atomic', 1);
-  const anyToken = () => tokens[Math.floor(Math.random() * tokens.length)];
+  const anyToken = () => bench.tokens[pickWallet(bench, false)];
   const none = () => ({ headers: {} });
   const steps: [LadderRow['key'], string, LoadRequest][] = [
     [
@@ -202,10 +277,11 @@ async function measureLadder() {
       'wallet.get (+ token check and session query, wallet read)',
       { method: 'GET', path: '/api/trpc/wallet.get', build: () => ({ headers: bearer(anyToken()) }) },
     ],
-    ['charge', 'wallet.charge (+ the one-statement charge)', chargeRequest(tokens, false)],
+    ['charge', 'wallet.charge (+ the one-statement charge)', chargeRequest(bench, false)],
+    ['pay', 'wallet.pay (the one-statement purchase instead)', payRequest(bench, false)],
   ];
   try {
-    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
+    await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(bench, false));
     for (const [key, step, request] of steps) {
       const measured = await runLoad(app.ports, 16, SECONDS, request);
       ladder.push({ key, step, ...measured });
@@ -218,13 +294,13 @@ async function measureLadder() {
 }
 
 async function measureProfile() {
-  const tokens = await freshDatabase();
+  const bench = await freshDatabase();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-profile-'));
   try {
     const app = await startApp('atomic', 1, dir);
     try {
-      await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(tokens, false));
-      await runLoad(app.ports, 16, SECONDS, chargeRequest(tokens, false));
+      await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(bench, false));
+      await runLoad(app.ports, 16, SECONDS, chargeRequest(bench, false));
     } finally {
       await app.stop();
     }
@@ -237,34 +313,54 @@ async function measureProfile() {
 }
 
 try {
-  for (const script of ['ceiling', 'app-sql'] as const) {
-    for (const hot of [false, true]) {
-      for (const connections of CONNECTIONS) {
-        // A fresh database each time, so the hot wallet never reaches 100,000 (where every
-        // transaction would become a cheap no-op and inflate the ceiling).
-        await freshDatabase();
-        const result = await runPgbench(databaseUrl, {
-          script,
-          hot,
-          wallets: WALLETS,
-          clients: connections,
-          seconds: SECONDS,
-        });
-        if (result.failed > 0) throw new Error(`pgbench ${script}: ${result.failed} transactions failed`);
-        ceilings.set(`${script}-${hot}-${connections}`, result.tps);
-        log(`pgbench ${script} ${hot ? 'hot' : 'spread'} c=${connections}: ${result.tps.toFixed(0)} tps`);
-        await assertBooks();
+  for (const request of ['charge', 'pay'] as const) {
+    for (const script of ['ceiling', 'app-sql'] as const) {
+      for (const hot of [false, true]) {
+        for (const connections of CONNECTIONS) {
+          // A fresh database each time, so the hot wallet never reaches 100,000 (where every
+          // transaction would become a cheap no-op and inflate the ceiling), and the courses bought
+          // start again from the first.
+          await freshDatabase();
+          const name = `pgbench ${request} ${script} ${hot ? 'hot' : 'spread'} c=${connections}`;
+          const result = await runPgbench(databaseUrl, {
+            request,
+            script,
+            hot,
+            wallets: WALLETS,
+            clients: connections,
+            seconds: SECONDS,
+          });
+          if (result.failed > 0) throw new Error(`${name}: ${result.failed} transactions failed`);
+          // A purchase of a course past the seeded ones buys nothing, cheaply: it must not count.
+          const purchases = request === 'pay' ? await countPurchases() : result.transactions;
+          if (purchases < result.transactions) {
+            throw new Error(
+              `${name}: ${result.transactions} purchases ran but ${purchases} bought a course; seed more than ${COURSES} (COURSES)`,
+            );
+          }
+          ceilings.set(`${script}-${request}-${hot}-${connections}`, result.tps);
+          log(`${name}: ${result.tps.toFixed(0)} tps`);
+          await assertBooks();
+        }
       }
     }
   }
   for (const strategy of quick ? ['atomic', 'for-update'] : strategies) {
-    await measureCases(strategy, 1, CONNECTIONS);
+    // Quick mode buys only under atomic, whose purchase is the one-statement one; the full run buys
+    // under every strategy.
+    await measureCases(
+      strategy,
+      1,
+      CONNECTIONS,
+      quick && strategy !== 'atomic' ? ['charge'] : ['charge', 'pay'],
+    );
   }
   if (!quick) await measureCases('atomic', 2, [64]);
   await measureLadder();
   await measureProfile();
 } finally {
   await dropDatabase(databaseUrl).catch(() => {});
+  await dropDatabase(templateUrl).catch(() => {});
   await server.stop();
 }
 
