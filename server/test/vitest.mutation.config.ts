@@ -28,6 +28,8 @@ export const MONEY_CORE_TESTS = [
   'server/building-blocks/order/*.test.ts',
   // Through the tRPC caller against a real database (and the in-process Toss sandbox).
   'server/use-cases/wallet/wallet.test.ts',
+  // The one-statement purchase (atomic) against the interactive one (for-update): the same books.
+  'server/use-cases/wallet/pay-one-statement.test.ts',
   'server/use-cases/card/confirm.test.ts',
   'server/use-cases/card/confirm.in-flight.test.ts',
   'server/use-cases/card/confirm.replay.test.ts',

@@ -7,9 +7,9 @@ import { requestHash } from './request-hash';
  * Idempotency: a money mutation happens exactly once per (user, requestId). This file is the protocol;
  * it runs in two ways, judged the same way (judgeEarlierClaim):
  * - runIdempotent below, an interactive transaction, for every mutation and every balance strategy;
- * - runIdempotentStatement below, when the database function `wallet_change_once` (its migration) runs
- *   the same steps in one SQL statement: a plain balance change under the `atomic` strategy (ledger.ts
- *   moveBalanceOnce).
+ * - runIdempotentStatement below, when a database function runs the same steps in one SQL statement
+ *   under the `atomic` strategy: `wallet_change_once` for a plain balance change (ledger.ts
+ *   moveBalanceOnce), `wallet_pay_once` for a balance purchase (ledger.ts payForCourseOnce).
  * - runIdempotentOrder below, for a request that opens an order (order.create: a composite order holds
  *   part of the wallet), whose key records the order rather than a ledger entry.
  * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.
@@ -95,7 +95,7 @@ export async function runIdempotent<T>(
 
 /**
  * The same protocol when one SQL statement runs all of it (claim, effect, outcome; see
- * `wallet_change_once`): `statement` gets the request's fingerprint and returns the key's row as it now
+ * `wallet_change_once`, `wallet_pay_once`): `statement` gets the request's fingerprint and returns the key's row as it now
  * stands. The same request gets the same outcome, a different one IDEMPOTENCY_KEY_REUSED.
  */
 export async function runIdempotentStatement<Row extends EarlierClaim>(
