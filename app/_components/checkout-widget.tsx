@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { loadPaymentWidget, type PaymentWidgetInstance } from '@tosspayments/payment-widget-sdk';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -21,8 +21,15 @@ export function CheckoutWidget(props: { orderId: string; clientKey: string; widg
   const me = useQuery(trpc.auth.me.queryOptions());
   // Giving up at checkout, as the widget's own cancel does: the order fails, nothing is charged, and a
   // composite order's held wallet part is released at once instead of at the hold's expiry.
+  const queryClient = useQueryClient();
   const giveUp = useMutation(
-    trpc.payment.fail.mutationOptions({ onSuccess: (order) => router.push(`/orders/${order.orderId}`) }),
+    trpc.payment.fail.mutationOptions({
+      onSuccess: async (order) => {
+        // The order page and the wallet were read before: show them as they now are.
+        await queryClient.invalidateQueries();
+        router.push(`/orders/${order.orderId}`);
+      },
+    }),
   );
   const order = useQuery({
     ...trpc.order.get.queryOptions({ orderId: props.orderId }),
