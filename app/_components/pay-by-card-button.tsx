@@ -1,49 +1,19 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
-import { useRef } from 'react';
-import { errorMessage, isDefiniteAnswer } from '../_lib/error-message';
-import { useTRPC } from '../_lib/trpc';
-import { useRequestId } from '../_lib/use-request-id';
+import { errorMessage } from '../_lib/error-message';
+import { type NewOrder, useOpenOrder } from '../_lib/use-open-order';
 
-type NewOrder =
-  | { type: 'COURSE'; courseId: string; walletAmount?: number }
-  | { type: 'CHARGE'; amount: number };
-
-/**
- * Opens a card order on the server (which fixes the amount) and goes to its checkout page. One click is
- * one intent with one requestId: a retry after a lost answer gets the same order back (and, for a
- * composite order, the same single hold on the wallet); another order is another intent.
- */
+/** A button that opens a card order and goes to its checkout (see useOpenOrder: one intent, one requestId). */
 export function PayByCardButton(props: {
   order: NewOrder | (() => NewOrder | null);
   label: string;
   children: React.ReactNode;
 }) {
-  const trpc = useTRPC();
-  const router = useRouter();
-  const requestId = useRequestId();
-  const lastOrder = useRef<string | null>(null);
-  const create = useMutation(
-    trpc.order.create.mutationOptions({
-      onSuccess: (order) => {
-        requestId.settle();
-        router.push(`/checkout/${order.orderId}`);
-      },
-      onError: (error) => {
-        if (isDefiniteAnswer(error)) requestId.settle();
-      },
-    }),
-  );
+  const create = useOpenOrder();
 
   function onClick() {
-    if (create.isPending) return;
     const order = typeof props.order === 'function' ? props.order() : props.order;
-    if (!order) return;
-    if (JSON.stringify(order) !== lastOrder.current) requestId.settle(); // another order, another intent
-    lastOrder.current = JSON.stringify(order);
-    create.mutate({ ...order, requestId: requestId.current() });
+    if (order) create.open(order);
   }
 
   return (
@@ -57,7 +27,7 @@ export function PayByCardButton(props: {
       >
         {props.children}
       </button>
-      {create.isError && (
+      {create.error && (
         <p className="error" role="alert">
           {errorMessage(create.error)}
         </p>

@@ -4,11 +4,11 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useRef } from 'react';
-import { errorMessage, isDefiniteAnswer } from '../_lib/error-message';
+import { errorMessage } from '../_lib/error-message';
 import { orderOutcome } from '../_lib/order-words';
 import { tossMessage } from '../_lib/toss-messages';
 import { useTRPC } from '../_lib/trpc';
-import { useRequestId } from '../_lib/use-request-id';
+import { useOpenOrder } from '../_lib/use-open-order';
 
 /**
  * The fail URL Toss redirects to (code, message, orderId). The order is marked FAILED when the shopper
@@ -25,18 +25,7 @@ export function PaymentFailure() {
 
   const me = useQuery(trpc.auth.me.queryOptions());
   const record = useMutation(trpc.payment.fail.mutationOptions());
-  const requestId = useRequestId();
-  const retry = useMutation(
-    trpc.order.create.mutationOptions({
-      onSuccess: (order) => {
-        requestId.settle();
-        router.push(`/checkout/${order.orderId}`);
-      },
-      onError: (error) => {
-        if (isDefiniteAnswer(error)) requestId.settle();
-      },
-    }),
-  );
+  const retry = useOpenOrder();
   const recorded = useRef(false);
 
   useEffect(() => {
@@ -53,17 +42,10 @@ export function PaymentFailure() {
       router.push(`/checkout/${order.orderId}`);
       return;
     }
-    // A click is one intent: a retry after a lost answer gets the same new order back.
-    const id = requestId.current();
     if (order.type === 'COURSE' && order.courseId) {
       // The same split again (the server checks it against what is available now).
-      retry.mutate({
-        type: 'COURSE',
-        courseId: order.courseId,
-        walletAmount: order.walletAmount,
-        requestId: id,
-      });
-    } else retry.mutate({ type: 'CHARGE', amount: order.amount, requestId: id });
+      retry.open({ type: 'COURSE', courseId: order.courseId, walletAmount: order.walletAmount });
+    } else retry.open({ type: 'CHARGE', amount: order.amount });
   }
 
   // The fail URL may be opened again after the order went on (paid in another tab, refunded...): then
@@ -93,7 +75,7 @@ export function PaymentFailure() {
       <section className="card" role="alert">
         <p>{tossMessage(code, message)}</p>
         {code && <p className="muted">오류 코드: {code}</p>}
-        {retry.isError && <p className="error">{errorMessage(retry.error)}</p>}
+        {retry.error && <p className="error">{errorMessage(retry.error)}</p>}
         <div className="row">
           {order ? (
             <button type="button" onClick={tryAgain} disabled={retry.isPending}>
