@@ -64,6 +64,12 @@ function load() {
       BALANCE_STRATEGY: z
         .enum(['atomic', 'for-update', 'optimistic', 'redis-lock', 'in-process-lock'])
         .default('atomic'),
+      /**
+       * Group commit of balance changes for the atomic strategy (server/building-blocks/ledger/group-commit.ts):
+       * changes that arrive while others are being written share one statement and one commit. `off`: one
+       * transaction per change.
+       */
+      GROUP_COMMIT: z.enum(['on', 'off']).default('on'),
       /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
       REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
       /**

@@ -59,7 +59,7 @@ export async function signedInCaller(
       ...extra,
     }),
   );
-  return { caller, user: session.user, token: session.token };
+  return { caller, user: session.user, token: session.token, sessionId: session.sessionId };
 }
 
 export function anonymousCaller(db: Db) {

@@ -10,7 +10,7 @@ import base from './vitest.config';
  *   Stryker's sandbox, and the mutated code would not run in the child anyway;
  * - money.model.test.ts (one 15-20 s randomized test that reaches nearly every mutant, so every mutant
  *   would pay for it), wallet.concurrency.test.ts and wallet.replay.test.ts (run once per balance
- *   strategy), wallet-change-once.test.ts (races in SQL, not in the mutated TypeScript).
+ *   strategy), wallet-change-many.test.ts (races in SQL, not in the mutated TypeScript).
  * They all still run in `npm test`.
  * Update this list when the money core's test files are renamed or moved.
  */

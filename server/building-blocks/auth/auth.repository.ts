@@ -48,6 +48,16 @@ export async function findSessionUser(
   return rows[0] ?? null;
 }
 
+/**
+ * Whether the session is live (the database's session_is_live, which the one-statement charge and
+ * purchase run themselves), read in the caller's transaction.
+ */
+export async function isSessionLive(db: DbOrTx, session: { sessionId: string; userId: string }) {
+  const rows = await db.$queryRaw<{ live: boolean }[]>`
+    SELECT session_is_live(${session.sessionId}::uuid, ${session.userId}::uuid) AS live`;
+  return rows[0]?.live === true;
+}
+
 export async function deleteSession(db: DbOrTx, sessionId: string): Promise<void> {
   await db.session.deleteMany({ where: { id: sessionId } });
 }

@@ -70,10 +70,13 @@ export async function runIdempotent<T>(
   request: IdempotentRequest,
   effect: (tx: Tx) => Promise<EffectOutcome<T>>,
   replay: (tx: Tx, transactionId: string) => Promise<T>,
+  /** Runs first in the transaction, before the key is claimed (a session check): throwing leaves nothing. */
+  guard?: (tx: Tx) => Promise<void>,
 ): Promise<T> {
   const hash = requestHash(request.operation, request.payload);
 
   const outcome = await db.$transaction(async (tx): Promise<EffectOutcome<T>> => {
+    await guard?.(tx);
     const claimId = await claimKey(tx, { ...request, requestHash: hash });
     if (!claimId) {
       const verdict = judgeEarlierClaim(await findClaim(tx, request.userId, request.requestId), hash);

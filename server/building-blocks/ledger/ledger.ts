@@ -1,16 +1,11 @@
 import type { Db, Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
-import type { DomainReason } from '../errors/domain-error';
+import { DomainError, type DomainReason } from '../errors/domain-error';
 import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/run-idempotent';
 import { refusalFor } from './balance-rules';
+import { changeBalanceOnce } from './group-commit';
 import { balanceStrategy } from './strategies';
-import {
-  buyCourseOnce,
-  changeBalanceOnce,
-  ensureWallet,
-  insertLedgerEntry,
-  type LedgerEntry,
-} from './wallet.repository';
+import { buyCourseOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
 import {
   findHold,
   insertHold,
@@ -73,26 +68,31 @@ export function canMoveInOneStatement(): boolean {
 }
 
 /**
- * A whole idempotent balance change as one SQL statement in its own transaction: the database
- * function `wallet_change_once` claims the key, moves the balance, writes the ledger row and records
- * the outcome, the same protocol runIdempotent follows in an interactive transaction
- * (runIdempotentStatement). A repeated key changes nothing and answers as the first call did.
+ * A signed-in learner's whole idempotent balance change as one SQL statement (only the `atomic`
+ * strategy): the database function `wallet_change_many` checks the session, claims the key, moves the
+ * balance, writes the ledger row and records the outcome, the same protocol runIdempotent follows in an
+ * interactive transaction (runIdempotentStatement). With group commit (group-commit.ts) changes that
+ * arrive together share the statement and its commit. A session that is not live is UNAUTHORIZED and
+ * changes nothing. A repeated key changes nothing and answers as the first call did.
  */
 export async function moveBalanceOnce(
   db: Db,
-  request: IdempotentRequest,
+  request: IdempotentRequest & SignedIn,
   change: { type: WalletTransactionType; amount: number },
 ): Promise<{ entry: LedgerEntry; balance: number }> {
-  const { row, transactionId } = await runIdempotentStatement(request, (requestHash) =>
-    changeBalanceOnce(db, {
-      userId: request.userId,
-      requestId: request.requestId,
-      operation: request.operation,
-      requestHash,
-      type: change.type,
-      amount: change.amount,
-      refusal: refusalFor(change.amount),
-    }),
+  const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
+    signedInOrRefuse(
+      await changeBalanceOnce(db, {
+        sessionId: request.sessionId,
+        userId: request.userId,
+        requestId: request.requestId,
+        operation: request.operation,
+        requestHash,
+        type: change.type,
+        amount: change.amount,
+        refusal: refusalFor(change.amount),
+      }),
+    ),
   );
   const { walletId, type, balanceAfter, createdAt } = row;
   if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt) {
@@ -113,6 +113,18 @@ export async function moveBalanceOnce(
   return { entry, balance: balanceAfter };
 }
 
+/** A learner's request made under their session, which the statement checks is still live. */
+export interface SignedIn {
+  /** The session the learner's token names (session-token.ts SessionClaims). */
+  sessionId: string;
+}
+
+/** The statement's answer, or UNAUTHORIZED when it found the session no longer live (it changed nothing). */
+export function signedInOrRefuse<Row>(row: Row | null): Row {
+  if (row === null) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
+  return row;
+}
+
 export interface CoursePurchased {
   entry: LedgerEntry;
   balance: number;
@@ -129,7 +141,8 @@ export interface CoursePurchased {
 
 /**
  * A whole idempotent balance purchase as one SQL statement in its own transaction (only the `atomic`
- * strategy): the database function `wallet_pay_once` claims the key, checks the course (on sale, not
+ * strategy): the database function `wallet_pay_signed_in` checks the session (UNAUTHORIZED, nothing
+ * changed, when it is not live), then `wallet_pay_once` claims the key, checks the course (on sale, not
  * owned, no card payment of it under way), writes the APPROVED order as `orderId`, its enrollment, the
  * debit, the payment record and the PAYMENT ledger row, and records the outcome: the rows the
  * interactive purchase writes (pay-with-balance.ts). A refusal writes nothing but the key's refusal. A
@@ -137,17 +150,20 @@ export interface CoursePurchased {
  */
 export async function payForCourseOnce(
   db: Db,
-  request: IdempotentRequest,
+  request: IdempotentRequest & SignedIn,
   purchase: { courseId: string; orderId: string },
 ): Promise<CoursePurchased> {
-  const { row, transactionId } = await runIdempotentStatement(request, (requestHash) =>
-    buyCourseOnce(db, {
-      userId: request.userId,
-      requestId: request.requestId,
-      operation: request.operation,
-      requestHash,
-      ...purchase,
-    }),
+  const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
+    signedInOrRefuse(
+      await buyCourseOnce(db, {
+        sessionId: request.sessionId,
+        userId: request.userId,
+        requestId: request.requestId,
+        operation: request.operation,
+        requestHash,
+        ...purchase,
+      }),
+    ),
   );
   const { walletId, type, balanceAfter, createdAt, orderId, courseId } = row;
   if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt || !orderId) {

@@ -50,6 +50,8 @@ export interface NewLedgerEntry {
 }
 
 export interface BalanceChangeOnce {
+  /** The learner's session: the statement changes nothing unless it is live (session_is_live). */
+  sessionId: string;
   userId: string;
   requestId: string;
   operation: string;
@@ -74,33 +76,46 @@ export interface BalanceChangeOnceRow {
 }
 
 /**
- * A whole idempotent balance change (claim the key, conditional UPDATE, ledger row, outcome) as one
- * SQL statement in its own transaction: the `wallet_change_once` function (see its migration). When
- * the key was claimed before, nothing changes and the earlier outcome comes back.
+ * Whole idempotent balance changes of signed-in learners (check the session, claim the key, conditional
+ * UPDATE, ledger row, outcome), one or many, as one SQL statement in one transaction: the
+ * `wallet_change_many` function (see its migration). Answers one row per change, in the order given:
+ * null when the change's session was not live (nothing was claimed or changed), else the key's outcome,
+ * the earlier one when the key was claimed before.
  */
-export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Promise<BalanceChangeOnceRow> {
+export async function changeBalancesOnce(
+  db: Db,
+  changes: readonly BalanceChangeOnce[],
+): Promise<(BalanceChangeOnceRow | null)[]> {
   // On the driver, not Prisma: this runs for every charge (see driverPool).
-  const { rows } = await driverPool(db).query<BalanceChangeOnceRow>(
-    `SELECT outcome::text AS outcome, request_hash AS "requestHash",
+  const { rows } = await driverPool(db).query<BalanceChangeOnceRow & { item: number; signedIn: boolean }>(
+    `SELECT item, signed_in AS "signedIn", outcome::text AS outcome, request_hash AS "requestHash",
             refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
             type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
-       FROM wallet_change_once($1::uuid, $2, $3, $4, $5::wallet_transaction_type, $6::int, $7)`,
+       FROM wallet_change_many($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                               $6::wallet_transaction_type[], $7::int[], $8::text[])`,
     [
-      change.userId,
-      change.requestId,
-      change.operation,
-      change.requestHash,
-      change.type,
-      change.amount,
-      change.refusal,
+      changes.map((c) => c.sessionId),
+      changes.map((c) => c.userId),
+      changes.map((c) => c.requestId),
+      changes.map((c) => c.operation),
+      changes.map((c) => c.requestHash),
+      changes.map((c) => c.type),
+      changes.map((c) => c.amount),
+      changes.map((c) => c.refusal),
     ],
   );
-  const row = rows[0];
-  if (!row) throw new Error(`wallet_change_once returned nothing for ${change.requestId}`);
-  return row;
+  return changes.map((change, i) => {
+    const row = rows.find((r) => r.item === i + 1);
+    if (!row) throw new Error(`wallet_change_many returned nothing for ${change.requestId}`);
+    if (!row.signedIn) return null;
+    const { item: _item, signedIn: _signedIn, ...outcome } = row;
+    return outcome;
+  });
 }
 
 export interface CoursePurchaseOnce {
+  /** The learner's session: the statement changes nothing unless it is live (session_is_live). */
+  sessionId: string;
   userId: string;
   requestId: string;
   operation: string;
@@ -124,12 +139,17 @@ export interface CoursePurchaseOnceRow extends BalanceChangeOnceRow {
 }
 
 /**
- * A whole idempotent balance purchase (claim the key, check the course, claim the enrollment, write the
- * order, debit, payment record, ledger row, outcome) as one SQL statement in its own transaction: the
- * `wallet_pay_once` function (see its migration). When the key was claimed before, nothing changes and
- * the earlier outcome comes back, with the enrollment the purchase granted (current or ended since).
+ * A whole idempotent balance purchase of a signed-in learner (check the session, claim the key, check the
+ * course, claim the enrollment, write the order, debit, payment record, ledger row, outcome) as one SQL
+ * statement in its own transaction: `wallet_pay_signed_in`, which runs `wallet_pay_once` (see their
+ * migrations). Null when the session was not live (nothing was claimed or changed). When the key was
+ * claimed before, nothing changes and the earlier outcome comes back, with the enrollment the purchase
+ * granted (current or ended since).
  */
-export async function buyCourseOnce(db: Db, purchase: CoursePurchaseOnce): Promise<CoursePurchaseOnceRow> {
+export async function buyCourseOnce(
+  db: Db,
+  purchase: CoursePurchaseOnce,
+): Promise<CoursePurchaseOnceRow | null> {
   // On the driver, not Prisma, like the one-statement charge (see driverPool).
   const { rows } = await driverPool(db).query<CoursePurchaseOnceRow>(
     `SELECT outcome::text AS outcome, request_hash AS "requestHash", refusal_reason AS "refusalReason",
@@ -138,8 +158,9 @@ export async function buyCourseOnce(db: Db, purchase: CoursePurchaseOnce): Promi
             course_id AS "courseId", course_title AS "courseTitle", enrollment_id AS "enrollmentId",
             enrollment_user_id AS "enrollmentUserId", enrollment_course_id AS "enrollmentCourseId",
             enrollment_order_id AS "enrollmentOrderId", enrollment_created_at AS "enrollmentCreatedAt"
-       FROM wallet_pay_once($1::uuid, $2, $3, $4, $5, $6)`,
+       FROM wallet_pay_signed_in($1::uuid, $2::uuid, $3, $4, $5, $6, $7)`,
     [
+      purchase.sessionId,
       purchase.userId,
       purchase.requestId,
       purchase.operation,
@@ -148,9 +169,7 @@ export async function buyCourseOnce(db: Db, purchase: CoursePurchaseOnce): Promi
       purchase.orderId,
     ],
   );
-  const row = rows[0];
-  if (!row) throw new Error(`wallet_pay_once returned nothing for ${purchase.requestId}`);
-  return row;
+  return rows[0] ?? null;
 }
 
 export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerEntry> {

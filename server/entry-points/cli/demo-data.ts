@@ -1,4 +1,9 @@
-import { createUser, findUserByEmail } from '../../building-blocks/auth/auth.repository';
+import {
+  createSession,
+  createUser,
+  deleteSession,
+  findUserByEmail,
+} from '../../building-blocks/auth/auth.repository';
 import { hashPassword } from '../../building-blocks/auth/password';
 import { addCourseIfMissing } from '../../building-blocks/course/course.repository';
 import type { Db } from '../../building-blocks/db/client';
@@ -64,8 +69,18 @@ export async function seed(db: Db): Promise<void> {
     await addCourseIfMissing(db, course);
   }
   const learner = await ensureAccount(db, DEMO_LEARNER);
-  // A starting balance, through the real charge path; the fixed requestId makes it happen once.
-  await chargeWallet(db, learner.id, { amount: 50_000, requestId: 'sys:seed-starting-balance' });
+  // A starting balance, through the real charge path (a learner's, so under a session of theirs, opened
+  // for the moment); the fixed requestId makes it happen once.
+  const session = await createSession(db, learner.id, new Date(Date.now() + 60_000));
+  try {
+    await chargeWallet(
+      db,
+      { userId: learner.id, sessionId: session.id },
+      { amount: 50_000, requestId: 'sys:seed-starting-balance' },
+    );
+  } finally {
+    await deleteSession(db, session.id);
+  }
   const admin = await ensureAccount(db, DEMO_ADMIN);
   if (admin.role !== 'ADMIN') {
     await setAdmin(db, { email: DEMO_ADMIN.email, admin: true, reason: 'demo seed', changedBy: 'db:seed' });

@@ -1,8 +1,14 @@
+import type { SessionClaims } from '../../building-blocks/auth/session-token';
 import type { Db } from '../../building-blocks/db/client';
 import type { DomainReason } from '../../building-blocks/errors/domain-error';
 import { addToLogScope } from '../../building-blocks/log';
 import { createTossClient, type TossClient } from '../../building-blocks/toss/toss-client';
-import { type AuthConfig, type AuthUser, authenticate } from '../../use-cases/auth/auth.service';
+import {
+  type AuthConfig,
+  type AuthUser,
+  findLiveSession,
+  readSessionToken,
+} from '../../use-cases/auth/auth.service';
 import { authenticateService, type ServiceCaller } from '../../use-cases/service/authenticate-service';
 
 export const SESSION_COOKIE = 'session';
@@ -24,10 +30,21 @@ export interface Context {
   sandboxMode: boolean;
   /** SERVICE_KEY_ENCRYPTION_KEY (seals webhook endpoints' and service keys' secrets), or null when unset. */
   sealingKey: Buffer | null;
+  /**
+   * The signed-in learner and their session, once looked up: filled by publicProcedure's session check
+   * (null before it, and for a money procedure, whose statement checks the session itself).
+   */
   user: AuthUser | null;
   sessionId: string | null;
-  /** A bearer token was sent and is invalid: even public procedures refuse such a caller. */
-  invalidBearer: boolean;
+  /**
+   * Who the session token says is calling: its signature is verified, but not yet whether the session
+   * is live (signed out, expired). `findSession` checks that; the money statements check it themselves.
+   */
+  claims: SessionClaims | null;
+  /** The live session the claims name, looked up once per request (null: none, or no longer live). */
+  findSession: () => Promise<{ user: AuthUser; sessionId: string } | null>;
+  /** A bearer token was sent: when it names no live session, even public procedures refuse the caller. */
+  bearer: boolean;
   /**
    * Another service whose signed request verified (X-Pay-* headers). A context holds a learner (`user`)
    * or a service, never both: a signed request's session token or cookie is not even read.
@@ -41,6 +58,8 @@ export interface Context {
   clientAddress: string | null;
   setSessionCookie: (token: string, expiresAt: Date) => void;
   clearSessionCookie: () => void;
+  /** A money statement found the session no longer live: clears a stale cookie, as findSession would. */
+  sessionEnded: () => void;
   /** Sets a header on the HTTP response (e.g. Retry-After); does nothing without one. */
   setResponseHeader: (name: string, value: string) => void;
 }
@@ -78,15 +97,19 @@ export function createInnerContext(opts: InnerContextOptions): Context {
     waitForConfirmMs: opts.waitForConfirmMs ?? 65_000,
     sandboxMode: opts.sandboxMode ?? false,
     sealingKey: opts.sealingKey ?? null,
-    user: opts.user ?? null,
-    sessionId: opts.sessionId ?? null,
-    invalidBearer: false,
+    user: null,
+    sessionId: null,
+    claims: opts.user && opts.sessionId ? { userId: opts.user.id, sessionId: opts.sessionId } : null,
+    findSession: async () =>
+      opts.user && opts.sessionId ? { user: opts.user, sessionId: opts.sessionId } : null,
+    bearer: false,
     service: opts.service ?? null,
     serviceRefusal: null,
     origin: opts.origin ?? null,
     clientAddress: opts.clientAddress ?? null,
     setSessionCookie: () => {},
     clearSessionCookie: () => {},
+    sessionEnded: () => {},
     setResponseHeader: () => {},
   };
 }
@@ -149,22 +172,35 @@ export async function createRequestContext(
   const bearer = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
   const cookie = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   const token = bearer ?? cookie;
-  const session = token ? await authenticate(opts.db, opts.auth, token) : null;
-  if (session) addToLogScope({ userId: session.user.id });
+  // The signature only, here: whether the session is still live is one query, made by the procedures
+  // that need it (findSession) or by the money statement itself.
+  const claims = token ? await readSessionToken(opts.auth, token) : null;
+  if (claims) addToLogScope({ userId: claims.userId });
   const secure = cookieCanBeSecure(req) ? '; Secure' : '';
   const clearCookie = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure}`;
   // A cookie that no longer verifies (expired, signed out, tampered) is cleared; user procedures
   // refuse the caller as UNAUTHORIZED, public ones treat them as anonymous.
-  if (!bearer && cookie && !session) resHeaders.append('Set-Cookie', clearCookie);
+  let cleared = false;
+  const clearStaleCookie = () => {
+    if (bearer || !cookie || cleared) return;
+    cleared = true;
+    resHeaders.append('Set-Cookie', clearCookie);
+  };
+  if (!claims) clearStaleCookie();
+  let lookup: Promise<{ user: AuthUser; sessionId: string } | null> | undefined;
 
   return {
-    ...createInnerContext({
-      ...opts,
-      user: session?.user,
-      sessionId: session?.sessionId,
-      origin: opts.publicUrl ?? url.origin,
-    }),
-    invalidBearer: Boolean(bearer) && !session,
+    ...createInnerContext({ ...opts, origin: opts.publicUrl ?? url.origin }),
+    claims,
+    bearer: Boolean(bearer),
+    findSession: () => {
+      lookup ??= (async () => {
+        const session = claims ? await findLiveSession(opts.db, claims) : null;
+        if (!session) clearStaleCookie();
+        return session;
+      })();
+      return lookup;
+    },
     setSessionCookie: (value, expiresAt) => {
       resHeaders.append(
         'Set-Cookie',
@@ -172,6 +208,7 @@ export async function createRequestContext(
       );
     },
     clearSessionCookie: () => resHeaders.append('Set-Cookie', clearCookie),
+    sessionEnded: clearStaleCookie,
     setResponseHeader: (name, value) => resHeaders.set(name, value),
   };
 }

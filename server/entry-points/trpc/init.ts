@@ -112,11 +112,20 @@ const mapDomainErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-/** A bearer token that does not verify is refused everywhere, even where signing in is optional. */
-const refuseInvalidBearer = t.middleware(({ ctx, next }) => {
-  if (ctx.invalidBearer) throw new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired.');
-  return next();
+/**
+ * Looks the caller's session up (one query, only when a token came): `ctx.user` is the signed-in user,
+ * or null for an anonymous caller. A bearer token that names no live session is refused everywhere, even
+ * where signing in is optional.
+ */
+const findSession = t.middleware(async ({ ctx, next }) => {
+  const session = await ctx.findSession();
+  if (ctx.bearer && !session) throw invalidBearer();
+  return next({ ctx: { ...ctx, user: session?.user ?? null, sessionId: session?.sessionId ?? null } });
 });
+
+function invalidBearer() {
+  return new DomainError('UNAUTHORIZED', 'The bearer token is invalid or expired.');
+}
 
 /**
  * Learners' and admins' procedures (public ones too) are never a service's: a signed request that did not
@@ -149,8 +158,8 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure
   .use(measure)
   .use(mapDomainErrors)
-  .use(refuseInvalidBearer)
-  .use(refuseServices);
+  .use(refuseServices)
+  .use(findSession);
 
 /** What another service may call, with a signed request; each declares its scope in its meta. */
 export const serviceProcedure = t.procedure.use(measure).use(mapDomainErrors).use(requireServiceScope);
@@ -159,6 +168,24 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.sessionId) throw new DomainError('UNAUTHORIZED');
   return next({ ctx: { ...ctx, user: ctx.user, sessionId: ctx.sessionId } });
 });
+
+/**
+ * A learner's money request made in one SQL statement (wallet.charge, wallet.pay): the token's signature
+ * is checked here, and the statement itself refuses a session that is no longer live, so the request is
+ * one round trip to the database, not two (README, "One round trip per charge"). `ctx.learner` is who the
+ * token names; the use case must pass its sessionId to the statement (the ledger's types require it).
+ */
+export const signedInMoneyProcedure = t.procedure
+  .use(measure)
+  .use(mapDomainErrors)
+  .use(refuseServices)
+  .use(async ({ ctx, next }) => {
+    if (!ctx.claims) throw ctx.bearer ? invalidBearer() : new DomainError('UNAUTHORIZED');
+    const result = await next({ ctx: { ...ctx, learner: ctx.claims } });
+    const cause = result.ok ? undefined : result.error.cause;
+    if (cause instanceof DomainError && cause.reason === 'UNAUTHORIZED') ctx.sessionEnded();
+    return result;
+  });
 
 /** Admins are the users granted the role (`npm run admin -- grant`); everyone else is FORBIDDEN. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {

@@ -13,7 +13,11 @@ import {
   findUserByEmail,
 } from '../../building-blocks/auth/auth.repository';
 import { DECOY_HASH, hashPassword, verifyPassword } from '../../building-blocks/auth/password';
-import { signSessionToken, verifySessionToken } from '../../building-blocks/auth/session-token';
+import {
+  type SessionClaims,
+  signSessionToken,
+  verifySessionToken,
+} from '../../building-blocks/auth/session-token';
 import type { Db } from '../../building-blocks/db/client';
 import { DomainError } from '../../building-blocks/errors/domain-error';
 
@@ -96,8 +100,17 @@ export async function signOut(db: Db, sessionId: string): Promise<void> {
 
 /** The user a token speaks for, or null when it is forged, tampered with, expired or signed out. */
 export async function authenticate(db: Db, config: AuthConfig, token: string) {
-  const claims = await verifySessionToken(token, config.sessionSecret);
-  if (!claims) return null;
+  const claims = await readSessionToken(config, token);
+  return claims ? findLiveSession(db, claims) : null;
+}
+
+/** What a session token says (user and session), when its signature verifies; null when forged or expired. */
+export function readSessionToken(config: AuthConfig, token: string): Promise<SessionClaims | null> {
+  return verifySessionToken(token, config.sessionSecret);
+}
+
+/** The session the claims name with its user, while it is live (not signed out, not expired). */
+export async function findLiveSession(db: Db, claims: SessionClaims) {
   const user = await findSessionUser(db, claims.sessionId, claims.userId, new Date());
   return user ? { user, sessionId: claims.sessionId } : null;
 }

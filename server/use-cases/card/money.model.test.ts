@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTossClient } from '../../building-blocks/toss/toss-client';
 import { DOCS_TEST_KEYS } from '../../building-blocks/toss/toss-config';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, reasonOf, signedInCaller } from '../../test/fixtures';
 import { startTestHttpServer } from '../../test/http-server';
+import { GROUP_COMMIT_MODES, useMoneyMode } from '../../test/money-modes';
 import { clearFaults, injectFault, shopperApproves } from '../../test/sandbox';
 import { checkInvariants } from '../admin/invariants';
 import { reconcile } from '../admin/reconcile';
@@ -245,11 +246,14 @@ async function run(commands: Command[]) {
   expect(await checkInvariants(t.db)).toEqual([]);
 }
 
-it('random orders, confirms, faults, crashes, webhooks and refunds never lose or double a won', async () => {
-  await fc.assert(
-    fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 14 }), async (commands) => {
-      await run(commands);
-    }),
-    { numRuns: 12, endOnFailure: true },
-  );
-}, 240_000);
+describe.each(GROUP_COMMIT_MODES)('$name', (mode) => {
+  it('random orders, confirms, faults, crashes, webhooks and refunds never lose or double a won', async () => {
+    useMoneyMode(mode);
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 14 }), async (commands) => {
+        await run(commands);
+      }),
+      { numRuns: 12, endOnFailure: true },
+    );
+  }, 240_000);
+});

@@ -1,4 +1,7 @@
-import type { Db } from '../../building-blocks/db/client';
+import { isSessionLive } from '../../building-blocks/auth/auth.repository';
+import type { SessionClaims } from '../../building-blocks/auth/session-token';
+import type { Db, Tx } from '../../building-blocks/db/client';
+import { DomainError } from '../../building-blocks/errors/domain-error';
 import { runIdempotent } from '../../building-blocks/idempotency/run-idempotent';
 import {
   canMoveInOneStatement,
@@ -10,13 +13,20 @@ import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository'
 
 /**
  * The test charge (sandbox mode only; the router refuses it elsewhere): adds `amount` won with no card
- * involved, once per requestId. With the atomic strategy the whole change is one SQL statement
- * (moveBalanceOnce); the other strategies run it as an interactive transaction, since they need this
- * process between reading the balance and writing it.
+ * involved, once per requestId, for the learner signed in as `learner`. With the atomic strategy the
+ * whole change, the session check included, is one SQL statement (moveBalanceOnce); the other strategies
+ * run it as an interactive transaction, since they need this process between reading the balance and
+ * writing it, and check the session in it. A session that is not live is UNAUTHORIZED and changes nothing.
  */
-export async function chargeWallet(db: Db, userId: string, input: { amount: number; requestId: string }) {
+export async function chargeWallet(
+  db: Db,
+  learner: SessionClaims,
+  input: { amount: number; requestId: string },
+) {
+  const { userId, sessionId } = learner;
   const request = {
     userId,
+    sessionId,
     requestId: input.requestId,
     operation: 'wallet.charge',
     payload: { amount: input.amount },
@@ -44,6 +54,18 @@ export async function chargeWallet(db: Db, userId: string, input: { amount: numb
         const transaction = await findLedgerEntry(tx, transactionId);
         return { transaction, balance: transaction.balanceAfter };
       },
+      (tx) => refuseEndedSession(tx, learner),
     ),
   );
+}
+
+/**
+ * The interactive paths' session check, first in their transaction (the one-statement paths' statement
+ * checks it itself): a session that is not live is UNAUTHORIZED, and nothing, not even the key's claim,
+ * is left, so a learner who signs in again can send the same request.
+ */
+export async function refuseEndedSession(tx: Tx, learner: SessionClaims): Promise<void> {
+  if (!(await isSessionLive(tx, learner))) {
+    throw new DomainError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
+  }
 }

@@ -1,3 +1,4 @@
+import type { SessionClaims } from '../../building-blocks/auth/session-token';
 import {
   enrollOnce,
   findCourse,
@@ -18,18 +19,26 @@ import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository'
 import { deleteOrder, hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { insertPayment } from '../../building-blocks/payment/payment.repository';
+import { refuseEndedSession } from './charge-wallet';
 
 /**
  * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
  * the database. The enrollment is claimed before the debit, so two purchases of one course (even with different
  * requestIds, e.g. three fast clicks) cannot both pay. The purchase is an order like a card purchase
  * (method BALANCE, born APPROVED, with its payment record), so history, refunds and reconciliation see
- * one kind of thing. With the atomic strategy the whole purchase is one SQL statement
- * (payForCourseOnce), writing the same rows; the other strategies run it as an interactive transaction.
+ * one kind of thing. With the atomic strategy the whole purchase, the session check included, is one SQL
+ * statement (payForCourseOnce), writing the same rows; the other strategies run it as an interactive
+ * transaction and check the session in it. A session that is not live is UNAUTHORIZED and changes nothing.
  */
-export async function payWithBalance(db: Db, userId: string, input: { courseId: string; requestId: string }) {
+export async function payWithBalance(
+  db: Db,
+  learner: SessionClaims,
+  input: { courseId: string; requestId: string },
+) {
+  const { userId, sessionId } = learner;
   const request = {
     userId,
+    sessionId,
     requestId: input.requestId,
     operation: 'wallet.pay',
     payload: { courseId: input.courseId },
@@ -99,6 +108,7 @@ export async function payWithBalance(db: Db, userId: string, input: { courseId: 
         if (!enrollment) throw purchaseRefunded(orderId);
         return { transaction, balance: transaction.balanceAfter, enrollment, orderId };
       },
+      (tx) => refuseEndedSession(tx, learner),
     ),
   );
 }

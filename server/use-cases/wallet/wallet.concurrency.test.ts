@@ -3,15 +3,15 @@ import { TRPCError } from '@trpc/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../building-blocks/db/client';
-import { BALANCE_STRATEGY_NAMES, useBalanceStrategy } from '../../building-blocks/ledger/strategies';
 import { disconnectRedis, redisLockStrategy } from '../../building-blocks/ledger/strategies/redis-lock';
 import { createInnerContext } from '../../entry-points/trpc/context';
 import { createCaller } from '../../entry-points/trpc/router';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, signedInCaller, TEST_AUTH } from '../../test/fixtures';
+import { MONEY_MODES, useMoneyMode } from '../../test/money-modes';
 
 /**
- * Races against one real PostgreSQL, once per balance strategy. Half the calls go through a second
+ * Races against one real PostgreSQL, once per balance strategy (the atomic one with group commit on and off). Half the calls go through a second
  * Prisma client (its own connection pool). Both clients live in this one process, so even the
  * in-process lock passes here; wallet.multi-instance.test.ts runs separate processes.
  */
@@ -34,9 +34,10 @@ async function learner() {
     db: secondInstance,
     auth: TEST_AUTH,
     user: first.user,
+    sessionId: first.sessionId,
     sandboxMode: true,
   });
-  const second = createCaller({ ...ctx, sessionId: 'unused' });
+  const second = createCaller(ctx);
   const callers = [first.caller, second];
   return { ...first, on: (i: number) => callers[i % 2] ?? first.caller };
 }
@@ -57,11 +58,11 @@ async function ledger(userId: string) {
   return { count: rows.length, sum: rows.reduce((s, r) => s + r.amount, 0), rows };
 }
 
-describe.each(BALANCE_STRATEGY_NAMES)('concurrency with BALANCE_STRATEGY=%s', (strategy) => {
+describe.each(MONEY_MODES)('concurrency with $name', (mode) => {
   beforeAll(() => {
     // The Redis strategy needs a Redis; these machines run one at 127.0.0.1:6379 (TEST_REDIS_URL overrides).
     process.env.REDIS_URL ??= process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-    useBalanceStrategy(strategy);
+    useMoneyMode(mode);
   });
 
   it('20 parallel first wallet reads create exactly one wallet', async () => {

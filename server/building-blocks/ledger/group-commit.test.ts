@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/database';
+import { driverPool } from '../db/client';
+import { changeBalanceOnce, DEFAULT_GROUP_COMMIT, useGroupCommit } from './group-commit';
+import type { BalanceChangeOnce } from './wallet.repository';
+
+/**
+ * Group commit: changes that arrive while a batch is at the database leave together as one statement,
+ * each with its own answer; a database error in one costs only its own caller.
+ */
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase({ poolSize: 10 });
+});
+afterEach(() => useGroupCommit(DEFAULT_GROUP_COMMIT));
+afterAll(async () => {
+  await t.drop();
+});
+
+interface User {
+  userId: string;
+  sessionId: string;
+}
+
+async function newUsers(count: number): Promise<User[]> {
+  const { rows } = await driverPool(t.db).query<User>(
+    `WITH u AS (
+       INSERT INTO users (email, name, password_hash)
+       SELECT 'batch-' || gen_random_uuid() || '@example.com', 'batch', 'none' FROM generate_series(1, $1)
+       RETURNING id)
+     INSERT INTO session (user_id, expires_at) SELECT id, now() + interval '1 hour' FROM u
+     RETURNING user_id AS "userId", id AS "sessionId"`,
+    [count],
+  );
+  return rows;
+}
+
+function change(user: User, amount: number): BalanceChangeOnce {
+  return {
+    ...user,
+    requestId: randomUUID(),
+    operation: 'wallet.charge',
+    requestHash: `charge ${amount}`,
+    type: 'CHARGE',
+    amount,
+    refusal: 'BALANCE_LIMIT_EXCEEDED',
+  };
+}
+
+/** The balance-change statements sent while `work` runs. */
+async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  let statements = 0;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const [text] = args;
+    if (typeof text === 'string' && text.includes('wallet_change_many')) statements += 1;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    return { result: await work(), statements };
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+}
+
+async function balanceOf(userId: string): Promise<number | null> {
+  const { rows } = await driverPool(t.db).query<{ balance: number }>(
+    'SELECT balance FROM wallet WHERE user_id = $1',
+    [userId],
+  );
+  return rows[0]?.balance ?? null;
+}
+
+describe('group commit', () => {
+  it('sends the changes that arrive while a batch is out as one statement, each answered on its own', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 1 });
+    const users = await newUsers(3);
+    const changes = Array.from({ length: 30 }, (_, i) => change(users[i % 3] as User, 1_000 * (1 + (i % 3))));
+    // One over the limit: refused alone, the others applied around it.
+    changes.push(change(users[0] as User, 100_000));
+    const { result, statements } = await statementsDuring(() =>
+      Promise.all(changes.map((c) => changeBalanceOnce(t.db, c))),
+    );
+    // The first went at once and alone; the rest gathered behind it and went together.
+    expect(statements).toBe(2);
+    expect(result.map((r) => r?.outcome)).toEqual([
+      ...changes.slice(0, 30).map(() => 'SUCCEEDED'),
+      'REFUSED',
+    ]);
+    expect(result.at(-1)?.refusalReason).toBe('BALANCE_LIMIT_EXCEEDED');
+    expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([10_000, 20_000, 30_000]);
+    // Each answer is its own change's: its amount, and the balance right after it.
+    for (const [i, answer] of result.slice(0, 30).entries()) {
+      expect(answer?.amount).toBe(changes[i]?.amount);
+    }
+    // Within a batch, changes go in lock order (user, request id), each on the balance the one before it
+    // left: the first user's ten changes leave 1,000 to 10,000, one each.
+    const first = result.slice(0, 30).filter((_, i) => i % 3 === 0);
+    expect(first.map((r) => r?.balanceAfter).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+      Array.from({ length: 10 }, (_, k) => 1_000 * (k + 1)),
+    );
+  });
+
+  it('sends every change as its own statement when off', async () => {
+    useGroupCommit({ enabled: false });
+    const [user] = (await newUsers(1)) as [User];
+    const { statements } = await statementsDuring(() =>
+      Promise.all(Array.from({ length: 12 }, () => changeBalanceOnce(t.db, change(user, 500)))),
+    );
+    expect(statements).toBe(12);
+    expect(await balanceOf(user.userId)).toBe(6_000);
+  });
+
+  it('fails only the change a database error belongs to: its batch is sent again change by change', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 1 });
+    const users = await newUsers(2);
+    const good = Array.from({ length: 10 }, (_, i) => change(users[i % 2] as User, 700));
+    // A session id that is no UUID: PostgreSQL refuses the whole statement it is in.
+    const broken = { ...change(users[0] as User, 700), sessionId: 'not-a-uuid' };
+    const sent = [good[0] as BalanceChangeOnce, ...good.slice(1, 5), broken, ...good.slice(5)];
+    const results = await Promise.allSettled(sent.map((c) => changeBalanceOnce(t.db, c)));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value?.outcome : 'ERROR'))).toEqual([
+      ...Array.from({ length: 5 }, () => 'SUCCEEDED'),
+      'ERROR',
+      ...Array.from({ length: 5 }, () => 'SUCCEEDED'),
+    ]);
+    expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([3_500, 3_500]);
+  });
+
+  it('answers a change whose session has ended with null, and applies the others of its batch', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 1 });
+    const [a, b] = (await newUsers(2)) as [User, User];
+    await driverPool(t.db).query('DELETE FROM session WHERE id = $1', [b.sessionId]);
+    const results = await Promise.all(
+      [change(a, 100), change(b, 100), change(a, 100)].map((c) => changeBalanceOnce(t.db, c)),
+    );
+    expect(results.map((r) => r?.outcome ?? null)).toEqual(['SUCCEEDED', null, 'SUCCEEDED']);
+    expect([await balanceOf(a.userId), await balanceOf(b.userId)]).toEqual([200, null]);
+  });
+});
