@@ -11,7 +11,8 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * and the signing string is five lines joined by "\n" (no newline at the end):
  *
  *   METHOD (upper-case)
- *   PATH_WITH_QUERY (as sent in the request line, e.g. /api/trpc/service.orders.get?input=...)
+ *   PATH_WITH_QUERY (as the WHATWG URL parser normalises the request target, `pathname + search`: the
+ *                    same as sent when it is percent-encoded; e.g. /api/trpc/service.orders.get?input=...)
  *   TIMESTAMP (the X-Pay-Timestamp value)
  *   NONCE (the X-Pay-Nonce value)
  *   hex SHA-256 of the raw body (of the empty string when there is none)
@@ -37,7 +38,7 @@ const SIGNATURE = /^v1=([A-Za-z0-9+/]{43}=)$/;
 
 export interface SignedRequestParts {
   method: string;
-  /** The path and query exactly as sent, e.g. `/api/trpc/service.orders.create`. */
+  /** The path and query as a URL parser normalises them, e.g. `/api/trpc/service.orders.create`. */
   pathWithQuery: string;
   timestamp: string;
   nonce: string;

@@ -18,27 +18,30 @@ afterAll(async () => {
   await t.drop();
 });
 
-/** `npm run service-key -- ...args` against the test database, as an operator runs it. */
+/**
+ * The service-key CLI with `args` against the test database. `viaNpm` runs it exactly as the README
+ * shows, `npm run -s service-key -- ...args` (half a second slower); otherwise the script runs directly.
+ */
 function serviceKey(
   args: string[],
   env: Record<string, string> = { SERVICE_KEY_ENCRYPTION_KEY: TEST_SEALING_KEY_TEXT },
+  { viaNpm = false } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const [command, commandArgs] = viaNpm
+    ? ['npm', ['run', '-s', 'service-key', '--', ...args]]
+    : [process.execPath, ['--import', 'tsx', 'server/entry-points/cli/service-key.ts', ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'server/entry-points/cli/service-key.ts', ...args],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          NODE_ENV: 'test',
-          DATABASE_URL: t.url,
-          ...env,
-        },
-        timeout: 60_000,
+    const child = spawn(command, commandArgs, {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'test',
+        DATABASE_URL: t.url,
+        ...env,
       },
-    );
+      timeout: 60_000,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -55,15 +58,14 @@ function serviceKey(
 describe('npm run service-key', () => {
   it('makes a key whose secret is printed once and signs requests; lists, rotates and revokes it', async () => {
     const { user } = await signedInCaller(t.db);
-    const created = await serviceKey([
-      'create',
-      '--name',
-      'course service',
-      '--scopes',
-      'orders:write,wallet:read',
-      '--json',
-    ]);
+    // Through npm as the README shows it: with -s npm prints no banner, so stdout is the JSON alone.
+    const created = await serviceKey(
+      ['create', '--name', 'course service', '--scopes', 'orders:write,wallet:read', '--json'],
+      undefined,
+      { viaNpm: true },
+    );
     expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^\{.*\}\n$/);
     const printed = JSON.parse(created.stdout) as { keyId: string; secret: string; scopes: string[] };
     expect(Object.keys(printed)).toEqual(['keyId', 'secret', 'scopes']);
     expect(printed.keyId).toMatch(/^pk_[0-9A-Za-z]{24}$/);

@@ -17,7 +17,8 @@ import { prepareEnvironment, resolveDatabase } from './prepare-database';
 
 const USAGE = `usage:
   npm run service-key -- create --name NAME --scopes SCOPE,SCOPE [--json]
-        a new key; its id and secret are printed once (--json: { "keyId", "secret", "scopes" })
+        a new key; its id and secret are printed once (--json: { "keyId", "secret", "scopes" };
+        run it as npm run -s ... so that npm's banner stays off standard output)
   npm run service-key -- list                       every key, without secrets
   npm run service-key -- revoke KEY_ID              refused from its next request on
   npm run service-key -- rotate KEY_ID [--overlap-hours N]

@@ -34,8 +34,9 @@ export const restErrorSchema = z.object({
 
 const SIGNING = [
   'Every request is signed with a service key (`npm run service-key -- create`). The signing string is',
-  'five lines joined by "\\n": the method upper-case, the path with its query as sent (e.g.',
-  '`/api/v1/orders/ord_1?x=1`), the X-Pay-Timestamp value, the X-Pay-Nonce value, and the hex SHA-256',
+  'five lines joined by "\\n": the method upper-case, the path with its query as a WHATWG URL parser',
+  "normalises them (as sent when percent-encoded, e.g. `/api/v1/orders/ord_1?x=1`; a raw `'` in the query",
+  'is signed as `%27`), the X-Pay-Timestamp value, the X-Pay-Nonce value, and the hex SHA-256',
   'of the raw body (of the empty string when there is none). X-Pay-Signature is `v1=` and the base64',
   'HMAC-SHA256 of that string with the key secret. The README ("Service API") has a worked example.',
 ].join(' ');

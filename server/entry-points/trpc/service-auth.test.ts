@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../building-blocks/service-auth/signature';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
@@ -69,6 +70,23 @@ function signedPost(
     { now: sign.now, nonce: sign.nonce },
   );
   return send(path, { body, headers });
+}
+
+/** A GET whose request target is sent byte for byte as given (fetch would normalise it first). */
+function rawGet(target: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; reason: string }>((resolve, reject) => {
+    const req = request(server.baseUrl, { method: 'GET', path: target, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        const answer = JSON.parse(text) as { error?: { json: { data: { reason: string } } } };
+        resolve({ status: res.statusCode ?? 0, reason: answer.error?.json.data.reason ?? 'OK' });
+      });
+    });
+    req.on('error', reject).end();
+  });
 }
 
 const ordersOf = (userId: string) => t.db.order.count({ where: { userId } });
@@ -177,6 +195,25 @@ describe('signed service requests', () => {
     const { 'X-Pay-Nonce': _nonce, ...withoutNonce } = headers;
     expect((await send(CREATE, { body, headers: withoutNonce })).reason).toBe('SIGNATURE_INVALID');
     expect(await ordersOf(user.id)).toBe(0);
+  });
+
+  it('signs the path and query as a URL parser normalises them: percent-encoded, exactly as sent', async () => {
+    const key = await newKey();
+    const { user } = await signedInCaller(t.db, 'learner', {
+      email: `o'brien-${crypto.randomUUID()}@example.com`,
+    });
+    // encodeURIComponent leaves the apostrophe raw; the README says to send (or sign) it as %27.
+    const raw = `/api/trpc/service.orders.list?input=${encodeURIComponent(JSON.stringify({ json: { userEmail: user.email } }))}`;
+    expect(raw).toContain("o'brien");
+    const encoded = raw.replaceAll("'", '%27');
+    const signed = (pathWithQuery: string) => signRequest(key, { method: 'GET', pathWithQuery, body: '' });
+
+    expect(await rawGet(encoded, signed(encoded))).toEqual({ status: 200, reason: 'OK' });
+    // A raw apostrophe is read as %27: signed as sent it does not verify, signed normalised it does.
+    expect(await rawGet(raw, signed(raw))).toEqual({ status: 401, reason: 'SIGNATURE_INVALID' });
+    expect(await rawGet(raw, signed(encoded))).toEqual({ status: 200, reason: 'OK' });
+    // Escapes are not decoded: %27 sent, signed as a raw apostrophe, does not verify either.
+    expect((await rawGet(encoded, signed(raw))).reason).toBe('SIGNATURE_INVALID');
   });
 
   it('refuses a revoked key from its next request on', async () => {

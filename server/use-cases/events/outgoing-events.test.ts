@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -15,7 +15,8 @@ import { createEndpoint, disableEndpoint, rotateEndpointSecret } from './manage-
 /**
  * Signed outgoing events, end to end: each event type produced by its real flow lands in the outbox in
  * the same transaction as the change, and reaches a real HTTP receiver that verifies every delivery with
- * the `standardwebhooks` package (the reference implementation, not our signing code).
+ * the `standardwebhooks` package (the reference implementation, not our signing code) and by hand from
+ * the specification with node:crypto (so a fault the package shares with our signing still shows).
  */
 
 const sealingKey = randomBytes(32);
@@ -35,18 +36,52 @@ interface Received {
   headers: IncomingHttpHeaders;
   body: string;
   event: { type: string; timestamp: string; data: Record<string, unknown> };
+  /** Whether it verified by hand (verifiedByHand) with the endpoint's secret when it arrived. */
+  verifiedByHand: boolean;
 }
 
-/** A real receiver on a random port: answers each request with the next status of `statuses` (then 200). */
+const headerMap = (h: IncomingHttpHeaders) => ({
+  'webhook-id': String(h['webhook-id']),
+  'webhook-timestamp': String(h['webhook-timestamp']),
+  'webhook-signature': String(h['webhook-signature']),
+});
+
+/**
+ * Standard Webhooks verification written from the specification: the signed content is
+ * `${webhook-id}.${webhook-timestamp}.${body}`, the key the base64-decoded secret after `whsec_`, and one
+ * of the space-separated `v1,<base64 HMAC-SHA256>` entries of webhook-signature must match (compared in
+ * constant time); a timestamp more than five minutes from now is refused.
+ */
+function verifiedByHand(body: string, headers: ReturnType<typeof headerMap>, secret: string): boolean {
+  const { 'webhook-id': id, 'webhook-timestamp': timestamp } = headers;
+  if (!secret.startsWith('whsec_') || !/^[0-9]+$/.test(timestamp)) return false;
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 5 * 60) return false;
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = Buffer.from(
+    createHmac('sha256', key).update(`${id}.${timestamp}.${body}`, 'utf8').digest('base64'),
+  );
+  return headers['webhook-signature'].split(' ').some((entry) => {
+    const [version, signature] = entry.split(',');
+    const given = Buffer.from(signature ?? '');
+    return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+/**
+ * A real receiver on a random port: answers each request with the next status of `statuses` (then 200),
+ * and checks every delivery by hand, as it arrives, with the secret given to `checkWith`.
+ */
 async function startReceiver(statuses: number[] = []) {
   const received: Received[] = [];
   const queue = [...statuses];
+  let secret: string | null = null;
   const httpServer: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, body, event: JSON.parse(body) });
+      const byHand = secret !== null && verifiedByHand(body, headerMap(req.headers), secret);
+      received.push({ headers: req.headers, body, event: JSON.parse(body), verifiedByHand: byHand });
       res.statusCode = queue.shift() ?? 200;
       res.end('ok');
     });
@@ -58,21 +93,22 @@ async function startReceiver(statuses: number[] = []) {
     received,
     /** Makes the next answers these statuses. */
     answer: (next: number[]) => queue.splice(0, queue.length, ...next),
+    /** The endpoint's secret from now on (after a rotation, the new one). */
+    checkWith: (next: string) => {
+      secret = next;
+    },
     close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
   };
 }
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-const headerMap = (h: IncomingHttpHeaders) => ({
-  'webhook-id': String(h['webhook-id']),
-  'webhook-timestamp': String(h['webhook-timestamp']),
-  'webhook-signature': String(h['webhook-signature']),
-});
-
-/** Every delivery verifies with the reference library, and its parsed body is what was sent. */
+/** Every delivery verifies with the reference library and by hand, and its parsed body is what was sent. */
 function verifyAll(received: Received[], secret: string) {
   const wh = new Webhook(secret);
-  for (const r of received) expect(wh.verify(r.body, headerMap(r.headers))).toEqual(r.event);
+  for (const r of received) {
+    expect(wh.verify(r.body, headerMap(r.headers))).toEqual(r.event);
+    expect(verifiedByHand(r.body, headerMap(r.headers), secret)).toBe(true);
+  }
 }
 
 /** Runs dispatcher passes until `done` holds (or gives up after many passes). */
@@ -94,11 +130,17 @@ async function endpointFor(eventTypes: string[], statuses: number[] = []) {
     createEndpoint(tx, deps(), actor(), { url: receiver.url, eventTypes }),
   );
   enabled.push(endpoint.id);
+  receiver.checkWith(secret);
   return { receiver, endpoint, secret };
 }
 afterEach(async () => {
   for (const id of enabled.splice(0)) await t.db.$transaction((tx) => disableEndpoint(tx, actor(), id));
-  for (const r of receivers.splice(0)) await r.close();
+  const closed = receivers.splice(0);
+  for (const r of closed) await r.close();
+  // Every delivery of every test verified by hand when it arrived.
+  for (const r of closed) {
+    expect(r.received.filter((d) => !d.verifiedByHand).map((d) => d.headers['webhook-id'])).toEqual([]);
+  }
 });
 
 const ALL = [
@@ -234,6 +276,17 @@ describe('signed outgoing events', () => {
     expect(() =>
       new Webhook(`whsec_${randomBytes(32).toString('base64')}`).verify(delivery.body, headers),
     ).toThrow();
+    // The hand-written check agrees on each.
+    expect(verifiedByHand(delivery.body, headers, secret)).toBe(true);
+    expect(verifiedByHand(delivery.body.replace('1000', '9000'), headers, secret)).toBe(false);
+    expect(verifiedByHand(delivery.body, { ...headers, 'webhook-id': 'msg_other' }, secret)).toBe(false);
+    const earlier = String(Number(headers['webhook-timestamp']) - 1);
+    expect(verifiedByHand(delivery.body, { ...headers, 'webhook-timestamp': earlier }, secret)).toBe(false);
+    expect(verifiedByHand(delivery.body, { ...headers, 'webhook-signature': 'v1,AAAA' }, secret)).toBe(false);
+    const v2 = headers['webhook-signature'].replace('v1,', 'v2,');
+    expect(verifiedByHand(delivery.body, { ...headers, 'webhook-signature': v2 }, secret)).toBe(false);
+    const other = `whsec_${randomBytes(32).toString('base64')}`;
+    expect(verifiedByHand(delivery.body, headers, other)).toBe(false);
   });
 
   it('a change rolled back leaves no event; the same change committed leaves one', async () => {
@@ -351,6 +404,7 @@ describe('signed outgoing events', () => {
       rotateEndpointSecret(tx, deps(), actor(), endpoint.id),
     );
     expect(newSecret).not.toBe(oldSecret);
+    receiver.checkWith(newSecret);
     const me = await learner();
     await me.caller.wallet.charge({ amount: 1_000, requestId: randomUUID() });
     await dispatchUntil(() => receiver.received.length >= 1);
@@ -422,6 +476,7 @@ describe('the admin console procedures (audited)', () => {
       eventTypes: ['wallet.changed', 'wallet.changed'],
     });
     enabled.push(created.endpoint.id);
+    receiver.checkWith(created.secret);
     expect(created.secret).toMatch(/^whsec_/);
     expect(created.endpoint).toMatchObject({
       url: receiver.url,
@@ -462,6 +517,7 @@ describe('the admin console procedures (audited)', () => {
 
     const rotated = await operator.caller.admin.rotateWebhookSecret({ endpointId: created.endpoint.id });
     expect(rotated.secret).not.toBe(created.secret);
+    receiver.checkWith(rotated.secret);
     expect(rotated.endpoint.previousSecretValidUntil).not.toBeNull();
     const disabled = await operator.caller.admin.disableWebhookEndpoint({ endpointId: created.endpoint.id });
     expect(disabled.disabledAt).not.toBeNull();
