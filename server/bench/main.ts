@@ -23,7 +23,7 @@ import { startAppInstances, stopAllAppInstances } from './app-instances';
 import { type OwnerShare, readCpuProfile, summariseCpuProfile } from './cpu-profile';
 import { type LoadRequest, runLoad } from './load';
 import { type BenchRequest, runPgbench } from './pgbench';
-import { type CaseRow, type LadderRow, renderReport, withBenchSection } from './report';
+import { type CaseRow, type LadderRow, NO_GROUP_COMMIT, renderReport, withBenchSection } from './report';
 import { type BenchFixtures, seedBenchWallets } from './seed-wallets';
 
 const quick = process.argv.includes('--quick');
@@ -82,7 +82,18 @@ async function freshDatabase(): Promise<Bench> {
 /** The seeded wallets and courses, and how many courses each wallet has bought so far. */
 type Bench = BenchFixtures & { bought: Uint32Array };
 
-function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
+/** How the app moves money in a case: a balance strategy, and for atomic group commit on or off. */
+interface BenchMode {
+  /** As the report's table names it: the strategy, `atomic` meaning group commit on (the default). */
+  label: string;
+  strategy: string;
+  groupCommit: 'on' | 'off';
+}
+
+const mode = (strategy: string): BenchMode => ({ label: strategy, strategy, groupCommit: 'on' });
+
+function startApp(benchMode: BenchMode, instances: number, cpuProfileDir?: string) {
+  const { strategy, groupCommit } = benchMode;
   return startAppInstances({
     cwd: PROJECT_ROOT,
     ports: PORTS.slice(0, instances),
@@ -91,6 +102,7 @@ function startApp(strategy: string, instances: number, cpuProfileDir?: string) {
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: sessionSecret,
       BALANCE_STRATEGY: strategy,
+      GROUP_COMMIT: groupCommit,
       DATABASE_POOL_SIZE: '20',
       // The bench's learners charge with the test charge, which exists only in sandbox mode.
       TOSS_SANDBOX: 'on',
@@ -211,7 +223,12 @@ if (buildIsStale()) {
 
 const redisUp = await redisAnswers();
 if (!redisUp) log('no Redis answers at REDIS_URL: the redis-lock strategy is left out');
-const strategies = ['atomic', 'for-update', 'optimistic', ...(redisUp ? ['redis-lock'] : [])];
+const atomicOff: BenchMode = { label: NO_GROUP_COMMIT, strategy: 'atomic', groupCommit: 'off' };
+const modes: BenchMode[] = [
+  mode('atomic'),
+  atomicOff,
+  ...['for-update', 'optimistic', ...(redisUp ? ['redis-lock'] : [])].map(mode),
+];
 
 const ceilings = new Map<string, number>();
 const cases: CaseRow[] = [];
@@ -219,13 +236,14 @@ const ladder: LadderRow[] = [];
 let profile: OwnerShare[] = [];
 
 async function measureCases(
-  strategy: string,
+  benchMode: BenchMode,
   instances: number,
   connectionCounts: number[],
   requests: BenchRequest[] = ['charge', 'pay'],
 ) {
   const bench = await freshDatabase();
-  const app = await startApp(strategy, instances);
+  const app = await startApp(benchMode, instances);
+  const strategy = benchMode.label;
   try {
     await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(bench, false));
     for (const request of requests) {
@@ -258,7 +276,7 @@ async function measureCases(
 
 async function measureLadder() {
   const bench = await freshDatabase();
-  const app = await startApp('atomic', 1);
+  const app = await startApp(mode('atomic'), 1);
   const anyToken = () => bench.tokens[pickWallet(bench, false)];
   const none = () => ({ headers: {} });
   const steps: [LadderRow['key'], string, LoadRequest][] = [
@@ -274,10 +292,14 @@ async function measureLadder() {
     ],
     [
       'signed-in',
-      'wallet.get (+ token check and session query, wallet read)',
+      'wallet.get (+ token check and session query, wallet read: two round trips)',
       { method: 'GET', path: '/api/trpc/wallet.get', build: () => ({ headers: bearer(anyToken()) }) },
     ],
-    ['charge', 'wallet.charge (+ the one-statement charge)', chargeRequest(bench, false)],
+    [
+      'charge',
+      'wallet.charge (the one-statement charge, session checked in it: one round trip)',
+      chargeRequest(bench, false),
+    ],
     ['pay', 'wallet.pay (the one-statement purchase instead)', payRequest(bench, false)],
   ];
   try {
@@ -297,7 +319,7 @@ async function measureProfile() {
   const bench = await freshDatabase();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-profile-'));
   try {
-    const app = await startApp('atomic', 1, dir);
+    const app = await startApp(mode('atomic'), 1, dir);
     try {
       await runLoad(app.ports, 16, WARM_UP_SECONDS, chargeRequest(bench, false));
       await runLoad(app.ports, 16, SECONDS, chargeRequest(bench, false));
@@ -345,17 +367,14 @@ try {
       }
     }
   }
-  for (const strategy of quick ? ['atomic', 'for-update'] : strategies) {
-    // Quick mode buys only under atomic, whose purchase is the one-statement one; the full run buys
-    // under every strategy.
-    await measureCases(
-      strategy,
-      1,
-      CONNECTIONS,
-      quick && strategy !== 'atomic' ? ['charge'] : ['charge', 'pay'],
-    );
+  for (const benchMode of quick ? [mode('atomic'), atomicOff, mode('for-update')] : modes) {
+    // Group commit batches balance changes only: purchases are measured once under atomic. Quick mode
+    // buys only under atomic, whose purchase is the one-statement one; the full run buys under every
+    // other strategy too.
+    const buys = benchMode === atomicOff ? false : benchMode.strategy === 'atomic' || !quick;
+    await measureCases(benchMode, 1, CONNECTIONS, buys ? ['charge', 'pay'] : ['charge']);
   }
-  if (!quick) await measureCases('atomic', 2, [64]);
+  if (!quick) await measureCases(mode('atomic'), 2, [64]);
   await measureLadder();
   await measureProfile();
 } finally {

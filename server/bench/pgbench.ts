@@ -6,12 +6,13 @@ import path from 'node:path';
 /**
  * The ceiling: pgbench doing at the SQL level what a request does, in one transaction, on the same
  * database and client counts as the app. `app-sql` runs exactly the statement the app sends per
- * request instead, which also claims and records the idempotency key: what the app would reach if HTTP,
- * auth and Node cost nothing.
- * - charge: the conditional UPDATE and its ledger row; the app's statement is wallet_change_once.
+ * request instead, which also checks the session and claims and records the idempotency key: what the
+ * app would reach if HTTP, auth and Node cost nothing, one change per transaction (no group commit).
+ * - charge: the conditional UPDATE and its ledger row; the app's statement is wallet_change_many (one
+ *   change).
  * - pay: a purchase of a 1-won course the wallet does not own yet: the APPROVED order, its enrollment,
  *   the conditional debit, the payment record and the ledger row; the app's statement is
- *   wallet_pay_once. Each client numbers its purchases (`k`, kept across its transactions), so every
+ *   wallet_pay_signed_in. Each client numbers its purchases (`k`, kept across its transactions), so every
  *   purchase of a run buys another course: course 1 + client_id + (k - 1) × clients.
  */
 export type BenchRequest = 'charge' | 'pay';
@@ -41,8 +42,10 @@ SELECT id, user_id, 'CHARGE', 1, balance, 'pgbench-' || gen_random_uuid() FROM m
 `,
     'app-sql': (options) => `
 ${WALLET(options)}
-SELECT * FROM wallet_change_once((SELECT user_id FROM bench_wallet WHERE n = :n), gen_random_uuid()::text,
-  'wallet.charge', 'pgbench', 'CHARGE', 1, 'BALANCE_LIMIT_EXCEEDED');
+SELECT c.* FROM bench_wallet b,
+  wallet_change_many(ARRAY[b.session_id], ARRAY[b.user_id], ARRAY[gen_random_uuid()::text], ARRAY['wallet.charge'],
+    ARRAY['pgbench'], ARRAY['CHARGE']::wallet_transaction_type[], ARRAY[1], ARRAY['BALANCE_LIMIT_EXCEEDED']) c
+ WHERE b.n = :n;
 `,
   },
   pay: {
@@ -74,9 +77,10 @@ SELECT id, user_id, 'PAYMENT', -amount, balance, 'pgbench-' || gen_random_uuid()
     'app-sql': (options) => `
 ${WALLET(options)}
 ${NEXT_COURSE(options)}
-SELECT * FROM wallet_pay_once((SELECT user_id FROM bench_wallet WHERE n = :n), gen_random_uuid()::text,
-  'wallet.pay', 'pgbench', (SELECT id::text FROM bench_course WHERE n = :c),
-  replace(gen_random_uuid()::text, '-', ''));
+SELECT p.* FROM bench_wallet b,
+  wallet_pay_signed_in(b.session_id, b.user_id, gen_random_uuid()::text, 'wallet.pay', 'pgbench',
+    (SELECT id::text FROM bench_course WHERE n = :c), replace(gen_random_uuid()::text, '-', '')) p
+ WHERE b.n = :n;
 `,
   },
 };

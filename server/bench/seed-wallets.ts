@@ -12,8 +12,8 @@ export interface BenchFixtures {
  * Bench fixtures straight in SQL (10,000 sign-ups through scrypt would take minutes): users, sessions
  * and wallets holding 50,000 won each, with the CHARGE ledger entry that put it there, so the books'
  * invariants hold from the start; and `courses` courses of 1 won each, so that every purchase can buy
- * one its wallet does not own yet (50,000 of them per wallet). `bench_wallet(n, id, user_id)` and
- * `bench_course(n, id)` number them for pgbench.
+ * one its wallet does not own yet (50,000 of them per wallet). `bench_wallet(n, id, user_id, session_id)`
+ * and `bench_course(n, id)` number them for pgbench.
  */
 export async function seedBenchWallets(
   databaseUrl: string,
@@ -26,7 +26,9 @@ export async function seedBenchWallets(
   try {
     await client.query('BEGIN');
     await client.query(`
-      CREATE TABLE bench_wallet (n int PRIMARY KEY, id uuid NOT NULL, user_id uuid NOT NULL);
+      CREATE TABLE bench_wallet (
+        n int PRIMARY KEY, id uuid NOT NULL, user_id uuid NOT NULL,
+        session_id uuid NOT NULL DEFAULT gen_random_uuid());
       WITH u AS (
         INSERT INTO users (email, name, password_hash)
         SELECT 'bench-' || g || '@example.com', 'bench ' || g, 'scrypt$1$1$1$none$none' FROM generate_series(1, ${count}) g
@@ -41,10 +43,12 @@ export async function seedBenchWallets(
       INSERT INTO course (id, title, description, price)
       SELECT id, 'bench course ' || n, 'bench', 1 FROM bench_course;`);
     const courseIds = await client.query<{ id: string }>('SELECT id FROM bench_course ORDER BY n');
-    const sessions = await client.query<{ id: string; user_id: string }>(`
-      INSERT INTO session (user_id, expires_at)
-      SELECT user_id, now() + interval '1 day' FROM bench_wallet ORDER BY n
-      RETURNING id, user_id`);
+    await client.query(`
+      INSERT INTO session (id, user_id, expires_at)
+      SELECT session_id, user_id, now() + interval '1 day' FROM bench_wallet`);
+    const sessions = await client.query<{ id: string; user_id: string }>(
+      'SELECT session_id AS id, user_id FROM bench_wallet ORDER BY n',
+    );
     await client.query('COMMIT');
     const expiresAt = new Date(Date.now() + 86_400_000);
     const tokens = await Promise.all(
