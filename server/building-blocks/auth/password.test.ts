@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password';
 import { signSessionToken, verifySessionToken } from './session-token';
 
@@ -48,6 +48,19 @@ describe('session tokens', () => {
     expect(await verifySessionToken(odd, secret)).toBeNull();
     const expired = await signSessionToken(claims, new Date(Date.now() - 1_000), secret);
     expect(await verifySessionToken(expired, secret)).toBeNull();
+  });
+
+  it('stops accepting a verified token at its expiry, though it was verified before', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const token = await signSessionToken(claims, new Date(Date.now() + 2_000), secret);
+      expect(await verifySessionToken(token, secret)).toEqual(claims);
+      expect(await verifySessionToken(token, secret)).toEqual(claims);
+      vi.setSystemTime(Date.now() + 3_000);
+      expect(await verifySessionToken(token, secret)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses an unsigned (alg none) token', async () => {

@@ -121,14 +121,13 @@ async function route(
     const problem = query === null ? null : checkJsonText(query);
     const answers = batch ? calls : null;
     if (problem) return trpcRefusal(problem, 400, answers);
-    const request = await toRequest(req, url, LIMITS.trpcBody);
-    if (request instanceof Response) return trpcRefusalFrom(request, answers);
-    return handleTrpcRequest(request, {
-      ...deps,
-      sandboxMode: Boolean(deps.sandbox),
-      clientAddress,
-      maxBatchSize: LIMITS.trpcBatch,
-    });
+    const read = await readRequest(req, url, LIMITS.trpcBody);
+    if (read instanceof Response) return trpcRefusalFrom(read, answers);
+    return handleTrpcRequest(
+      read.request,
+      { ...deps, sandboxMode: Boolean(deps.sandbox), clientAddress, maxBatchSize: LIMITS.trpcBatch },
+      read.text,
+    );
   }
   if (pathname === REST_ENDPOINT || pathname.startsWith(`${REST_ENDPOINT}/`)) {
     const request = await toRequest(req, url, LIMITS.trpcBody);
@@ -192,13 +191,24 @@ async function observeWebhookLag(db: Db, deliveryId: string) {
 
 /** The request as a fetch Request with its body read (within `limit`) and checked; or the refusal. */
 async function toRequest(req: IncomingMessage, url: URL, limit: number): Promise<Request | Response> {
+  const read = await readRequest(req, url, limit);
+  return read instanceof Response ? read : read.request;
+}
+
+/** toRequest, with the body's text as read (a service's signature covers it; no clone to read it again). */
+async function readRequest(
+  req: IncomingMessage,
+  url: URL,
+  limit: number,
+): Promise<{ request: Request; text: string } | Response> {
   const method = req.method ?? 'GET';
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
-  if (method === 'GET' || method === 'HEAD') return new Request(url, { method, headers });
+  if (method === 'GET' || method === 'HEAD')
+    return { request: new Request(url, { method, headers }), text: '' };
   let body: Buffer;
   try {
     body = await readBody(req, limit);
@@ -218,7 +228,7 @@ async function toRequest(req: IncomingMessage, url: URL, limit: number): Promise
   if (problem) return json(400, { error: problem });
   headers.delete('content-length');
   headers.delete('transfer-encoding');
-  return new Request(url, { method, headers, body: text });
+  return { request: new Request(url, { method, headers, body: text }), text };
 }
 
 /**

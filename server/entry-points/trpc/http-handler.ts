@@ -12,10 +12,12 @@ export const TRPC_ENDPOINT = '/api/trpc';
 export async function handleTrpcRequest(
   req: Request,
   deps: InnerContextOptions & { maxBatchSize?: number },
+  /** The body's text when the caller has read it already (api.ts); else it is read from a clone. */
+  rawBody?: string,
 ): Promise<Response> {
   const { maxBatchSize, ...context } = deps;
-  // The raw body, read once before tRPC reads it: a service's signature covers its SHA-256.
-  const body = req.body ? await req.clone().text() : '';
+  // The raw body, read before tRPC reads it: a service's signature covers its SHA-256.
+  const body = rawBody ?? (req.body ? await req.clone().text() : '');
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req,
