@@ -89,8 +89,9 @@ describe('targetVerdicts', () => {
     ]);
   });
 
-  it('judges only single-instance cases against the targets', () => {
+  it('judges only single-instance cases against the targets, and not the one-in-flight case', () => {
     expect(targetVerdicts([row({ instances: 2, rps: 900 })])).toEqual([]);
+    expect(targetVerdicts([row({ connections: 1, rps: 400, ceiling: 0 })])).toEqual([]);
   });
 });
 

@@ -274,6 +274,34 @@ async function measureCases(
   }
 }
 
+/**
+ * Group commit with one request in flight: atomic charges at one connection, on and off. It must add
+ * no measurable latency (a lone change goes at once); the report puts the two side by side.
+ */
+async function measureOneInFlight() {
+  for (const benchMode of [mode('atomic'), atomicOff]) {
+    const bench = await freshDatabase();
+    const app = await startApp(benchMode, 1);
+    try {
+      await runLoad(app.ports, 1, WARM_UP_SECONDS, chargeRequest(bench, false));
+      const measured = await runLoad(app.ports, 1, SECONDS, chargeRequest(bench, false));
+      cases.push({
+        strategy: benchMode.label,
+        request: 'charge',
+        load: 'spread',
+        connections: 1,
+        instances: 1,
+        ...measured,
+        ceiling: 0,
+        appSql: 0,
+      });
+      log(`${benchMode.label} charge, one in flight: p50 ${measured.p50} ms, p99 ${measured.p99} ms`);
+    } finally {
+      await app.stop();
+    }
+  }
+}
+
 async function measureLadder() {
   const bench = await freshDatabase();
   const app = await startApp(mode('atomic'), 1);
@@ -375,6 +403,7 @@ try {
     await measureCases(benchMode, 1, CONNECTIONS, buys ? ['charge', 'pay'] : ['charge']);
   }
   if (!quick) await measureCases(mode('atomic'), 2, [64]);
+  await measureOneInFlight();
   await measureLadder();
   await measureProfile();
 } finally {

@@ -84,7 +84,7 @@ function findCase(
 export function targetVerdicts(cases: CaseRow[]): string[] {
   const verdicts: string[] = [];
   for (const r of cases.filter(
-    (c) => c.strategy === 'atomic' && c.instances === 1 && c.request === 'charge',
+    (c) => c.strategy === 'atomic' && c.instances === 1 && c.request === 'charge' && c.connections > 1,
   )) {
     const ratio = r.ceiling ? r.rps / r.ceiling : 0;
     const target = r.load === 'hot' ? HOT_RATIO_TARGET : SPREAD_RATIO_TARGET;
