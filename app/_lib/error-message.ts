@@ -14,6 +14,8 @@ export const REASON_MESSAGES = {
   UNAUTHORIZED: '로그인이 필요해요. 로그인한 뒤 다시 시도해 주세요.',
   FORBIDDEN: '관리자만 할 수 있어요.',
   TOSS_UNAVAILABLE: '토스페이먼츠에 연결하지 못했어요. 잠시 후 다시 시도해 주세요.',
+  BALANCE_BUSY:
+    '지금 잔액 변경 요청이 몰려 처리하지 못했어요. 아무것도 바뀌지 않았으니 잠시 후 다시 시도해 주세요.',
   REFUND_WINDOW_CLOSED: '구매 후 7일 안에 전액만 환불할 수 있어요. 그 밖의 환불은 고객센터로 문의해 주세요.',
   REFUND_EXCEEDS_PAYMENT: '결제 금액보다 많이 환불할 수 없어요. 남은 금액 안에서 입력해 주세요.',
   NOT_REFUNDABLE: '환불할 수 없는 주문이에요.',

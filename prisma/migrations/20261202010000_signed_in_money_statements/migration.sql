@@ -61,6 +61,9 @@ $$;
 -- and any single-wallet transaction cannot deadlock: first every item's key, by (user, request id), then
 -- every wallet, by user. A single purchase or order (key, then one wallet) fits that order.
 --
+-- Within a batch the items are applied in lock order, not in the order they arrived: they arrived at
+-- the same moment, so either order is one a learner could have seen.
+--
 -- It answers one row per item, numbered as given: signed_in false when the session was not live
 -- (nothing was claimed or changed), else the key's row as it now stands with its ledger entry: for a
 -- first call what it just did, for a repeated key (also within the batch) what the first call did.
@@ -101,6 +104,12 @@ BEGIN
     IF n = 0 THEN
         RETURN;
     END IF;
+    IF coalesce(array_length(p_session_ids, 1), 0) <> n OR coalesce(array_length(p_request_ids, 1), 0) <> n
+       OR coalesce(array_length(p_operations, 1), 0) <> n OR coalesce(array_length(p_request_hashes, 1), 0) <> n
+       OR coalesce(array_length(p_types, 1), 0) <> n OR coalesce(array_length(p_amounts, 1), 0) <> n
+       OR coalesce(array_length(p_refusals, 1), 0) <> n THEN
+        RAISE EXCEPTION 'wallet_change_many: every array must have one element per change (% changes)', n;
+    END IF;
     -- As wallet_change_once: never wait on a lock for long; past this the statement rolls back whole
     -- and each change may be retried with its key.
     PERFORM set_config('lock_timeout', '20s', true);
@@ -140,9 +149,12 @@ BEGIN
             UPDATE "idempotency_key" SET "outcome" = 'REFUSED', "refusal_reason" = p_refusals[i]
              WHERE "id" = v_keys[i];
         ELSE
+            -- clock_timestamp(), not the transaction's now(): a batch's entries are dated in the order
+            -- they were applied, so the wallet's history lists them in that order.
             INSERT INTO "wallet_transaction" ("wallet_id", "user_id", "type", "amount", "balance_after",
-                                              "request_id")
-            VALUES (v_wallet, p_user_ids[i], p_types[i], p_amounts[i], v_balance, p_request_ids[i])
+                                              "request_id", "created_at")
+            VALUES (v_wallet, p_user_ids[i], p_types[i], p_amounts[i], v_balance, p_request_ids[i],
+                    clock_timestamp())
             RETURNING "id" INTO v_entry;
             UPDATE "idempotency_key" SET "outcome" = 'SUCCEEDED', "transaction_id" = v_entry
              WHERE "id" = v_keys[i];

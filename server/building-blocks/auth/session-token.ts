@@ -30,6 +30,8 @@ function key(secret: string): Promise<CryptoKey> {
       false,
       ['sign', 'verify'],
     );
+    // A failed import is not kept: the next call tries again.
+    imported.catch(() => keys.delete(secret));
     keys.set(secret, imported);
   }
   return imported;
@@ -74,7 +76,7 @@ export async function verifySessionToken(token: string, secret: string): Promise
     });
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
     if (!UUID.test(payload.sub) || !UUID.test(payload.sid)) return null;
-    const claims = { userId: payload.sub, sessionId: payload.sid };
+    const claims = Object.freeze({ userId: payload.sub, sessionId: payload.sid });
     if (typeof payload.exp === 'number') {
       if (!known) {
         known = new Map();

@@ -43,6 +43,12 @@ export const DOMAIN_REASONS = {
     message: 'Learners can refund within 7 days of purchase, in full; ask an admin otherwise.',
   },
   TOSS_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'Toss could not be reached; try again.' },
+  /** Group commit's queue is full: the change was never sent, so the same request may simply be sent again. */
+  BALANCE_BUSY: {
+    code: 'SERVICE_UNAVAILABLE',
+    message:
+      'Too many balance changes are waiting; nothing was changed. Send the same request again shortly.',
+  },
   PAYMENT_IN_DOUBT: {
     code: 'CONFLICT',
     message: 'The outcome of this payment is still being checked with Toss; try again shortly.',

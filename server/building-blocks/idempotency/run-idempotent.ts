@@ -8,8 +8,8 @@ import { requestHash } from './request-hash';
  * it runs in two ways, judged the same way (judgeEarlierClaim):
  * - runIdempotent below, an interactive transaction, for every mutation and every balance strategy;
  * - runIdempotentStatement below, when a database function runs the same steps in one SQL statement
- *   under the `atomic` strategy: `wallet_change_once` for a plain balance change (ledger.ts
- *   moveBalanceOnce), `wallet_pay_once` for a balance purchase (ledger.ts payForCourseOnce).
+ *   under the `atomic` strategy: `wallet_change_many` for plain balance changes (ledger.ts
+ *   moveBalanceOnce, one change or a group-committed batch), `wallet_pay_once` for a balance purchase (ledger.ts payForCourseOnce).
  * - runIdempotentOrder below, for a request that opens an order (order.create: a composite order holds
  *   part of the wallet), whose key records the order rather than a ledger entry.
  * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.

@@ -55,7 +55,8 @@ async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T;
   let statements = 0;
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const [text] = args;
+    const [first] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
     if (typeof text === 'string' && text.includes('wallet_change_many')) statements += 1;
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
@@ -128,6 +129,29 @@ describe('group commit', () => {
       ...Array.from({ length: 5 }, () => 'SUCCEEDED'),
     ]);
     expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([3_500, 3_500]);
+  });
+
+  it('refuses a change at once, sending nothing, when 5,000 are already waiting', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 1 });
+    const users = await newUsers(50);
+    const changes = Array.from({ length: 5_002 }, (_, i) => change(users[i % 50] as User, 1));
+    const results = await Promise.allSettled(changes.map((c) => changeBalanceOnce(t.db, c)));
+    // One went at once, 5,000 waited behind it; the last found the queue full.
+    expect(
+      results.slice(0, 5_001).every((r) => r.status === 'fulfilled' && r.value?.outcome === 'SUCCEEDED'),
+    ).toBe(true);
+    const last = results.at(-1);
+    expect(last?.status === 'rejected' && (last.reason as { reason?: string }).reason).toBe('BALANCE_BUSY');
+    const { rows } = await driverPool(t.db).query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM idempotency_key WHERE request_id = $1',
+      [changes.at(-1)?.requestId],
+    );
+    expect(rows[0]?.n).toBe(0);
+    const sum = await driverPool(t.db).query<{ total: number }>(
+      'SELECT sum(balance)::int AS total FROM wallet WHERE user_id = ANY($1::uuid[])',
+      [users.map((u) => u.userId)],
+    );
+    expect(sum.rows[0]?.total).toBe(5_001);
   });
 
   it('answers a change whose session has ended with null, and applies the others of its batch', async () => {

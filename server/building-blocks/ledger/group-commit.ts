@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { DomainError } from '../errors/domain-error';
 import { type BalanceChangeOnce, type BalanceChangeOnceRow, changeBalancesOnce } from './wallet.repository';
 
 /**
@@ -16,8 +17,11 @@ import { type BalanceChangeOnce, type BalanceChangeOnceRow, changeBalancesOnce }
  * database, the larger the batches.
  *
  * A database error (not a refusal: those are outcomes) fails the batch's statement, and with it nothing
- * of the batch is written. Each of its changes is then sent again alone, so one change's trouble is only
- * its own caller's.
+ * of the batch is written. Each of its changes then goes again alone, through the same queue (so the
+ * retries never take more connections than batches do), and one change's trouble is only its own
+ * caller's. A statement that has not answered in STATEMENT_TIMEOUT_MS fails like an error (if it did
+ * commit meanwhile, the retry replays its outcome from the keys). Past MAX_WAITING changes waiting, a new
+ * one is refused at once (BALANCE_BUSY, nothing sent) rather than queued without bound.
  */
 
 export interface GroupCommitSettings {
@@ -30,6 +34,10 @@ export interface GroupCommitSettings {
 }
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitSettings = { enabled: true, maxInFlight: 2, maxBatch: 100 };
+
+/** Longer than the statement's own lock_timeout (20 s), so a lock wait fails as itself first. */
+const STATEMENT_TIMEOUT_MS = 30_000;
+const MAX_WAITING = 5_000;
 
 let settings: GroupCommitSettings | undefined;
 
@@ -48,6 +56,8 @@ type Answer = BalanceChangeOnceRow | null;
 
 interface Waiting {
   change: BalanceChangeOnce;
+  /** Goes alone: its batch failed. */
+  alone: boolean;
   resolve: (answer: Answer) => void;
   reject: (error: unknown) => void;
 }
@@ -60,8 +70,9 @@ class ChangeQueue {
   constructor(private readonly db: Db) {}
 
   submit(change: BalanceChangeOnce): Promise<Answer> {
+    if (this.waiting.length >= MAX_WAITING) return Promise.reject(new DomainError('BALANCE_BUSY'));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ change, resolve, reject });
+      this.waiting.push({ change, alone: false, resolve, reject });
       this.sendWhatMayGo();
     });
   }
@@ -69,35 +80,42 @@ class ChangeQueue {
   private sendWhatMayGo(): void {
     const { maxInFlight, maxBatch } = groupCommitSettings();
     while (this.inFlight < maxInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, maxBatch);
       this.inFlight += 1;
-      void this.send(batch).finally(() => {
+      void this.send(this.nextBatch(Math.max(1, maxBatch))).finally(() => {
         this.inFlight -= 1;
         this.sendWhatMayGo();
       });
     }
   }
 
+  /** The next changes to send: one that must go alone, or up to `maxBatch` others, in arrival order. */
+  private nextBatch(maxBatch: number): Waiting[] {
+    const first = this.waiting[0];
+    if (first?.alone) return this.waiting.splice(0, 1);
+    const stop = this.waiting.findIndex((w) => w.alone);
+    return this.waiting.splice(0, Math.min(maxBatch, stop === -1 ? this.waiting.length : stop));
+  }
+
   private async send(batch: Waiting[]): Promise<void> {
+    let answers: Answer[];
     try {
-      const answers = await changeBalancesOnce(
+      answers = await changeBalancesOnce(
         this.db,
         batch.map((w) => w.change),
+        STATEMENT_TIMEOUT_MS,
       );
-      batch.forEach((w, i) => {
-        w.resolve(answers[i] ?? null);
-      });
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);
         return;
       }
-      await Promise.all(
-        batch.map((w) =>
-          changeBalancesOnce(this.db, [w.change]).then(([answer]) => w.resolve(answer ?? null), w.reject),
-        ),
-      );
+      // Each goes again alone, first in line, in the order they came.
+      this.waiting.unshift(...batch.map((w) => ({ ...w, alone: true })));
+      return;
     }
+    batch.forEach((w, i) => {
+      w.resolve(answers[i] ?? null);
+    });
   }
 }
 

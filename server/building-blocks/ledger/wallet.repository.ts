@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { type Db, type DbOrTx, driverPool, type Tx } from '../db/client';
 import type { Prisma, WalletTransactionType } from '../db/generated/client';
 
@@ -85,15 +86,20 @@ export interface BalanceChangeOnceRow {
 export async function changeBalancesOnce(
   db: Db,
   changes: readonly BalanceChangeOnce[],
+  /** Fail (and drop the connection) when PostgreSQL has not answered by then; none when left out. */
+  timeoutMs?: number,
 ): Promise<(BalanceChangeOnceRow | null)[]> {
   // On the driver, not Prisma: this runs for every charge (see driverPool).
-  const { rows } = await driverPool(db).query<BalanceChangeOnceRow & { item: number; signedIn: boolean }>(
-    `SELECT item, signed_in AS "signedIn", outcome::text AS outcome, request_hash AS "requestHash",
+  // query_timeout is the driver's (pg's types leave it out): past it the query fails and its connection is
+  // dropped.
+  const statement: pg.QueryConfig & { query_timeout?: number } = {
+    query_timeout: timeoutMs,
+    text: `SELECT item, signed_in AS "signedIn", outcome::text AS outcome, request_hash AS "requestHash",
             refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
             type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt"
        FROM wallet_change_many($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
                                $6::wallet_transaction_type[], $7::int[], $8::text[])`,
-    [
+    values: [
       changes.map((c) => c.sessionId),
       changes.map((c) => c.userId),
       changes.map((c) => c.requestId),
@@ -103,6 +109,9 @@ export async function changeBalancesOnce(
       changes.map((c) => c.amount),
       changes.map((c) => c.refusal),
     ],
+  };
+  const { rows } = await driverPool(db).query<BalanceChangeOnceRow & { item: number; signedIn: boolean }>(
+    statement,
   );
   return changes.map((change, i) => {
     const row = rows.find((r) => r.item === i + 1);
