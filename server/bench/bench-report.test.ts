@@ -96,15 +96,29 @@ describe('targetVerdicts', () => {
 });
 
 describe('groupCommitComparison', () => {
-  it('puts atomic charges with group commit beside the same case without', () => {
+  it('puts atomic charges with group commit beside the same case without, one in flight apart', () => {
     expect(
       groupCommitComparison([
         row({ load: 'hot', connections: 64, rps: 3000, p99: 40 }),
         row({ strategy: NO_GROUP_COMMIT, load: 'hot', connections: 64, rps: 1000, p99: 120 }),
         row({ load: 'spread', connections: 16, rps: 900 }),
+        row({ connections: 1, rps: 400, p50: 2.1, p99: 4, ceiling: 0 }),
+        row({ strategy: NO_GROUP_COMMIT, connections: 1, rps: 410, p50: 2.4, p99: 5, ceiling: 0 }),
       ]),
     ).toEqual([
       'hot at 64 connections: 3,000 req/s with group commit, 1,000 without (3.00×); p99 40 ms against 120 ms',
+      'one request in flight: p50 2.1 ms with group commit, 2.4 ms without (no added latency); p99 4.0 ms against 5.0 ms',
+    ]);
+  });
+
+  it('says how much latency group commit adds with one in flight when it does', () => {
+    expect(
+      groupCommitComparison([
+        row({ connections: 1, rps: 400, p50: 3, p99: 4, ceiling: 0 }),
+        row({ strategy: NO_GROUP_COMMIT, connections: 1, rps: 410, p50: 2.5, p99: 5, ceiling: 0 }),
+      ]),
+    ).toEqual([
+      'one request in flight: p50 3.0 ms with group commit, 2.5 ms without (0.5 ms more); p99 4.0 ms against 5.0 ms',
     ]);
   });
 });
@@ -133,6 +147,32 @@ describe('gapExplanation', () => {
     expect(littlesLaw).toContain('at 800 req/s each takes 80 ms on average');
     expect(instances).toContain("Two app instances reach 790 req/s against one instance's 800");
     expect(instances).toContain('already 97% busy');
+  });
+});
+
+describe('gapExplanation at 16 connections', () => {
+  it('says what a charge costs the app beside the framework-only request when a 16-connection target is missed', () => {
+    const report: Report = {
+      quick: true,
+      date: 'now',
+      machine: 'test',
+      cpus: 2,
+      seconds: 1,
+      wallets: 1,
+      cases: [
+        row({ load: 'spread', connections: 16, rps: 500, ceiling: 1700 }),
+        row({ load: 'hot', connections: 16, rps: 800, ceiling: 700 }),
+      ],
+      ladder: [
+        { key: 'framework', step: 'auth.me', rps: 1250, p50: 1, p95: 1, p99: 1, errors: 0, machineBusy: 1 },
+        { key: 'charge', step: 'wallet.charge', rps: 500, p50: 1, p95: 1, p99: 1, errors: 0, machineBusy: 1 },
+      ],
+      profile: [],
+    };
+    const line = gapExplanation(report).find((l) => l.startsWith('At 16 connections'));
+    expect(line).toContain('(missed: spread)');
+    expect(line).toContain('a charge costs its one thread 2.0 ms');
+    expect(line).toContain('already takes 0.8 ms');
   });
 });
 

@@ -23,12 +23,43 @@ import { startAppInstances, stopAllAppInstances } from './app-instances';
 import { type OwnerShare, readCpuProfile, summariseCpuProfile } from './cpu-profile';
 import { type LoadRequest, runLoad } from './load';
 import { type BenchRequest, runPgbench } from './pgbench';
-import { type CaseRow, type LadderRow, NO_GROUP_COMMIT, renderReport, withBenchSection } from './report';
+import {
+  type CaseRow,
+  type LadderRow,
+  NO_GROUP_COMMIT,
+  type Report,
+  renderReport,
+  withBenchSection,
+} from './report';
 import { type BenchFixtures, seedBenchWallets } from './seed-wallets';
+
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+/** The run's measurements beside its Markdown, so the report can be written again (`-- --render`). */
+const MEASURED = path.join(PROJECT_ROOT, 'docs', 'benchmarks.json');
+
+/** Writes the report to docs/benchmarks.md (with its measurements), the README's section and stdout. */
+async function writeReport(report: Report) {
+  const body = renderReport(report);
+  console.log(body);
+  await mkdir(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
+  await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), `# Benchmarks\n\n${body}`);
+  await writeFile(MEASURED, `${JSON.stringify(report, null, 2)}\n`);
+  const readmePath = path.join(PROJECT_ROOT, 'README.md');
+  await writeFile(readmePath, withBenchSection(await readFile(readmePath, 'utf8'), body));
+  log('wrote docs/benchmarks.md, docs/benchmarks.json and the README’s benchmark section');
+}
+
+// `-- --render`: the last run's measurements (docs/benchmarks.json) written out again with this
+// report's words, without measuring anything.
+if (process.argv.includes('--render')) {
+  await writeReport(JSON.parse(await readFile(MEASURED, 'utf8')) as Report);
+  process.exit(0);
+}
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
-const WARM_UP_SECONDS = 5;
+const WARM_UP_SECONDS = quick ? 2 : 5;
 const WALLETS = quick ? 2_000 : 10_000;
 // 1-won courses: every purchase buys one its wallet does not own yet. pgbench's purchases each take
 // another course (a run of SECONDS at a few thousand tps); the app's hot wallet buys one after another
@@ -36,7 +67,6 @@ const WALLETS = quick ? 2_000 : 10_000;
 const COURSES = quick ? 20_000 : 60_000;
 const CONNECTIONS = [16, 64];
 const PORTS = [3400, 3401];
-const log = (line: string) => console.error(`[bench] ${line}`);
 
 const server = await resolveDatabase(log);
 // Ctrl-C: the app instances run in their own process groups, so stop them (and the database) here.
@@ -403,7 +433,7 @@ try {
     await measureCases(benchMode, 1, CONNECTIONS, buys ? ['charge', 'pay'] : ['charge']);
   }
   if (!quick) await measureCases(mode('atomic'), 2, [64]);
-  await measureOneInFlight();
+  if (!quick) await measureOneInFlight();
   await measureLadder();
   await measureProfile();
 } finally {
@@ -413,7 +443,7 @@ try {
 }
 
 const cpus = os.cpus();
-const body = renderReport({
+const report: Report = {
   quick,
   date: new Date().toISOString(),
   machine: `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL at ${new URL(databaseUrl).host}`,
@@ -423,10 +453,5 @@ const body = renderReport({
   cases,
   ladder,
   profile,
-});
-console.log(body);
-await mkdir(path.join(PROJECT_ROOT, 'docs'), { recursive: true });
-await writeFile(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), `# Benchmarks\n\n${body}`);
-const readmePath = path.join(PROJECT_ROOT, 'README.md');
-await writeFile(readmePath, withBenchSection(await readFile(readmePath, 'utf8'), body));
-log('wrote docs/benchmarks.md and the README’s benchmark section');
+};
+await writeReport(report);

@@ -123,6 +123,13 @@ export function groupCommitComparison(cases: CaseRow[]): string[] {
   )) {
     const off = findCase(cases, NO_GROUP_COMMIT, on.load, on.connections);
     if (!off?.rps) continue;
+    if (on.connections === 1) {
+      const added = on.p50 <= off.p50 ? 'no added latency' : `${ms(on.p50 - off.p50)} ms more`;
+      lines.push(
+        `one request in flight: p50 ${ms(on.p50)} ms with group commit, ${ms(off.p50)} ms without (${added}); p99 ${ms(on.p99)} ms against ${ms(off.p99)} ms`,
+      );
+      continue;
+    }
     lines.push(
       `${on.load} at ${on.connections} connections: ${fmt(on.rps)} req/s with group commit, ${fmt(off.rps)} without (${(on.rps / off.rps).toFixed(2)}×); p99 ${ms(on.p99)} ms against ${ms(off.p99)} ms`,
     );
@@ -138,6 +145,19 @@ export function gapExplanation(report: Report): string[] {
   if (framework && spread?.ceiling) {
     lines.push(
       `A request that only passes through our HTTP edge and tRPC, with no database work at all, reaches ${fmt(framework.rps)} req/s: ${pct(framework.rps / spread.ceiling)} of the spread ceiling. No endpoint can be faster than that floor, whatever the payment code does; where it is below the ceiling, the app process is the bottleneck (one Node.js thread at full load while PostgreSQL has room), as the profile shows.`,
+    );
+  }
+  const charge = report.ladder.find((r) => r.key === 'charge');
+  const missedAt16 = (['spread', 'hot'] as const).filter((load) => {
+    const r = findCase(report.cases, 'atomic', load, 16);
+    const target = load === 'hot' ? HOT_RATIO_TARGET : SPREAD_RATIO_TARGET;
+    return r?.ceiling ? r.rps / r.ceiling < target : false;
+  });
+  if (framework?.rps && charge?.rps && missedAt16.length) {
+    const frameworkMs = 1000 / framework.rps;
+    const chargeMs = 1000 / charge.rps;
+    lines.push(
+      `At 16 connections (missed: ${missedAt16.join(', ')}) the app process is the limit, not PostgreSQL: a charge costs its one thread ${ms(chargeMs)} ms (1 s ÷ ${fmt(charge.rps)} req/s in the ladder), of which the framework-only request already takes ${ms(frameworkMs)} ms; the rest is the charge's own work (token, input and output validation, the statement's round trip on the driver, the answer's JSON), spread over the owners in the profile below. pgbench pays none of it, and the machine's CPU is shared with PostgreSQL and the load generator. At 64 connections group commit puts more changes in each commit, which is why the same app passes both ceilings there.`,
     );
   }
   const busy = (['charge', 'pay'] as const)
