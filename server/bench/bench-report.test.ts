@@ -142,7 +142,8 @@ describe('gapExplanation', () => {
       ],
       profile: [],
     };
-    const [framework, littlesLaw, instances] = gapExplanation(report);
+    const [framework, littlesLaw, alone, instances] = gapExplanation(report);
+    expect(alone).toContain('charge spread: 16 ms, the app 80 ms');
     expect(framework).toContain('reaches 1,600 req/s: 40% of the spread ceiling');
     expect(littlesLaw).toContain('at 800 req/s each takes 80 ms on average');
     expect(instances).toContain("Two app instances reach 790 req/s against one instance's 800");
@@ -173,6 +174,27 @@ describe('gapExplanation at 16 connections', () => {
     expect(line).toContain('(missed: spread)');
     expect(line).toContain('a charge costs its one thread 2.0 ms');
     expect(line).toContain('already takes 0.8 ms');
+  });
+
+  it('sets each p99 miss at 64 connections beside what PostgreSQL alone takes on average', () => {
+    const report: Report = {
+      quick: true,
+      date: 'now',
+      machine: 'test',
+      cpus: 2,
+      seconds: 1,
+      wallets: 1,
+      cases: [
+        row({ load: 'spread', connections: 64, rps: 640, ceiling: 1600, p99: 180 }),
+        row({ request: 'pay', load: 'hot', connections: 64, rps: 200, ceiling: 256, p99: 600 }),
+        row({ load: 'hot', connections: 64, rps: 800, ceiling: 400, p99: 90 }),
+      ],
+      ladder: [],
+      profile: [],
+    };
+    expect(gapExplanation(report).find((l) => l.startsWith('PostgreSQL alone'))).toBe(
+      'PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: charge spread: 40 ms, the app 100 ms; pay hot: 250 ms (past 100 ms on average: one transaction per request cannot meet the target there), the app 320 ms.',
+    );
   });
 });
 

@@ -171,6 +171,20 @@ export function gapExplanation(report: Report): string[] {
       `At 64 connections the load generator keeps 64 requests in flight, so at ${fmt(busy.rps)} req/s each takes ${Math.round((64 / busy.rps) * 1000)} ms on average (Little's law: requests in flight ÷ throughput). A p99 under 100 ms needs an average far below 100 ms, so a throughput far above 640 req/s from the app: the latency target falls with the throughput one.`,
     );
   }
+  const slow = (['charge', 'pay'] as const).flatMap((request) =>
+    (['spread', 'hot'] as const)
+      .map((load) => findCase(report.cases, 'atomic', load, 64, 1, request))
+      .filter((r): r is CaseRow => Boolean(r && r.p99 >= P99_TARGET_MS && r.ceiling)),
+  );
+  if (slow.length) {
+    const each = slow.map((r) => {
+      const alone = (64 / r.ceiling) * 1000;
+      return `${r.request} ${r.load}: ${ms(alone)} ms${alone >= P99_TARGET_MS ? ' (past 100 ms on average: one transaction per request cannot meet the target there)' : ''}, the app ${ms((64 / r.rps) * 1000)} ms`;
+    });
+    lines.push(
+      `PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: ${each.join('; ')}.`,
+    );
+  }
   const one = findCase(report.cases, 'atomic', 'spread', 64);
   const two = findCase(report.cases, 'atomic', 'spread', 64, 2);
   if (one && two && two.rps >= one.rps * 1.2) {
