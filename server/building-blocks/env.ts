@@ -70,6 +70,11 @@ function load() {
        * transaction per change.
        */
       GROUP_COMMIT: z.enum(['on', 'off']).default('on'),
+      /**
+       * Batches at the database at once per instance. Fewer make larger batches (fewer commits); more keep
+       * charges moving while one batch waits on a lock.
+       */
+      GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(20).default(2),
       /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
       REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
       /**

@@ -41,9 +41,13 @@ const MAX_WAITING = 5_000;
 
 let settings: GroupCommitSettings | undefined;
 
-/** The configured settings (GROUP_COMMIT, validated by server/building-blocks/env.ts). */
+/** The configured settings (GROUP_COMMIT and GROUP_COMMIT_IN_FLIGHT, validated by server/building-blocks/env.ts). */
 export function groupCommitSettings(): GroupCommitSettings {
-  settings ??= { ...DEFAULT_GROUP_COMMIT, enabled: process.env.GROUP_COMMIT !== 'off' };
+  settings ??= {
+    ...DEFAULT_GROUP_COMMIT,
+    enabled: process.env.GROUP_COMMIT !== 'off',
+    maxInFlight: Number(process.env.GROUP_COMMIT_IN_FLIGHT ?? DEFAULT_GROUP_COMMIT.maxInFlight),
+  };
   return settings;
 }
 

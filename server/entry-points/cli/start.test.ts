@@ -22,6 +22,19 @@ describe('start-up configuration', () => {
     expect(result.stderr).toMatch(/PORT:/);
   });
 
+  it('names a malformed group commit setting', () => {
+    const result = start({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x',
+      SESSION_SECRET: 's'.repeat(40),
+      TOSS_SANDBOX: 'on',
+      GROUP_COMMIT: 'sometimes',
+      GROUP_COMMIT_IN_FLIGHT: '0',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/GROUP_COMMIT:/);
+    expect(result.stderr).toMatch(/GROUP_COMMIT_IN_FLIGHT:/);
+  });
+
   it('refuses a session secret that is too short', () => {
     const result = start({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', SESSION_SECRET: 'short' });
     expect(result.status).toBe(1);
