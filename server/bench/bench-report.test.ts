@@ -47,6 +47,11 @@ function row(partial: Partial<CaseRow>): CaseRow {
   };
 }
 
+/** A report around the given cases, ladder and profile. */
+function reportOf(parts: Pick<Report, 'cases' | 'ladder' | 'profile'>): Report {
+  return { quick: true, date: 'now', machine: 'test', cpus: 2, seconds: 1, wallets: 1, ...parts };
+}
+
 describe('targetVerdicts', () => {
   it('says which targets are met and by how much the others are missed', () => {
     const verdicts = targetVerdicts([
@@ -125,13 +130,7 @@ describe('groupCommitComparison', () => {
 
 describe('gapExplanation', () => {
   it('puts the framework-only request beside the ceiling, applies Little’s law, and explains a second instance', () => {
-    const report: Report = {
-      quick: true,
-      date: 'now',
-      machine: 'test',
-      cpus: 2,
-      seconds: 1,
-      wallets: 1,
+    const report = reportOf({
       cases: [
         row({ connections: 16, rps: 800, ceiling: 4000 }),
         row({ connections: 64, rps: 800, ceiling: 4000, p99: 200, machineBusy: 0.97 }),
@@ -141,7 +140,7 @@ describe('gapExplanation', () => {
         { key: 'framework', step: 'auth.me', rps: 1600, p50: 1, p95: 1, p99: 1, errors: 0, machineBusy: 1 },
       ],
       profile: [],
-    };
+    });
     const [framework, littlesLaw, alone, instances] = gapExplanation(report);
     expect(alone).toContain('charge spread: 16 ms, the app 80 ms');
     expect(framework).toContain('reaches 1,600 req/s: 40% of the spread ceiling');
@@ -153,13 +152,7 @@ describe('gapExplanation', () => {
 
 describe('gapExplanation at 16 connections', () => {
   it('says what a charge costs the app beside the framework-only request when a 16-connection target is missed', () => {
-    const report: Report = {
-      quick: true,
-      date: 'now',
-      machine: 'test',
-      cpus: 2,
-      seconds: 1,
-      wallets: 1,
+    const report = reportOf({
       cases: [
         row({ load: 'spread', connections: 16, rps: 500, ceiling: 1700 }),
         row({ load: 'hot', connections: 16, rps: 800, ceiling: 700 }),
@@ -169,7 +162,7 @@ describe('gapExplanation at 16 connections', () => {
         { key: 'charge', step: 'wallet.charge', rps: 500, p50: 1, p95: 1, p99: 1, errors: 0, machineBusy: 1 },
       ],
       profile: [],
-    };
+    });
     const line = gapExplanation(report).find((l) => l.startsWith('At 16 connections'));
     expect(line).toContain('(missed: spread)');
     expect(line).toContain('a charge costs its one thread 2.0 ms');
@@ -177,13 +170,7 @@ describe('gapExplanation at 16 connections', () => {
   });
 
   it('sets each p99 miss at 64 connections beside what PostgreSQL alone takes on average', () => {
-    const report: Report = {
-      quick: true,
-      date: 'now',
-      machine: 'test',
-      cpus: 2,
-      seconds: 1,
-      wallets: 1,
+    const report = reportOf({
       cases: [
         row({ load: 'spread', connections: 64, rps: 640, ceiling: 1600, p99: 180 }),
         row({ request: 'pay', load: 'hot', connections: 64, rps: 200, ceiling: 256, p99: 600 }),
@@ -191,7 +178,7 @@ describe('gapExplanation at 16 connections', () => {
       ],
       ladder: [],
       profile: [],
-    };
+    });
     expect(gapExplanation(report).find((l) => l.startsWith('PostgreSQL alone'))).toBe(
       'PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: charge spread: 40 ms, the app 100 ms; pay hot: 250 ms (past 100 ms on average: one transaction per request cannot meet the target there), the app 320 ms.',
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
-import type { Db } from '../building-blocks/db/client';
+import { type Db, driverPool } from '../building-blocks/db/client';
 import { createInnerContext, type InnerContextOptions } from '../entry-points/trpc/context';
 import { createCaller } from '../entry-points/trpc/router';
 import { setAdmin } from '../use-cases/auth/admin-role';
@@ -85,4 +85,27 @@ export async function reasonOf(promise: Promise<unknown>): Promise<string> {
     }
     throw error;
   }
+}
+
+/** A learner signed in, as the one-statement money paths see them: user and live session ids. */
+export interface SignedInIds {
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * `count` users straight in SQL, each with a session live for an hour: for tests of the money statements
+ * that need many learners fast (a sign-up through scrypt would take seconds each).
+ */
+export async function usersWithSessions(db: Db, count: number, label = 'sql'): Promise<SignedInIds[]> {
+  const { rows } = await driverPool(db).query<SignedInIds>(
+    `WITH u AS (
+       INSERT INTO users (email, name, password_hash)
+       SELECT $2 || '-' || gen_random_uuid() || '@example.com', $2, 'none' FROM generate_series(1, $1)
+       RETURNING id)
+     INSERT INTO session (user_id, expires_at) SELECT id, now() + interval '1 hour' FROM u
+     RETURNING user_id AS "userId", id AS "sessionId"`,
+    [count, label],
+  );
+  return rows;
 }

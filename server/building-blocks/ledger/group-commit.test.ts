@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
+import { type SignedInIds, usersWithSessions } from '../../test/fixtures';
 import { driverPool } from '../db/client';
 import { changeBalanceOnce, DEFAULT_GROUP_COMMIT, useGroupCommit } from './group-commit';
 import type { BalanceChangeOnce } from './wallet.repository';
@@ -20,23 +21,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-interface User {
-  userId: string;
-  sessionId: string;
-}
+type User = SignedInIds;
 
-async function newUsers(count: number): Promise<User[]> {
-  const { rows } = await driverPool(t.db).query<User>(
-    `WITH u AS (
-       INSERT INTO users (email, name, password_hash)
-       SELECT 'batch-' || gen_random_uuid() || '@example.com', 'batch', 'none' FROM generate_series(1, $1)
-       RETURNING id)
-     INSERT INTO session (user_id, expires_at) SELECT id, now() + interval '1 hour' FROM u
-     RETURNING user_id AS "userId", id AS "sessionId"`,
-    [count],
-  );
-  return rows;
-}
+const newUsers = (count: number) => usersWithSessions(t.db, count, 'batch');
 
 function change(user: User, amount: number): BalanceChangeOnce {
   return {

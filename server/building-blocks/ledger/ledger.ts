@@ -5,7 +5,13 @@ import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/r
 import { refusalFor } from './balance-rules';
 import { changeBalanceOnce } from './group-commit';
 import { balanceStrategy } from './strategies';
-import { buyCourseOnce, ensureWallet, insertLedgerEntry, type LedgerEntry } from './wallet.repository';
+import {
+  type BalanceChangeOnceRow,
+  buyCourseOnce,
+  ensureWallet,
+  insertLedgerEntry,
+  type LedgerEntry,
+} from './wallet.repository';
 import {
   findHold,
   insertHold,
@@ -94,23 +100,36 @@ export async function moveBalanceOnce(
       }),
     ),
   );
-  const { walletId, type, balanceAfter, createdAt } = row;
-  if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt) {
+  const entry = entryFromStatementRow(row, transactionId, request.requestId);
+  return { entry, balance: entry.balanceAfter };
+}
+
+/** The ledger entry a one-statement change or purchase answered with (the key's transaction). */
+function entryFromStatementRow(
+  row: BalanceChangeOnceRow & {
+    orderId?: string | null;
+    courseId?: string | null;
+    courseTitle?: string | null;
+  },
+  transactionId: string,
+  requestId: string,
+): LedgerEntry {
+  const { walletId, type, amount, balanceAfter, createdAt } = row;
+  if (!walletId || !type || amount === null || balanceAfter === null || !createdAt) {
     throw new Error(`balance change ${transactionId} has no ledger entry`);
   }
-  const entry: LedgerEntry = {
+  return {
     id: transactionId,
     walletId,
     type,
-    amount: row.amount,
+    amount,
     balanceAfter,
-    requestId: request.requestId,
-    orderId: null,
-    courseId: null,
+    requestId,
+    orderId: row.orderId ?? null,
+    courseId: row.courseId ?? null,
     createdAt,
-    course: null,
+    course: row.courseTitle ? { title: row.courseTitle } : null,
   };
-  return { entry, balance: balanceAfter };
 }
 
 /** A learner's request made under their session, which the statement checks is still live. */
@@ -165,22 +184,9 @@ export async function payForCourseOnce(
       }),
     ),
   );
-  const { walletId, type, balanceAfter, createdAt, orderId, courseId } = row;
-  if (!walletId || !type || row.amount === null || balanceAfter === null || !createdAt || !orderId) {
-    throw new Error(`purchase ${transactionId} has no ledger entry with its order`);
-  }
-  const entry: LedgerEntry = {
-    id: transactionId,
-    walletId,
-    type,
-    amount: row.amount,
-    balanceAfter,
-    requestId: request.requestId,
-    orderId,
-    courseId,
-    createdAt,
-    course: row.courseTitle === null ? null : { title: row.courseTitle },
-  };
+  const entry = entryFromStatementRow(row, transactionId, request.requestId);
+  const { orderId } = row;
+  if (!orderId) throw new Error(`purchase ${transactionId} has no order`);
   const { enrollmentId, enrollmentUserId, enrollmentCourseId, enrollmentCreatedAt } = row;
   const enrollment =
     enrollmentId && enrollmentUserId && enrollmentCourseId && enrollmentCreatedAt
@@ -192,7 +198,7 @@ export async function payForCourseOnce(
           createdAt: enrollmentCreatedAt,
         }
       : null;
-  return { entry, balance: balanceAfter, orderId, enrollment };
+  return { entry, balance: entry.balanceAfter, orderId, enrollment };
 }
 
 export type HoldPlaced =

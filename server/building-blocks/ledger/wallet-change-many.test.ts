@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
+import { type SignedInIds, usersWithSessions } from '../../test/fixtures';
 import { createDb, type Db, driverPool } from '../db/client';
 import { type BalanceChangeOnce, changeBalancesOnce, ensureWallet } from './wallet.repository';
 
@@ -22,24 +23,9 @@ afterAll(async () => {
   await t.drop();
 });
 
-interface User {
-  userId: string;
-  sessionId: string;
-}
+type User = SignedInIds;
 
-/** Users, each with a live session. */
-async function newUsers(count: number): Promise<User[]> {
-  const { rows } = await driverPool(t.db).query<User>(
-    `WITH u AS (
-       INSERT INTO users (email, name, password_hash)
-       SELECT 'race-' || gen_random_uuid() || '@example.com', 'race', 'none' FROM generate_series(1, $1)
-       RETURNING id)
-     INSERT INTO session (user_id, expires_at) SELECT id, now() + interval '1 hour' FROM u
-     RETURNING user_id AS "userId", id AS "sessionId"`,
-    [count],
-  );
-  return rows;
-}
+const newUsers = (count: number) => usersWithSessions(t.db, count, 'race');
 
 function change(user: User, amount: number, requestId: string = randomUUID()): BalanceChangeOnce {
   return {
