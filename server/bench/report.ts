@@ -13,7 +13,7 @@ export interface CaseRow extends LoadResult {
   instances: number;
   /** pgbench tps: the ceiling (the request's rows, no idempotency key, in one transaction). */
   ceiling: number;
-  /** pgbench tps running the app's own statement (wallet_change_once or wallet_pay_once, key included). */
+  /** pgbench tps running the app's own statement (wallet_change_many with one change or wallet_pay_signed_in, session and key included). */
   appSql: number;
 }
 

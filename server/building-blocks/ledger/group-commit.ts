@@ -46,7 +46,8 @@ export function groupCommitSettings(): GroupCommitSettings {
   settings ??= {
     ...DEFAULT_GROUP_COMMIT,
     enabled: process.env.GROUP_COMMIT !== 'off',
-    maxInFlight: Number(process.env.GROUP_COMMIT_IN_FLIGHT ?? DEFAULT_GROUP_COMMIT.maxInFlight),
+    // Validated at start-up (env.ts); a script that skipped that still never gets fewer than one.
+    maxInFlight: Math.max(1, Number(process.env.GROUP_COMMIT_IN_FLIGHT) || DEFAULT_GROUP_COMMIT.maxInFlight),
   };
   return settings;
 }

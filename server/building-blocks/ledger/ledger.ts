@@ -27,7 +27,9 @@ import {
  * purchase, a card approval, a refund, a cancelled charge), is the same three steps in the caller's
  * transaction: find or create the wallet, move the balance with one conditional UPDATE that keeps it
  * within 0..100,000 (balance-rules.ts; the database's CHECK says the same), and write the ledger row
- * that explains the move. A change the rule refuses writes nothing.
+ * that explains the move. A change the rule refuses writes nothing. Under the atomic strategy a
+ * learner's charge or purchase is those same steps inside one SQL function, in its own transaction
+ * (moveBalanceOnce, payForCourseOnce below; the functions repeat the conditional UPDATE in SQL).
  *
  * A hold (composite payments) reserves part of the balance for one order until the card's outcome is
  * known: placeHold, then exactly one of captureHold (the won leave the wallet, with a PAYMENT row) or
