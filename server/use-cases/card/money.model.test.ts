@@ -39,8 +39,16 @@ afterAll(async () => {
   await t.drop();
 });
 
+// Toss answers within a second unless a fault delays it past that: a shorter bound made a loaded CI
+// machine's ordinary answers time out too, leaving orders in doubt that the janitor, as loaded, could
+// not settle before the final reconciliation.
+const READ_TIMEOUT_MS = 1_000;
 const toss = () =>
-  createTossClient({ baseUrl: server.sandboxUrl, secretKey: DOCS_TEST_KEYS.secretKey, readTimeoutMs: 300 });
+  createTossClient({
+    baseUrl: server.sandboxUrl,
+    secretKey: DOCS_TEST_KEYS.secretKey,
+    readTimeoutMs: READ_TIMEOUT_MS,
+  });
 
 type Command =
   | { kind: 'order'; user: number; charge: boolean; course: number; amount: number; split: boolean }
@@ -159,7 +167,7 @@ async function run(commands: Command[]) {
             match: { orderId: o.orderId },
             action: c.fault,
             times: 1,
-            ...(c.fault === 'delay' ? { ms: 500 } : {}),
+            ...(c.fault === 'delay' ? { ms: READ_TIMEOUT_MS + 500 } : {}),
             ...(c.fault === 'error' ? { status: 500 } : {}),
           });
         }
@@ -239,7 +247,7 @@ async function run(commands: Command[]) {
   }
 
   // Let every delayed request land, then settle everything and compare the books with Toss's.
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await new Promise((resolve) => setTimeout(resolve, READ_TIMEOUT_MS + 600));
   for (let i = 0; i < 4; i++) await janitor();
   const today = kstDay(new Date());
   expect(await reconcile({ db: t.db, toss: toss() }, { from: today, to: today })).toEqual([]);
