@@ -101,17 +101,20 @@ describe('targetVerdicts', () => {
 });
 
 describe('groupCommitComparison', () => {
-  it('puts atomic charges with group commit beside the same case without, one in flight apart', () => {
+  it('puts atomic charges and purchases with group commit beside the same case without, one in flight apart', () => {
     expect(
       groupCommitComparison([
         row({ load: 'hot', connections: 64, rps: 3000, p99: 40 }),
         row({ strategy: NO_GROUP_COMMIT, load: 'hot', connections: 64, rps: 1000, p99: 120 }),
+        row({ request: 'pay', load: 'hot', connections: 64, rps: 900, p99: 70 }),
+        row({ strategy: NO_GROUP_COMMIT, request: 'pay', load: 'hot', connections: 64, rps: 600, p99: 150 }),
         row({ load: 'spread', connections: 16, rps: 900 }),
         row({ connections: 1, rps: 400, p50: 2.1, p99: 4, ceiling: 0 }),
         row({ strategy: NO_GROUP_COMMIT, connections: 1, rps: 410, p50: 2.4, p99: 5, ceiling: 0 }),
       ]),
     ).toEqual([
-      'hot at 64 connections: 3,000 req/s with group commit, 1,000 without (3.00×); p99 40 ms against 120 ms',
+      'charge hot at 64 connections: 3,000 req/s with group commit, 1,000 without (3.00×); p99 40 ms against 120 ms',
+      'pay hot at 64 connections: 900 req/s with group commit, 600 without (1.50×); p99 70 ms against 150 ms',
       'one request in flight: p50 2.1 ms with group commit, 2.4 ms without (no added latency); p99 4.0 ms against 5.0 ms',
     ]);
   });

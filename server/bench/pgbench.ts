@@ -12,7 +12,7 @@ import path from 'node:path';
  *   change).
  * - pay: a purchase of a 1-won course the wallet does not own yet: the APPROVED order, its enrollment,
  *   the conditional debit, the payment record and the ledger row; the app's statement is
- *   wallet_pay_signed_in. Each client numbers its purchases (`k`, kept across its transactions), so every
+ *   wallet_pay_many (one purchase). Each client numbers its purchases (`k`, kept across its transactions), so every
  *   purchase of a run buys another course: course 1 + client_id + (k - 1) × clients.
  */
 export type BenchRequest = 'charge' | 'pay';
@@ -78,8 +78,9 @@ SELECT id, user_id, 'PAYMENT', -amount, balance, 'pgbench-' || gen_random_uuid()
 ${WALLET(options)}
 ${NEXT_COURSE(options)}
 SELECT p.* FROM bench_wallet b,
-  wallet_pay_signed_in(b.session_id, b.user_id, gen_random_uuid()::text, 'wallet.pay', 'pgbench',
-    (SELECT id::text FROM bench_course WHERE n = :c), replace(gen_random_uuid()::text, '-', '')) p
+  wallet_pay_many(ARRAY[b.session_id], ARRAY[b.user_id], ARRAY[gen_random_uuid()::text], ARRAY['wallet.pay'],
+    ARRAY['pgbench'], ARRAY[(SELECT id::text FROM bench_course WHERE n = :c)],
+    ARRAY[replace(gen_random_uuid()::text, '-', '')]) p
  WHERE b.n = :n;
 `,
   },

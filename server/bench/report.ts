@@ -13,7 +13,7 @@ export interface CaseRow extends LoadResult {
   instances: number;
   /** pgbench tps: the issue's ceiling (the request's rows, no idempotency key, in one transaction). */
   ceiling: number;
-  /** pgbench tps running the app's own statement (wallet_change_many with one change or wallet_pay_signed_in, session and key included). */
+  /** pgbench tps running the app's own statement (wallet_change_many or wallet_pay_many with one item, session and key included). */
   appSql: number;
 }
 
@@ -118,10 +118,8 @@ export function targetVerdicts(cases: CaseRow[]): string[] {
 /** What group commit changes: atomic charges with it on beside off, each load and client count. */
 export function groupCommitComparison(cases: CaseRow[]): string[] {
   const lines: string[] = [];
-  for (const on of cases.filter(
-    (c) => c.strategy === 'atomic' && c.instances === 1 && c.request === 'charge',
-  )) {
-    const off = findCase(cases, NO_GROUP_COMMIT, on.load, on.connections);
+  for (const on of cases.filter((c) => c.strategy === 'atomic' && c.instances === 1)) {
+    const off = findCase(cases, NO_GROUP_COMMIT, on.load, on.connections, 1, on.request);
     if (!off?.rps) continue;
     if (on.connections === 1) {
       const added = on.p50 <= off.p50 ? 'no added latency' : `${ms(on.p50 - off.p50)} ms more`;
@@ -131,7 +129,7 @@ export function groupCommitComparison(cases: CaseRow[]): string[] {
       continue;
     }
     lines.push(
-      `${on.load} at ${on.connections} connections: ${fmt(on.rps)} req/s with group commit, ${fmt(off.rps)} without (${(on.rps / off.rps).toFixed(2)}×); p99 ${ms(on.p99)} ms against ${ms(off.p99)} ms`,
+      `${on.request} ${on.load} at ${on.connections} connections: ${fmt(on.rps)} req/s with group commit, ${fmt(off.rps)} without (${(on.rps / off.rps).toFixed(2)}×); p99 ${ms(on.p99)} ms against ${ms(off.p99)} ms`,
     );
   }
   return lines;
@@ -217,14 +215,14 @@ export function renderReport(report: Report): string {
 Machine: ${report.machine}.
 The app, the load generator (autocannon, in the bench process) and the database share it.
 ${report.seconds} s per case after a warm-up; ${fmt(report.wallets)} wallets; each request is, over HTTP (tRPC, bearer token) with a fresh
-requestId, one \`wallet.charge\` of 1 won (charge) or one \`wallet.pay\` of a 1-won course its wallet does
-not own yet (pay). pgbench runs the same rows' SQL with the same client count, one transaction at a
+requestId, one \`wallet.charge\` of 1 won (charge) or one \`wallet.pay\` of a 1-won course nobody
+has bought yet in the run (pay). pgbench runs the same rows' SQL with the same client count, one transaction at a
 time: the issue's ceiling (charge: conditional UPDATE + ledger row; pay: the order, its enrollment, the
 conditional debit, the payment record and the ledger row); "pgbench, app’s SQL" runs the very statement
-the app sends per request, one change per transaction (\`wallet_change_many\` with one change,
-\`wallet_pay_signed_in\`; each also checks the session and claims and records the idempotency key).
-\`atomic\` has group commit on (the default: changes that arrive while others are being written share
-one statement and one commit); \`${NO_GROUP_COMMIT}\` is the same with \`GROUP_COMMIT=off\`.
+the app sends per request, one per transaction (\`wallet_change_many\` with one change,
+\`wallet_pay_many\` with one purchase; each also checks the session and claims and records the
+idempotency key). \`atomic\` has group commit on (the default: changes, and purchases, that arrive
+while others are being written share one statement and one commit); \`${NO_GROUP_COMMIT}\` is the same with \`GROUP_COMMIT=off\`.
 Invariants (balance = ledger sum, 0..100,000, no duplicate requestId, every approved order paid once
 with one effect) were checked after every case.
 This machine is shared: the same case can differ by a third between runs (and within one), so read
@@ -237,7 +235,7 @@ ${targetVerdicts(report.cases)
   .map((v) => `- ${v}`)
   .join('\n')}
 
-Group commit, on against off (atomic charges):
+Group commit, on against off (atomic):
 ${groupCommitComparison(report.cases)
   .map((v) => `- ${v}`)
   .join('\n')}

@@ -9,7 +9,7 @@ import { requestHash } from './request-hash';
  * - runIdempotent below, an interactive transaction, for every mutation and every balance strategy;
  * - runIdempotentStatement below, when a database function runs the same steps in one SQL statement
  *   under the `atomic` strategy: `wallet_change_many` for plain balance changes (ledger.ts
- *   moveBalanceOnce, one change or a group-committed batch), `wallet_pay_signed_in` (which runs `wallet_pay_once`) for a balance purchase (ledger.ts payForCourseOnce).
+ *   moveBalanceOnce, one change or a group-committed batch), `wallet_pay_many` for balance purchases (ledger.ts payForCourseOnce).
  * - runIdempotentOrder below, for a request that opens an order (order.create: a composite order holds
  *   part of the wallet), whose key records the order rather than a ledger entry.
  * Refunds keep their key per order (refund.request_id) and compare fingerprints the same way.
@@ -98,7 +98,7 @@ export async function runIdempotent<T>(
 
 /**
  * The same protocol when one SQL statement runs all of it (claim, effect, outcome; see
- * `wallet_change_many`, `wallet_pay_signed_in`): `statement` gets the request's fingerprint and returns the key's row as it now
+ * `wallet_change_many`, `wallet_pay_many`): `statement` gets the request's fingerprint and returns the key's row as it now
  * stands. The same request gets the same outcome, a different one IDEMPOTENCY_KEY_REUSED.
  */
 export async function runIdempotentStatement<Row extends EarlierClaim>(

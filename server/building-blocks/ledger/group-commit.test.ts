@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
-import { type SignedInIds, usersWithSessions } from '../../test/fixtures';
+import { createCourse, type SignedInIds, usersWithSessions } from '../../test/fixtures';
 import { driverPool } from '../db/client';
-import { changeBalanceOnce, DEFAULT_GROUP_COMMIT, useGroupCommit } from './group-commit';
+import { newOrderId } from '../order/order-id';
+import {
+  DEFAULT_GROUP_COMMIT,
+  queueBalanceChange,
+  queueCoursePurchase,
+  useGroupCommit,
+} from './group-commit';
 import type { BalanceChangeOnce } from './wallet.repository';
 
 /**
@@ -37,14 +43,17 @@ function change(user: User, amount: number): BalanceChangeOnce {
   };
 }
 
-/** The balance-change statements sent while `work` runs. */
-async function statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+/** The statements calling `fn` (wallet_change_many unless said) sent while `work` runs. */
+async function statementsDuring<T>(
+  work: () => Promise<T>,
+  fn = 'wallet_change_many',
+): Promise<{ result: T; statements: number }> {
   let statements = 0;
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const [first] = args;
     const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
-    if (typeof text === 'string' && text.includes('wallet_change_many')) statements += 1;
+    if (typeof text === 'string' && text.includes(fn)) statements += 1;
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   try {
@@ -70,7 +79,7 @@ describe('group commit', () => {
     // One over the limit: refused alone, the others applied around it.
     changes.push(change(users[0] as User, 100_000));
     const { result, statements } = await statementsDuring(() =>
-      Promise.all(changes.map((c) => changeBalanceOnce(t.db, c))),
+      Promise.all(changes.map((c) => queueBalanceChange(t.db, c))),
     );
     // The first went at once and alone; the rest gathered behind it and went together.
     expect(statements).toBe(2);
@@ -92,11 +101,51 @@ describe('group commit', () => {
     );
   });
 
+  it('sends the purchases that arrive together as one statement of their own, each answered on its own', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 1 });
+    const users = await newUsers(4);
+    await Promise.all(users.map((u) => queueBalanceChange(t.db, change(u, 5_000))));
+    const courses = await Promise.all(Array.from({ length: 5 }, () => createCourse(t.db, 1_000)));
+    const purchases = users.flatMap((user) =>
+      courses.map((course) => ({
+        ...user,
+        requestId: randomUUID(),
+        operation: 'wallet.pay',
+        requestHash: `pay ${course.id}`,
+        courseId: course.id,
+        orderId: newOrderId(),
+      })),
+    );
+    // The first learner's sixth purchase finds nothing left: refused alone. (Within a batch a learner's
+    // purchases go in request-id order, the lock order: this id sorts last.)
+    const extra = await createCourse(t.db, 1_000);
+    purchases.push({
+      ...purchases[0],
+      requestId: `z-${randomUUID()}`,
+      courseId: extra.id,
+      orderId: newOrderId(),
+    } as (typeof purchases)[number]);
+    const { result, statements } = await statementsDuring(
+      () => Promise.all(purchases.map((p) => queueCoursePurchase(t.db, p))),
+      'wallet_pay_many',
+    );
+    expect(statements).toBe(2);
+    expect(result.map((r) => r?.refusalReason ?? r?.outcome)).toEqual([
+      ...purchases.slice(0, 20).map(() => 'SUCCEEDED'),
+      'INSUFFICIENT_BALANCE',
+    ]);
+    for (const [i, answer] of result.slice(0, 20).entries()) {
+      expect(answer?.orderId).toBe(purchases[i]?.orderId);
+      expect(answer?.enrollmentCourseId).toBe(purchases[i]?.courseId);
+    }
+    expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([0, 0, 0, 0]);
+  });
+
   it('sends every change as its own statement when off', async () => {
     useGroupCommit({ enabled: false });
     const [user] = (await newUsers(1)) as [User];
     const { statements } = await statementsDuring(() =>
-      Promise.all(Array.from({ length: 12 }, () => changeBalanceOnce(t.db, change(user, 500)))),
+      Promise.all(Array.from({ length: 12 }, () => queueBalanceChange(t.db, change(user, 500)))),
     );
     expect(statements).toBe(12);
     expect(await balanceOf(user.userId)).toBe(6_000);
@@ -109,7 +158,7 @@ describe('group commit', () => {
     // A session id that is no UUID: PostgreSQL refuses the whole statement it is in.
     const broken = { ...change(users[0] as User, 700), sessionId: 'not-a-uuid' };
     const sent = [good[0] as BalanceChangeOnce, ...good.slice(1, 5), broken, ...good.slice(5)];
-    const results = await Promise.allSettled(sent.map((c) => changeBalanceOnce(t.db, c)));
+    const results = await Promise.allSettled(sent.map((c) => queueBalanceChange(t.db, c)));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value?.outcome : 'ERROR'))).toEqual([
       ...Array.from({ length: 5 }, () => 'SUCCEEDED'),
       'ERROR',
@@ -122,7 +171,7 @@ describe('group commit', () => {
     useGroupCommit({ enabled: true, maxInFlight: 1 });
     const users = await newUsers(50);
     const changes = Array.from({ length: 5_002 }, (_, i) => change(users[i % 50] as User, 1));
-    const results = await Promise.allSettled(changes.map((c) => changeBalanceOnce(t.db, c)));
+    const results = await Promise.allSettled(changes.map((c) => queueBalanceChange(t.db, c)));
     // One went at once, 5,000 waited behind it; the last found the queue full.
     expect(
       results.slice(0, 5_001).every((r) => r.status === 'fulfilled' && r.value?.outcome === 'SUCCEEDED'),
@@ -146,7 +195,7 @@ describe('group commit', () => {
     const [a, b] = (await newUsers(2)) as [User, User];
     await driverPool(t.db).query('DELETE FROM session WHERE id = $1', [b.sessionId]);
     const results = await Promise.all(
-      [change(a, 100), change(b, 100), change(a, 100)].map((c) => changeBalanceOnce(t.db, c)),
+      [change(a, 100), change(b, 100), change(a, 100)].map((c) => queueBalanceChange(t.db, c)),
     );
     expect(results.map((r) => r?.outcome ?? null)).toEqual(['SUCCEEDED', null, 'SUCCEEDED']);
     expect([await balanceOf(a.userId), await balanceOf(b.userId)]).toEqual([200, null]);

@@ -1,15 +1,24 @@
 import type { Db } from '../db/client';
 import { DomainError } from '../errors/domain-error';
-import { type BalanceChangeOnce, type BalanceChangeOnceRow, changeBalancesOnce } from './wallet.repository';
+import {
+  type BalanceChangeOnce,
+  type BalanceChangeOnceRow,
+  type CoursePurchaseOnce,
+  type CoursePurchaseOnceRow,
+  walletChangeMany,
+  walletPayMany,
+} from './wallet.repository';
 
 /**
- * Group commit for one-statement balance changes (the `atomic` strategy; GROUP_COMMIT, on by default).
+ * Group commit for one-statement balance changes and purchases (the `atomic` strategy; GROUP_COMMIT, on
+ * by default).
  *
  * PostgreSQL commits one transaction at a time per row: on one hot wallet, one change per commit is the
  * ceiling. So changes that arrive while others are being written wait here and go to the database
  * together, as one `wallet_change_many` statement: one round trip, one transaction, one commit for all.
  * Each change is still checked on its own against the balance the ones before it left, has its own
- * idempotency outcome, and its caller is answered only once the batch has committed.
+ * idempotency outcome, and its caller is answered only once the batch has committed. Purchases do the
+ * same in their own queue, as one `wallet_pay_many` statement.
  *
  * There is no timer. A change that finds fewer than `maxInFlight` batches on their way goes at once, so
  * with one request in flight nothing waits. Only when `maxInFlight` batches are already at the database
@@ -57,27 +66,31 @@ export function useGroupCommit(chosen: Partial<GroupCommitSettings>): void {
   settings = { ...groupCommitSettings(), ...chosen };
 }
 
-type Answer = BalanceChangeOnceRow | null;
+/** A batch statement: one answer per item, in the order given (null: the item's session was not live). */
+type Statement<Item, Row> = (db: Db, items: readonly Item[], timeoutMs?: number) => Promise<(Row | null)[]>;
 
-interface Waiting {
-  change: BalanceChangeOnce;
+interface Waiting<Item, Row> {
+  item: Item;
   /** Goes alone: its batch failed. */
   alone: boolean;
-  resolve: (answer: Answer) => void;
+  resolve: (answer: Row | null) => void;
   reject: (error: unknown) => void;
 }
 
-/** The changes of one process (one pool) waiting for, or on their way to, the database. */
-class ChangeQueue {
-  private waiting: Waiting[] = [];
+/** The items of one kind of one process (one pool) waiting for, or on their way to, the database. */
+class StatementQueue<Item, Row> {
+  private waiting: Waiting<Item, Row>[] = [];
   private inFlight = 0;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly statement: Statement<Item, Row>,
+  ) {}
 
-  submit(change: BalanceChangeOnce): Promise<Answer> {
+  submit(item: Item): Promise<Row | null> {
     if (this.waiting.length >= MAX_WAITING) return Promise.reject(new DomainError('BALANCE_BUSY'));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ change, alone: false, resolve, reject });
+      this.waiting.push({ item, alone: false, resolve, reject });
       this.sendWhatMayGo();
     });
   }
@@ -93,20 +106,20 @@ class ChangeQueue {
     }
   }
 
-  /** The next changes to send: one that must go alone, or up to `maxBatch` others, in arrival order. */
-  private nextBatch(maxBatch: number): Waiting[] {
+  /** The next items to send: one that must go alone, or up to `maxBatch` others, in arrival order. */
+  private nextBatch(maxBatch: number): Waiting<Item, Row>[] {
     const first = this.waiting[0];
     if (first?.alone) return this.waiting.splice(0, 1);
     const stop = this.waiting.findIndex((w) => w.alone);
     return this.waiting.splice(0, Math.min(maxBatch, stop === -1 ? this.waiting.length : stop));
   }
 
-  private async send(batch: Waiting[]): Promise<void> {
-    let answers: Answer[];
+  private async send(batch: Waiting<Item, Row>[]): Promise<void> {
+    let answers: (Row | null)[];
     try {
-      answers = await changeBalancesOnce(
+      answers = await this.statement(
         this.db,
-        batch.map((w) => w.change),
+        batch.map((w) => w.item),
         STATEMENT_TIMEOUT_MS,
       );
     } catch (error) {
@@ -124,21 +137,49 @@ class ChangeQueue {
   }
 }
 
-const queues = new WeakMap<Db, ChangeQueue>();
+/** One pool's queues: changes and purchases are batched apart, each kind in its own statement. */
+interface Queues {
+  changes: StatementQueue<BalanceChangeOnce, BalanceChangeOnceRow>;
+  purchases: StatementQueue<CoursePurchaseOnce, CoursePurchaseOnceRow>;
+}
+
+const queues = new WeakMap<Db, Queues>();
+
+function queuesOf(db: Db): Queues {
+  let ofDb = queues.get(db);
+  if (!ofDb) {
+    ofDb = {
+      changes: new StatementQueue(db, walletChangeMany),
+      purchases: new StatementQueue(db, walletPayMany),
+    };
+    queues.set(db, ofDb);
+  }
+  return ofDb;
+}
 
 /**
  * Applies one signed-in learner's balance change, with others that arrive meanwhile when group commit is
- * on: the key's outcome, or null when the session was not live (nothing was claimed or changed).
+ * on (one `wallet_change_many` statement): the key's outcome, or null when the session was not live
+ * (nothing was claimed or changed).
  */
-export async function changeBalanceOnce(db: Db, change: BalanceChangeOnce): Promise<Answer> {
-  if (!groupCommitSettings().enabled) {
-    const [answer] = await changeBalancesOnce(db, [change]);
-    return answer ?? null;
-  }
-  let queue = queues.get(db);
-  if (!queue) {
-    queue = new ChangeQueue(db);
-    queues.set(db, queue);
-  }
-  return queue.submit(change);
+export async function queueBalanceChange(
+  db: Db,
+  change: BalanceChangeOnce,
+): Promise<BalanceChangeOnceRow | null> {
+  if (groupCommitSettings().enabled) return queuesOf(db).changes.submit(change);
+  const [answer] = await walletChangeMany(db, [change]);
+  return answer ?? null;
+}
+
+/**
+ * Makes one signed-in learner's balance purchase, with others that arrive meanwhile when group commit is
+ * on (one `wallet_pay_many` statement): the key's outcome, or null when the session was not live.
+ */
+export async function queueCoursePurchase(
+  db: Db,
+  purchase: CoursePurchaseOnce,
+): Promise<CoursePurchaseOnceRow | null> {
+  if (groupCommitSettings().enabled) return queuesOf(db).purchases.submit(purchase);
+  const [answer] = await walletPayMany(db, [purchase]);
+  return answer ?? null;
 }

@@ -3,11 +3,10 @@ import type { WalletTransactionType } from '../db/generated/client';
 import { DomainError, type DomainReason } from '../errors/domain-error';
 import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/run-idempotent';
 import { refusalFor } from './balance-rules';
-import { changeBalanceOnce } from './group-commit';
+import { queueBalanceChange, queueCoursePurchase } from './group-commit';
 import { balanceStrategy } from './strategies';
 import {
   type BalanceChangeOnceRow,
-  buyCourseOnce,
   ensureWallet,
   insertLedgerEntry,
   type LedgerEntry,
@@ -90,7 +89,7 @@ export async function moveBalanceOnce(
 ): Promise<{ entry: LedgerEntry; balance: number }> {
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
     signedInOrRefuse(
-      await changeBalanceOnce(db, {
+      await queueBalanceChange(db, {
         sessionId: request.sessionId,
         userId: request.userId,
         requestId: request.requestId,
@@ -161,13 +160,14 @@ export interface CoursePurchased {
 }
 
 /**
- * A whole idempotent balance purchase as one SQL statement in its own transaction (only the `atomic`
- * strategy): the database function `wallet_pay_signed_in` checks the session (UNAUTHORIZED, nothing
- * changed, when it is not live), then `wallet_pay_once` claims the key, checks the course (on sale, not
- * owned, no card payment of it under way), writes the APPROVED order as `orderId`, its enrollment, the
- * debit, the payment record and the PAYMENT ledger row, and records the outcome: the rows the
- * interactive purchase writes (pay-with-balance.ts). A refusal writes nothing but the key's refusal. A
- * repeated key changes nothing and answers as the first call did.
+ * A signed-in learner's whole idempotent balance purchase as one SQL statement (only the `atomic`
+ * strategy): the database function `wallet_pay_many` checks the session (UNAUTHORIZED, nothing changed,
+ * when it is not live), claims the key, checks the course (on sale, not owned, no card payment of it
+ * under way), writes the APPROVED order as `orderId`, its enrollment, the debit, the payment record and
+ * the PAYMENT ledger row, and records the outcome: the rows the interactive purchase writes
+ * (pay-with-balance.ts). With group commit (group-commit.ts) purchases that arrive together share the
+ * statement and its commit. A refusal writes nothing but the key's refusal. A repeated key changes
+ * nothing and answers as the first call did.
  */
 export async function payForCourseOnce(
   db: Db,
@@ -176,7 +176,7 @@ export async function payForCourseOnce(
 ): Promise<CoursePurchased> {
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
     signedInOrRefuse(
-      await buyCourseOnce(db, {
+      await queueCoursePurchase(db, {
         sessionId: request.sessionId,
         userId: request.userId,
         requestId: request.requestId,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { type SignedInIds, usersWithSessions } from '../../test/fixtures';
 import { createDb, type Db, driverPool } from '../db/client';
-import { type BalanceChangeOnce, changeBalancesOnce, ensureWallet } from './wallet.repository';
+import { type BalanceChangeOnce, ensureWallet, walletChangeMany } from './wallet.repository';
 
 /**
  * The one-statement balance changes (wallet_change_many) straight against PostgreSQL: a batch's items
@@ -40,7 +40,7 @@ function change(user: User, amount: number, requestId: string = randomUUID()): B
 }
 
 async function firstCharge(user: User) {
-  const [answer] = await changeBalancesOnce(t.db, [change(user, 500)]);
+  const [answer] = await walletChangeMany(t.db, [change(user, 500)]);
   if (!answer) throw new Error('the session was live');
   return answer;
 }
@@ -64,7 +64,7 @@ async function keysOf(userId: string): Promise<number> {
 describe('wallet_change_many', () => {
   it('applies a batch item by item, each against the balance the ones before it left', async () => {
     const [a, b] = (await newUsers(2)) as [User, User];
-    const answers = await changeBalancesOnce(t.db, [
+    const answers = await walletChangeMany(t.db, [
       change(a, 70_000, 'a-1'),
       change(b, 1_000, 'b-1'),
       change(a, 40_000, 'a-2'), // would pass 100,000 after a-1: refused, alone
@@ -93,7 +93,7 @@ describe('wallet_change_many', () => {
       `UPDATE session SET expires_at = now() - interval '1 second' WHERE id = $1`,
       [c.sessionId],
     );
-    const answers = await changeBalancesOnce(t.db, [
+    const answers = await walletChangeMany(t.db, [
       change(a, 500),
       change(b, 500), // signed out
       change(c, 500), // expired
@@ -135,7 +135,7 @@ describe('wallet_change_many', () => {
       );
       sent.push(...batches.flat());
       const results = await Promise.allSettled(
-        batches.map((batch, b) => changeBalancesOnce(b % 2 ? other : t.db, batch)),
+        batches.map((batch, b) => walletChangeMany(b % 2 ? other : t.db, batch)),
       );
       expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([]);
     }

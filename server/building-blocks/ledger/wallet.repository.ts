@@ -83,7 +83,7 @@ export interface BalanceChangeOnceRow {
  * null when the change's session was not live (nothing was claimed or changed), else the key's outcome,
  * the earlier one when the key was claimed before.
  */
-export async function changeBalancesOnce(
+export async function walletChangeMany(
   db: Db,
   changes: readonly BalanceChangeOnce[],
   /** Fail (and drop the connection) when PostgreSQL has not answered by then; none when left out. */
@@ -113,13 +113,7 @@ export async function changeBalancesOnce(
   const { rows } = await driverPool(db).query<BalanceChangeOnceRow & { item: number; signedIn: boolean }>(
     statement,
   );
-  return changes.map((change, i) => {
-    const row = rows.find((r) => r.item === i + 1);
-    if (!row) throw new Error(`wallet_change_many returned nothing for ${change.requestId}`);
-    if (!row.signedIn) return null;
-    const { item: _item, signedIn: _signedIn, ...outcome } = row;
-    return outcome;
-  });
+  return answersByItem('wallet_change_many', changes, rows);
 }
 
 export interface CoursePurchaseOnce {
@@ -148,37 +142,60 @@ export interface CoursePurchaseOnceRow extends BalanceChangeOnceRow {
 }
 
 /**
- * A whole idempotent balance purchase of a signed-in learner (check the session, claim the key, check the
- * course, claim the enrollment, write the order, debit, payment record, ledger row, outcome) as one SQL
- * statement in its own transaction: `wallet_pay_signed_in`, which runs `wallet_pay_once` (see their
- * migrations). Null when the session was not live (nothing was claimed or changed). When the key was
- * claimed before, nothing changes and the earlier outcome comes back, with the enrollment the purchase
- * granted (current or ended since).
+ * Whole idempotent balance purchases of signed-in learners (check the session, claim the key, check the
+ * course, lock the wallet, claim the enrollment, write the order, debit, payment record, ledger row,
+ * outcome), one or many, as one SQL statement in one transaction: the `wallet_pay_many` function (see its
+ * migration). Answers one row per purchase, in the order given: null when its session was not live
+ * (nothing was claimed or changed), else the key's outcome, the earlier one when the key was claimed
+ * before, with the enrollment the purchase granted (current or ended since).
  */
-export async function buyCourseOnce(
+export async function walletPayMany(
   db: Db,
-  purchase: CoursePurchaseOnce,
-): Promise<CoursePurchaseOnceRow | null> {
+  purchases: readonly CoursePurchaseOnce[],
+  /** Fail (and drop the connection) when PostgreSQL has not answered by then; none when left out. */
+  timeoutMs?: number,
+): Promise<(CoursePurchaseOnceRow | null)[]> {
   // On the driver, not Prisma, like the one-statement charge (see driverPool).
-  const { rows } = await driverPool(db).query<CoursePurchaseOnceRow>(
-    `SELECT outcome::text AS outcome, request_hash AS "requestHash", refusal_reason AS "refusalReason",
-            transaction_id AS "transactionId", wallet_id AS "walletId", type::text AS type, amount,
-            balance_after AS "balanceAfter", created_at AS "createdAt", order_id AS "orderId",
-            course_id AS "courseId", course_title AS "courseTitle", enrollment_id AS "enrollmentId",
-            enrollment_user_id AS "enrollmentUserId", enrollment_course_id AS "enrollmentCourseId",
-            enrollment_order_id AS "enrollmentOrderId", enrollment_created_at AS "enrollmentCreatedAt"
-       FROM wallet_pay_signed_in($1::uuid, $2::uuid, $3, $4, $5, $6, $7)`,
-    [
-      purchase.sessionId,
-      purchase.userId,
-      purchase.requestId,
-      purchase.operation,
-      purchase.requestHash,
-      purchase.courseId,
-      purchase.orderId,
+  const statement: pg.QueryConfig & { query_timeout?: number } = {
+    query_timeout: timeoutMs,
+    text: `SELECT item, signed_in AS "signedIn", outcome::text AS outcome, request_hash AS "requestHash",
+            refusal_reason AS "refusalReason", transaction_id AS "transactionId", wallet_id AS "walletId",
+            type::text AS type, amount, balance_after AS "balanceAfter", created_at AS "createdAt",
+            order_id AS "orderId", course_id AS "courseId", course_title AS "courseTitle",
+            enrollment_id AS "enrollmentId", enrollment_user_id AS "enrollmentUserId",
+            enrollment_course_id AS "enrollmentCourseId", enrollment_order_id AS "enrollmentOrderId",
+            enrollment_created_at AS "enrollmentCreatedAt"
+       FROM wallet_pay_many($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    values: [
+      purchases.map((p) => p.sessionId),
+      purchases.map((p) => p.userId),
+      purchases.map((p) => p.requestId),
+      purchases.map((p) => p.operation),
+      purchases.map((p) => p.requestHash),
+      purchases.map((p) => p.courseId),
+      purchases.map((p) => p.orderId),
     ],
+  };
+  const { rows } = await driverPool(db).query<CoursePurchaseOnceRow & { item: number; signedIn: boolean }>(
+    statement,
   );
-  return rows[0] ?? null;
+  return answersByItem('wallet_pay_many', purchases, rows);
+}
+
+/** A batch statement's rows (numbered from 1 as the items were given) as one answer per item, in order. */
+function answersByItem<Row>(
+  statement: string,
+  items: readonly { requestId: string }[],
+  rows: readonly (Row & { item: number; signedIn: boolean })[],
+): (Row | null)[] {
+  const byItem = new Map(rows.map((row) => [row.item, row]));
+  return items.map((item, i) => {
+    const row = byItem.get(i + 1);
+    if (!row) throw new Error(`${statement} returned nothing for ${item.requestId}`);
+    if (!row.signedIn) return null;
+    const { item: _item, signedIn: _signedIn, ...answer } = row;
+    return answer as Row;
+  });
 }
 
 export function insertLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<LedgerEntry> {
