@@ -4,7 +4,8 @@
 -- every key of a batch claimed before any purchase (one lock order for all batches, see below), so the
 -- purchase and the answer become functions of their own, and wallet_pay_once is the same three steps
 -- calling them. What it writes and answers is unchanged, with two differences:
--- - A purchase locks its wallet before it claims the enrollment (it used to claim the enrollment first).
+-- - A purchase locks its wallet (making it first if the learner has none) before it claims the
+--   enrollment (it used to claim the enrollment first, and make a missing wallet only when refused).
 --   Two purchases of one learner then meet on the wallet row before anything else of theirs, so a batch
 --   holding a learner's wallet never waits on an enrollment another batch claimed while waiting for that
 --   wallet (a deadlock the old order allowed: the same course bought in two batches at once).
@@ -52,8 +53,12 @@ BEGIN
             EXIT purchase;
         END IF;
 
-        -- The learner's wallet first (see the top of this file). No wallet: nothing to lock, and the
-        -- debit below refuses.
+        -- The learner's wallet first (see the top of this file), made first if missing (as the
+        -- interactive path does before anything else): a wallet made only after the enrollment claim, as
+        -- a refusal used to make it, would put that learner's locks in the other order.
+        IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_id) THEN
+            INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
+        END IF;
         PERFORM 1 FROM "wallet" w WHERE w."user_id" = p_user_id FOR NO KEY UPDATE;
 
         -- A card payment of this course is being confirmed (CONFIRMING or IN_DOUBT, the statuses of
@@ -84,8 +89,7 @@ BEGIN
         END IF;
 
         -- The debit: the atomic strategy's conditional UPDATE (strategies/atomic.ts), spending only what
-        -- holds leave available (balance-rules.ts). A missing wallet matches nothing, as a balance of 0
-        -- would (every price is > 0: the order's CHECK).
+        -- holds leave available (balance-rules.ts).
         UPDATE "wallet"
            SET "balance" = "balance" - v_price, "updated_at" = now()
          WHERE "user_id" = p_user_id

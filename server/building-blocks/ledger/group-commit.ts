@@ -36,7 +36,7 @@ import {
 export interface GroupCommitSettings {
   /** Off: every change is its own statement and transaction. */
   enabled: boolean;
-  /** Batches at the database at once from this process. */
+  /** Batches of each kind (changes, purchases) at the database at once from this process. */
   maxInFlight: number;
   /** Changes in one batch at most. */
   maxBatch: number;

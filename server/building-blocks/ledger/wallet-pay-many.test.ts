@@ -145,6 +145,38 @@ describe('wallet_pay_many', () => {
     }
   });
 
+  it('never deadlocks when a learner with no wallet yet buys in two batches at once', async () => {
+    // Batch A's first purchase makes the learner's wallet (no balance: every purchase is refused), and
+    // each INSERT into wallet sleeps 300 ms here, so A holds the new wallet, uncommitted, when batch B
+    // arrives for A's second course. Were the wallet made only when a purchase is refused, after its
+    // enrollment claim, B would claim that enrollment and wait for A's wallet while A waits for B's
+    // enrollment: "deadlock detected".
+    const [user] = (await usersWithSessions(t.db, 1, 'walletless')) as [User];
+    const [first, second] = await Promise.all([createCourse(t.db, 1_000), createCourse(t.db, 2_000)]);
+    const pool = driverPool(t.db);
+    await pool.query(`
+      CREATE FUNCTION test_pause() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
+      CREATE TRIGGER test_pause AFTER INSERT ON wallet FOR EACH STATEMENT EXECUTE FUNCTION test_pause();`);
+    try {
+      const batchA = walletPayMany(t.db, [
+        purchase(user, first.id, `1-${randomUUID()}`),
+        purchase(user, second.id, `2-${randomUUID()}`),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const batchB = walletPayMany(other, [purchase(user, second.id, `3-${randomUUID()}`)]);
+      const [a, b] = await Promise.all([batchA, batchB]);
+      expect([...a, ...b].map((x) => x?.refusalReason)).toEqual([
+        'INSUFFICIENT_BALANCE',
+        'INSUFFICIENT_BALANCE',
+        'INSUFFICIENT_BALANCE',
+      ]);
+      expect(await balanceOf(user.userId)).toBe(0);
+    } finally {
+      await pool.query('DROP TRIGGER test_pause ON wallet; DROP FUNCTION test_pause();');
+    }
+  });
+
   it('never deadlocks: batches sharing learners, courses and keys, in any order, from two pools at once', async () => {
     const users = await fundedUsers(3, 100_000);
     const courses = await Promise.all(Array.from({ length: 8 }, () => createCourse(t.db, 100)));
