@@ -32,8 +32,7 @@ import {
 import { startTestHttpServer } from './http-server';
 
 /**
- * The fuzz suite (server/entry-points/http/fuzz*.test.ts run it in two halves, so the two halves run
- * side by side). Issue 9, "every bad input is a clean refusal": property-based fuzzing (fast-check) of every tRPC
+ * The fuzz suite (server/entry-points/http/fuzz.test.ts runs it). Issue 9, "every bad input is a clean refusal": property-based fuzzing (fast-check) of every tRPC
  * procedure (enumerated from the router, so a new one is fuzzed without more code) and of the Toss
  * webhook receiver, over real HTTP through our own edge, as an anonymous caller, a learner, an admin,
  * a caller with a forged token and another service (each request signed with a key of every scope). Each procedure gets RUNS_PER_PROCEDURE groups of GROUP single calls
@@ -55,7 +54,7 @@ import { startTestHttpServer } from './http-server';
  * therefore sent with a throwaway session of theirs, left out of the count.
  */
 
-export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: boolean }) {
+export function fuzzSuite(paths: readonly string[]) {
   const GROUP = 12;
   const RUNS_PER_PROCEDURE = 25;
 
@@ -326,8 +325,6 @@ export function fuzzSuite(paths: readonly string[], options: { withEdgeCases: bo
       else expect(ran, 'calls that ran (a procedure without input)').toBeGreaterThan(20);
     });
   });
-
-  if (!options.withEdgeCases) return;
 
   describe('batches', () => {
     const batchProbes: fc.Arbitrary<Probe> = fc

@@ -45,10 +45,13 @@ export const MONEY_CORE_TESTS = [
   'server/entry-points/http/observability.test.ts',
 ];
 
+// Stryker runs one list of files in one group (the main config's two groups are for `npm test`).
+const { projects: _groups, ...baseTest } = base.test ?? {};
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...baseTest,
     include: MONEY_CORE_TESTS,
     // Modules stay loaded from one test file to the next (each file still makes its own database and
     // server): about twice as fast per mutant. Stryker switches mutants at run time, not by reloading.

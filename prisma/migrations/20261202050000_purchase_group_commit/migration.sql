@@ -2,8 +2,9 @@
 --
 -- wallet_pay_once was one function: claim the key, then the purchase, then the answer. Batching needs
 -- every key of a batch claimed before any purchase (one lock order for all batches, see below), so the
--- purchase and the answer become functions of their own, and wallet_pay_once is the same three steps
--- calling them. What it writes and answers is unchanged, with two differences:
+-- purchase (wallet_purchase_make) and the answer (wallet_purchase_answer) become functions of their
+-- own, called by wallet_pay_many for one purchase or a batch. What a purchase writes and answers is
+-- what wallet_pay_once wrote and answered, with two differences:
 -- - A purchase locks its wallet (making it first if the learner has none) before it claims the
 --   enrollment (it used to claim the enrollment first, and make a missing wallet only when refused).
 --   Two purchases of one learner then meet on the wallet row before anything else of theirs, so a batch
@@ -11,6 +12,9 @@
 --   wallet (a deadlock the old order allowed: the same course bought in two batches at once).
 -- - The ledger row is dated clock_timestamp(), as wallet_change_many's are: a batch's purchases are
 --   listed in the order they were made, not all at the transaction's start.
+--
+-- The app now sends only wallet_change_many and wallet_pay_many, so the single-change and
+-- single-purchase functions they replaced are dropped at the end: one function per statement we send.
 
 -- The purchase for a key this transaction has just claimed (p_key): the course checks, the wallet's
 -- lock, the APPROVED order, its enrollment, the debit, the payment record and the PAYMENT ledger row,
@@ -162,56 +166,6 @@ CREATE FUNCTION "wallet_purchase_answer"(p_user_id uuid, p_request_id text) RETU
      WHERE k."user_id" = p_user_id AND k."request_id" = p_request_id;
 $$;
 
--- One purchase: claim the key, make the purchase, answer. A key claimed before changes nothing (but a
--- missing wallet, as the interactive path makes one first) and answers with the earlier outcome.
-CREATE OR REPLACE FUNCTION "wallet_pay_once"(
-    p_user_id uuid,
-    p_request_id text,
-    p_operation text,
-    p_request_hash text,
-    p_course_id text,
-    p_order_id text
-) RETURNS TABLE (
-    outcome "idempotency_outcome",
-    request_hash text,
-    refusal_reason text,
-    transaction_id uuid,
-    wallet_id uuid,
-    type "wallet_transaction_type",
-    amount integer,
-    balance_after integer,
-    created_at timestamptz,
-    order_id text,
-    course_id uuid,
-    course_title text,
-    enrollment_id uuid,
-    enrollment_user_id uuid,
-    enrollment_course_id uuid,
-    enrollment_order_id text,
-    enrollment_created_at timestamptz
-) LANGUAGE plpgsql AS $$
-#variable_conflict use_column
-DECLARE
-    v_key uuid;
-BEGIN
-    -- Never wait on a lock for long; past this the statement rolls back whole and the caller may retry.
-    PERFORM set_config('lock_timeout', '20s', true);
-    -- A concurrent call with the same key waits here until the first one commits.
-    INSERT INTO "idempotency_key" ("user_id", "request_id", "operation", "request_hash")
-    VALUES (p_user_id, p_request_id, p_operation, p_request_hash)
-    ON CONFLICT ("user_id", "request_id") DO NOTHING
-    RETURNING "id" INTO v_key;
-    IF v_key IS NULL THEN
-        IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_id) THEN
-            INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
-        END IF;
-    ELSE
-        PERFORM "wallet_purchase_make"(v_key, p_user_id, p_request_id, p_course_id, p_order_id);
-    END IF;
-    RETURN QUERY SELECT * FROM "wallet_purchase_answer"(p_user_id, p_request_id);
-END;
-$$;
-
 -- Balance purchases of signed-in learners, one or many in one statement and one transaction (group
 -- commit: ledger.ts payForCourseOnce, group-commit.ts). Item i is (p_session_ids[i], p_user_ids[i], ...);
 -- each is what wallet_pay_signed_in does for one purchase, with its own idempotency outcome, against the
@@ -291,7 +245,7 @@ BEGIN
     END LOOP;
 
     -- 2. The purchases whose key this statement claimed, in the same order (so wallets by user). A
-    --    signed-in item whose key was claimed before gets a missing wallet made, as wallet_pay_once does.
+    --    signed-in item whose key was claimed before gets a missing wallet made, as a single purchase did.
     FOREACH i IN ARRAY v_order LOOP
         CONTINUE WHEN NOT v_signed_in[i];
         IF v_keys[i] IS NULL THEN
@@ -317,3 +271,8 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- Replaced by the batch statements above and in 20261202010000 (a batch of one is the single case).
+DROP FUNCTION "wallet_pay_signed_in"(uuid, uuid, text, text, text, text, text);
+DROP FUNCTION "wallet_pay_once"(uuid, text, text, text, text, text);
+DROP FUNCTION "wallet_change_once"(uuid, text, text, text, "wallet_transaction_type", integer, text);

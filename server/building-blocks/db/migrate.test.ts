@@ -125,8 +125,18 @@ describe('migrate', () => {
       )[0]?.src;
     expect(await source()).not.toContain('lock_timeout');
 
-    const result = await migrate(url);
+    // Up to the migration that replaced it: the current version of the function.
+    const untilReplaced = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    for (const m of migrations.filter((m) => m.name <= '20261201010000_wallet_change_once_again')) {
+      await mkdir(path.join(untilReplaced, m.name));
+      await writeFile(path.join(untilReplaced, m.name, 'migration.sql'), m.sql);
+    }
+    const result = await migrate(url, { dir: untilReplaced });
     expect(result.applied).toContain('20261201010000_wallet_change_once_again');
     expect(await source()).toContain('lock_timeout');
+
+    // And on to the latest, which drops it (the batch statement replaced it).
+    await migrate(url);
+    expect(await source()).toBeUndefined();
   });
 });

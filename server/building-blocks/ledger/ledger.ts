@@ -1,3 +1,4 @@
+import { isSessionLive } from '../auth/auth.repository';
 import type { Db, Tx } from '../db/client';
 import type { WalletTransactionType } from '../db/generated/client';
 import { DomainError, type DomainReason } from '../errors/domain-error';
@@ -90,11 +91,7 @@ export async function moveBalanceOnce(
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
     signedInOrRefuse(
       await queueBalanceChange(db, {
-        sessionId: request.sessionId,
-        userId: request.userId,
-        requestId: request.requestId,
-        operation: request.operation,
-        requestHash,
+        ...statementKey(request, requestHash),
         type: change.type,
         amount: change.amount,
         refusal: refusalFor(change.amount),
@@ -103,6 +100,12 @@ export async function moveBalanceOnce(
   );
   const entry = entryFromStatementRow(row, transactionId, request.requestId);
   return { entry, balance: entry.balanceAfter };
+}
+
+/** What a one-statement change or purchase sends of its request: the session, the key and its fingerprint. */
+function statementKey(request: IdempotentRequest & SignedIn, requestHash: string) {
+  const { sessionId, userId, requestId, operation } = request;
+  return { sessionId, userId, requestId, operation, requestHash };
 }
 
 /** The ledger entry a one-statement change or purchase answered with (the key's transaction). */
@@ -141,8 +144,21 @@ export interface SignedIn {
 
 /** The statement's answer, or UNAUTHORIZED when it found the session no longer live (it changed nothing). */
 export function signedInOrRefuse<Row>(row: Row | null): Row {
-  if (row === null) throw new DomainError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
+  if (row === null) throw sessionEnded();
   return row;
+}
+
+/**
+ * The interactive paths' session check, first in their transaction (runIdempotent's guard; the
+ * one-statement paths' statement checks it itself): a session that is not live is UNAUTHORIZED, and
+ * nothing, not even the key's claim, is left, so a learner who signs in again can send the same request.
+ */
+export async function refuseEndedSession(tx: Tx, learner: SignedIn & { userId: string }): Promise<void> {
+  if (!(await isSessionLive(tx, learner))) throw sessionEnded();
+}
+
+function sessionEnded() {
+  return new DomainError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
 }
 
 export interface CoursePurchased {
@@ -175,16 +191,7 @@ export async function payForCourseOnce(
   purchase: { courseId: string; orderId: string },
 ): Promise<CoursePurchased> {
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
-    signedInOrRefuse(
-      await queueCoursePurchase(db, {
-        sessionId: request.sessionId,
-        userId: request.userId,
-        requestId: request.requestId,
-        operation: request.operation,
-        requestHash,
-        ...purchase,
-      }),
-    ),
+    signedInOrRefuse(await queueCoursePurchase(db, { ...statementKey(request, requestHash), ...purchase })),
   );
   const entry = entryFromStatementRow(row, transactionId, request.requestId);
   const { orderId } = row;

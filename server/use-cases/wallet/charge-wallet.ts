@@ -1,12 +1,11 @@
-import { isSessionLive } from '../../building-blocks/auth/auth.repository';
 import type { SessionClaims } from '../../building-blocks/auth/session-token';
-import type { Db, Tx } from '../../building-blocks/db/client';
-import { DomainError } from '../../building-blocks/errors/domain-error';
+import type { Db } from '../../building-blocks/db/client';
 import { runIdempotent } from '../../building-blocks/idempotency/run-idempotent';
 import {
   canMoveInOneStatement,
   moveBalance,
   moveBalanceOnce,
+  refuseEndedSession,
   withWalletLock,
 } from '../../building-blocks/ledger/ledger';
 import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository';
@@ -57,15 +56,4 @@ export async function chargeWallet(
       (tx) => refuseEndedSession(tx, learner),
     ),
   );
-}
-
-/**
- * The interactive paths' session check, first in their transaction (the one-statement paths' statement
- * checks it itself): a session that is not live is UNAUTHORIZED, and nothing, not even the key's claim,
- * is left, so a learner who signs in again can send the same request.
- */
-export async function refuseEndedSession(tx: Tx, learner: SessionClaims): Promise<void> {
-  if (!(await isSessionLive(tx, learner))) {
-    throw new DomainError('UNAUTHORIZED', 'Your session has ended. Sign in again.');
-  }
 }

@@ -12,7 +12,7 @@ import { checkInvariants } from '../admin/invariants';
 import { createOrder } from '../orders/create-order';
 
 /**
- * Under the atomic strategy a balance purchase is one SQL statement (wallet_pay_once); under the others
+ * Under the atomic strategy a balance purchase is one SQL statement (wallet_pay_many); under the others
  * an interactive transaction. Both must leave the same books: each scenario runs once per path, for two
  * new learners, with the same courses and the same requestIds, and everything the learners' calls left
  * in the database (wallet, ledger, orders, payment records, enrollments, holds, idempotency keys,

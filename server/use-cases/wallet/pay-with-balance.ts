@@ -13,13 +13,13 @@ import {
   canMoveInOneStatement,
   moveBalance,
   payForCourseOnce,
+  refuseEndedSession,
   withWalletLock,
 } from '../../building-blocks/ledger/ledger';
 import { findLedgerEntry } from '../../building-blocks/ledger/wallet.repository';
 import { deleteOrder, hasPaymentInProgress, insertOrder } from '../../building-blocks/order/order.repository';
 import { newOrderId } from '../../building-blocks/order/order-id';
 import { insertPayment } from '../../building-blocks/payment/payment.repository';
-import { refuseEndedSession } from './charge-wallet';
 
 /**
  * Pays for a course with the balance and enrolls the user, in one transaction. The price comes from
