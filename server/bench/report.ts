@@ -214,7 +214,7 @@ export function renderReport(report: Report): string {
 
 Machine: ${report.machine}.
 The app, the load generator (autocannon, in the bench process) and the database share it.
-${report.seconds} s per case after a warm-up; ${fmt(report.wallets)} wallets; each request is, over HTTP (tRPC, bearer token) with a fresh
+${report.seconds} s per case after a warm-up (each learner's token seen once, as after signing in, then charges); ${fmt(report.wallets)} wallets; each request is, over HTTP (tRPC, bearer token) with a fresh
 requestId, one \`wallet.charge\` of 1 won (charge) or one \`wallet.pay\` of a 1-won course nobody
 has bought yet in the run (pay). pgbench runs the same rows' SQL with the same client count, one transaction at a
 time: the issue's ceiling (charge: conditional UPDATE + ledger row; pay: the order, its enrollment, the
