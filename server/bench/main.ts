@@ -184,13 +184,14 @@ function payRequest(bench: Bench, hot: boolean): LoadRequest {
  * expires; pgbench verifies none); then charges for WARM_UP_SECONDS at `connections`, for the JIT.
  */
 async function warmUp(ports: number[], bench: Bench, connections: number) {
+  // Every token to every instance: the load sends any wallet to any of them.
+  const visits = ports.flatMap((port) => bench.tokens.map((token) => ({ port, token })));
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
-      for (let i = next++; i < bench.tokens.length; i = next++) {
-        const port = ports[i % ports.length];
-        const answer = await fetch(`http://127.0.0.1:${port}/api/trpc/auth.me`, {
-          headers: bearer(bench.tokens[i]),
+      for (let visit = visits[next++]; visit; visit = visits[next++]) {
+        const answer = await fetch(`http://127.0.0.1:${visit.port}/api/trpc/auth.me`, {
+          headers: bearer(visit.token),
         });
         await answer.arrayBuffer();
       }

@@ -115,14 +115,14 @@ export function targetVerdicts(cases: CaseRow[]): string[] {
   return verdicts;
 }
 
-/** What group commit changes: atomic charges with it on beside off, each load and client count. */
+/** What group commit changes: atomic charges and purchases with it on beside off, each load and client count. */
 export function groupCommitComparison(cases: CaseRow[]): string[] {
   const lines: string[] = [];
   for (const on of cases.filter((c) => c.strategy === 'atomic' && c.instances === 1)) {
     const off = findCase(cases, NO_GROUP_COMMIT, on.load, on.connections, 1, on.request);
     if (!off?.rps) continue;
     if (on.connections === 1) {
-      const added = on.p50 <= off.p50 ? 'no added latency' : `${ms(on.p50 - off.p50)} ms more`;
+      const added = on.p50 - off.p50 < 0.05 ? 'no added latency' : `${ms(on.p50 - off.p50)} ms more`;
       lines.push(
         `one request in flight: p50 ${ms(on.p50)} ms with group commit, ${ms(off.p50)} ms without (${added}); p99 ${ms(on.p99)} ms against ${ms(off.p99)} ms`,
       );

@@ -65,14 +65,15 @@ function load() {
         .enum(['atomic', 'for-update', 'optimistic', 'redis-lock', 'in-process-lock'])
         .default('atomic'),
       /**
-       * Group commit of balance changes for the atomic strategy (server/building-blocks/ledger/group-commit.ts):
-       * changes that arrive while others are being written share one statement and one commit. `off`: one
-       * transaction per change.
+       * Group commit for the atomic strategy (server/building-blocks/ledger/group-commit.ts): balance
+       * changes, and apart from them balance purchases, that arrive while others are being written share
+       * one statement and one commit. `off`: one transaction per change or purchase.
        */
       GROUP_COMMIT: z.enum(['on', 'off']).default('on'),
       /**
-       * Batches at the database at once per instance. Fewer make larger batches (fewer commits); more keep
-       * charges moving while one batch waits on a lock.
+       * Batches of each kind (changes, purchases) at the database at once per instance, each on a pooled
+       * connection (checked against DATABASE_POOL_SIZE below). Fewer make larger batches (fewer commits);
+       * more keep charges moving while one batch waits on a lock.
        */
       GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(20).default(2),
       /** Only for BALANCE_STRATEGY=redis-lock; the default path never needs Redis. */
@@ -126,6 +127,18 @@ function load() {
         .optional(),
     },
     client: {},
+    // Settings that are only wrong together.
+    createFinalSchema: (shape) =>
+      z.object(shape).superRefine((e, ctx) => {
+        const batches = 2 * e.GROUP_COMMIT_IN_FLIGHT;
+        if (e.BALANCE_STRATEGY === 'atomic' && e.GROUP_COMMIT === 'on' && batches >= e.DATABASE_POOL_SIZE) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['GROUP_COMMIT_IN_FLIGHT'],
+            message: `with group commit, ${batches} batches (changes and purchases) may each hold one of the ${e.DATABASE_POOL_SIZE} connections of DATABASE_POOL_SIZE, leaving none to the other requests: lower GROUP_COMMIT_IN_FLIGHT or raise DATABASE_POOL_SIZE above ${batches}`,
+          });
+        }
+      }),
     experimental__runtimeEnv: {},
     emptyStringAsUndefined: true,
     onValidationError: (issues) => {

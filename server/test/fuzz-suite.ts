@@ -54,7 +54,7 @@ import { startTestHttpServer } from './http-server';
  * therefore sent with a throwaway session of theirs, left out of the count.
  */
 
-export function fuzzSuite(paths: readonly string[]) {
+export function fuzzSuite() {
   const GROUP = 12;
   const RUNS_PER_PROCEDURE = 25;
 
@@ -300,7 +300,7 @@ export function fuzzSuite(paths: readonly string[]) {
   const assertOptions = { numRuns: RUNS_PER_PROCEDURE, endOnFailure: true } as const;
 
   describe('every procedure refuses malformed input cleanly', () => {
-    it.each(paths)('%s', async (path) => {
+    it.each(procedurePaths)('%s', async (path) => {
       const procedure = fuzzed(path);
       const calls = harmlessOnly(
         callProbes(procedure, plausible),

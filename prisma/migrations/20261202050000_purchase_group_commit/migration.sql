@@ -16,6 +16,16 @@
 -- The app now sends only wallet_change_many and wallet_pay_many, so the single-change and
 -- single-purchase functions they replaced are dropped at the end: one function per statement we send.
 
+-- A wallet for the learner if they have none yet, as the interactive path makes one before anything
+-- else (ledger.ts withWalletLock); without waiting on an existing wallet's row lock.
+CREATE FUNCTION "wallet_make_if_missing"(p_user_id uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_id) THEN
+        INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
+    END IF;
+END;
+$$;
+
 -- The purchase for a key this transaction has just claimed (p_key): the course checks, the wallet's
 -- lock, the APPROVED order, its enrollment, the debit, the payment record and the PAYMENT ledger row,
 -- then the key's outcome. A refusal leaves nothing of the purchase behind, only the key's refusal.
@@ -40,6 +50,11 @@ DECLARE
     v_entry uuid;
     v_refusal text;
 BEGIN
+    -- The learner's wallet first, made if missing (see the top of this file): a wallet made only after
+    -- the enrollment claim, as a refusal used to make it, would put that learner's locks in the other
+    -- order. A refusal below leaves it made, as the interactive path does.
+    PERFORM "wallet_make_if_missing"(p_user_id);
+
     <<purchase>>
     BEGIN
         -- The price comes from the database, never from the caller. The UUID test comes first so that
@@ -57,12 +72,7 @@ BEGIN
             EXIT purchase;
         END IF;
 
-        -- The learner's wallet first (see the top of this file), made first if missing (as the
-        -- interactive path does before anything else): a wallet made only after the enrollment claim, as
-        -- a refusal used to make it, would put that learner's locks in the other order.
-        IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_id) THEN
-            INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
-        END IF;
+        -- The learner's wallet locked before the enrollment claim (see the top of this file).
         PERFORM 1 FROM "wallet" w WHERE w."user_id" = p_user_id FOR NO KEY UPDATE;
 
         -- A card payment of this course is being confirmed (CONFIRMING or IN_DOUBT, the statuses of
@@ -119,11 +129,7 @@ BEGIN
         RETURN;
     END purchase;
 
-    -- Refused: only the key records it. The interactive path makes a missing wallet before anything
-    -- else (ledger.ts withWalletLock), so this does too.
-    IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_id) THEN
-        INSERT INTO "wallet" ("user_id") VALUES (p_user_id) ON CONFLICT ("user_id") DO NOTHING;
-    END IF;
+    -- Refused: only the key records it.
     UPDATE "idempotency_key" SET "outcome" = 'REFUSED', "refusal_reason" = v_refusal WHERE "id" = p_key;
 END;
 $$;
@@ -168,7 +174,7 @@ $$;
 
 -- Balance purchases of signed-in learners, one or many in one statement and one transaction (group
 -- commit: ledger.ts payForCourseOnce, group-commit.ts). Item i is (p_session_ids[i], p_user_ids[i], ...);
--- each is what wallet_pay_signed_in does for one purchase, with its own idempotency outcome, against the
+-- each is what the single-purchase function (wallet_pay_signed_in, dropped below) did for one purchase, with its own idempotency outcome, against the
 -- wallet as the items before it left it. A refusal is an outcome and never affects the other items; a
 -- database error fails the whole statement (the caller then retries each purchase alone).
 --
@@ -249,9 +255,7 @@ BEGIN
     FOREACH i IN ARRAY v_order LOOP
         CONTINUE WHEN NOT v_signed_in[i];
         IF v_keys[i] IS NULL THEN
-            IF NOT EXISTS (SELECT 1 FROM "wallet" w WHERE w."user_id" = p_user_ids[i]) THEN
-                INSERT INTO "wallet" ("user_id") VALUES (p_user_ids[i]) ON CONFLICT ("user_id") DO NOTHING;
-            END IF;
+            PERFORM "wallet_make_if_missing"(p_user_ids[i]);
         ELSE
             PERFORM "wallet_purchase_make"(v_keys[i], p_user_ids[i], p_request_ids[i], p_course_ids[i],
                                            p_order_ids[i]);

@@ -103,7 +103,7 @@ describe('migrate', () => {
     expect(tables.map((r) => r.table_name)).toEqual(['_prisma_migrations', 'a']);
   });
 
-  it('brings a database that applied the first wallet_change_once to the current one', async () => {
+  it('brings a database that applied the first wallet_change_once through its replacement, then drops it', async () => {
     const url = await emptyDatabase();
     const migrations = await readMigrations();
     const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
@@ -125,7 +125,7 @@ describe('migrate', () => {
       )[0]?.src;
     expect(await source()).not.toContain('lock_timeout');
 
-    // Up to the migration that replaced it: the current version of the function.
+    // Up to the migration that replaced it: the version with a lock_timeout.
     const untilReplaced = await mkdtemp(path.join(tmpdir(), 'migrations-'));
     for (const m of migrations.filter((m) => m.name <= '20261201010000_wallet_change_once_again')) {
       await mkdir(path.join(untilReplaced, m.name));

@@ -5,12 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, type SignedInIds, usersWithSessions } from '../../test/fixtures';
 import { driverPool } from '../db/client';
 import { newOrderId } from '../order/order-id';
-import {
-  DEFAULT_GROUP_COMMIT,
-  queueBalanceChange,
-  queueCoursePurchase,
-  useGroupCommit,
-} from './group-commit';
+import { DEFAULT_GROUP_COMMIT, sendBalanceChange, sendCoursePurchase, useGroupCommit } from './group-commit';
 import type { BalanceChangeOnce } from './wallet.repository';
 
 /**
@@ -79,7 +74,7 @@ describe('group commit', () => {
     // One over the limit: refused alone, the others applied around it.
     changes.push(change(users[0] as User, 100_000));
     const { result, statements } = await statementsDuring(() =>
-      Promise.all(changes.map((c) => queueBalanceChange(t.db, c))),
+      Promise.all(changes.map((c) => sendBalanceChange(t.db, c))),
     );
     // The first went at once and alone; the rest gathered behind it and went together.
     expect(statements).toBe(2);
@@ -104,7 +99,7 @@ describe('group commit', () => {
   it('sends the purchases that arrive together as one statement of their own, each answered on its own', async () => {
     useGroupCommit({ enabled: true, maxInFlight: 1 });
     const users = await newUsers(4);
-    await Promise.all(users.map((u) => queueBalanceChange(t.db, change(u, 5_000))));
+    await Promise.all(users.map((u) => sendBalanceChange(t.db, change(u, 5_000))));
     const courses = await Promise.all(Array.from({ length: 5 }, () => createCourse(t.db, 1_000)));
     const purchases = users.flatMap((user) =>
       courses.map((course) => ({
@@ -126,7 +121,7 @@ describe('group commit', () => {
       orderId: newOrderId(),
     } as (typeof purchases)[number]);
     const { result, statements } = await statementsDuring(
-      () => Promise.all(purchases.map((p) => queueCoursePurchase(t.db, p))),
+      () => Promise.all(purchases.map((p) => sendCoursePurchase(t.db, p))),
       'wallet_pay_many',
     );
     expect(statements).toBe(2);
@@ -145,7 +140,7 @@ describe('group commit', () => {
     useGroupCommit({ enabled: false });
     const [user] = (await newUsers(1)) as [User];
     const { statements } = await statementsDuring(() =>
-      Promise.all(Array.from({ length: 12 }, () => queueBalanceChange(t.db, change(user, 500)))),
+      Promise.all(Array.from({ length: 12 }, () => sendBalanceChange(t.db, change(user, 500)))),
     );
     expect(statements).toBe(12);
     expect(await balanceOf(user.userId)).toBe(6_000);
@@ -158,7 +153,7 @@ describe('group commit', () => {
     // A session id that is no UUID: PostgreSQL refuses the whole statement it is in.
     const broken = { ...change(users[0] as User, 700), sessionId: 'not-a-uuid' };
     const sent = [good[0] as BalanceChangeOnce, ...good.slice(1, 5), broken, ...good.slice(5)];
-    const results = await Promise.allSettled(sent.map((c) => queueBalanceChange(t.db, c)));
+    const results = await Promise.allSettled(sent.map((c) => sendBalanceChange(t.db, c)));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value?.outcome : 'ERROR'))).toEqual([
       ...Array.from({ length: 5 }, () => 'SUCCEEDED'),
       'ERROR',
@@ -171,7 +166,7 @@ describe('group commit', () => {
     useGroupCommit({ enabled: true, maxInFlight: 1 });
     const users = await newUsers(50);
     const changes = Array.from({ length: 5_002 }, (_, i) => change(users[i % 50] as User, 1));
-    const results = await Promise.allSettled(changes.map((c) => queueBalanceChange(t.db, c)));
+    const results = await Promise.allSettled(changes.map((c) => sendBalanceChange(t.db, c)));
     // One went at once, 5,000 waited behind it; the last found the queue full.
     expect(
       results.slice(0, 5_001).every((r) => r.status === 'fulfilled' && r.value?.outcome === 'SUCCEEDED'),
@@ -195,7 +190,7 @@ describe('group commit', () => {
     const [a, b] = (await newUsers(2)) as [User, User];
     await driverPool(t.db).query('DELETE FROM session WHERE id = $1', [b.sessionId]);
     const results = await Promise.all(
-      [change(a, 100), change(b, 100), change(a, 100)].map((c) => queueBalanceChange(t.db, c)),
+      [change(a, 100), change(b, 100), change(a, 100)].map((c) => sendBalanceChange(t.db, c)),
     );
     expect(results.map((r) => r?.outcome ?? null)).toEqual(['SUCCEEDED', null, 'SUCCEEDED']);
     expect([await balanceOf(a.userId), await balanceOf(b.userId)]).toEqual([200, null]);

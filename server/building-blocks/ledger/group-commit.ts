@@ -34,11 +34,11 @@ import {
  */
 
 export interface GroupCommitSettings {
-  /** Off: every change is its own statement and transaction. */
+  /** Off: every change and purchase is its own statement and transaction. */
   enabled: boolean;
   /** Batches of each kind (changes, purchases) at the database at once from this process. */
   maxInFlight: number;
-  /** Changes in one batch at most. */
+  /** Items (changes, or purchases) in one batch at most. */
   maxBatch: number;
 }
 
@@ -162,7 +162,7 @@ function queuesOf(db: Db): Queues {
  * on (one `wallet_change_many` statement): the key's outcome, or null when the session was not live
  * (nothing was claimed or changed).
  */
-export async function queueBalanceChange(
+export async function sendBalanceChange(
   db: Db,
   change: BalanceChangeOnce,
 ): Promise<BalanceChangeOnceRow | null> {
@@ -175,7 +175,7 @@ export async function queueBalanceChange(
  * Makes one signed-in learner's balance purchase, with others that arrive meanwhile when group commit is
  * on (one `wallet_pay_many` statement): the key's outcome, or null when the session was not live.
  */
-export async function queueCoursePurchase(
+export async function sendCoursePurchase(
   db: Db,
   purchase: CoursePurchaseOnce,
 ): Promise<CoursePurchaseOnceRow | null> {

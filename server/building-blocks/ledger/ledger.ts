@@ -4,13 +4,14 @@ import type { WalletTransactionType } from '../db/generated/client';
 import { DomainError, type DomainReason } from '../errors/domain-error';
 import { type IdempotentRequest, runIdempotentStatement } from '../idempotency/run-idempotent';
 import { refusalFor } from './balance-rules';
-import { queueBalanceChange, queueCoursePurchase } from './group-commit';
+import { sendBalanceChange, sendCoursePurchase } from './group-commit';
 import { balanceStrategy } from './strategies';
 import {
   type BalanceChangeOnceRow,
   ensureWallet,
   insertLedgerEntry,
   type LedgerEntry,
+  type StatementKey,
 } from './wallet.repository';
 import {
   findHold,
@@ -28,8 +29,9 @@ import {
  * transaction: find or create the wallet, move the balance with one conditional UPDATE that keeps it
  * within 0..100,000 (balance-rules.ts; the database's CHECK says the same), and write the ledger row
  * that explains the move. A change the rule refuses writes nothing. Under the atomic strategy a
- * learner's charge or purchase is those same steps inside one SQL function, in its own transaction
- * (moveBalanceOnce, payForCourseOnce below; the functions repeat the conditional UPDATE in SQL).
+ * learner's charge or purchase is those same steps inside one SQL function, in a transaction of its
+ * own or, with group commit, one shared with the others that arrived at the same time (moveBalanceOnce,
+ * payForCourseOnce below; the functions repeat the conditional UPDATE in SQL).
  *
  * A hold (composite payments) reserves part of the balance for one order until the card's outcome is
  * known: placeHold, then exactly one of captureHold (the won leave the wallet, with a PAYMENT row) or
@@ -90,7 +92,7 @@ export async function moveBalanceOnce(
 ): Promise<{ entry: LedgerEntry; balance: number }> {
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
     signedInOrRefuse(
-      await queueBalanceChange(db, {
+      await sendBalanceChange(db, {
         ...statementKey(request, requestHash),
         type: change.type,
         amount: change.amount,
@@ -103,7 +105,7 @@ export async function moveBalanceOnce(
 }
 
 /** What a one-statement change or purchase sends of its request: the session, the key and its fingerprint. */
-function statementKey(request: IdempotentRequest & SignedIn, requestHash: string) {
+function statementKey(request: IdempotentRequest & SignedIn, requestHash: string): StatementKey {
   const { sessionId, userId, requestId, operation } = request;
   return { sessionId, userId, requestId, operation, requestHash };
 }
@@ -179,8 +181,8 @@ export interface CoursePurchased {
  * A signed-in learner's whole idempotent balance purchase as one SQL statement (only the `atomic`
  * strategy): the database function `wallet_pay_many` checks the session (UNAUTHORIZED, nothing changed,
  * when it is not live), claims the key, checks the course (on sale, not owned, no card payment of it
- * under way), writes the APPROVED order as `orderId`, its enrollment, the debit, the payment record and
- * the PAYMENT ledger row, and records the outcome: the rows the interactive purchase writes
+ * under way), locks the wallet, writes the APPROVED order as `orderId`, its enrollment, the debit, the
+ * payment record and the PAYMENT ledger row, and records the outcome: the rows the interactive purchase writes
  * (pay-with-balance.ts). With group commit (group-commit.ts) purchases that arrive together share the
  * statement and its commit. A refusal writes nothing but the key's refusal. A repeated key changes
  * nothing and answers as the first call did.
@@ -191,7 +193,7 @@ export async function payForCourseOnce(
   purchase: { courseId: string; orderId: string },
 ): Promise<CoursePurchased> {
   const { row, transactionId } = await runIdempotentStatement(request, async (requestHash) =>
-    signedInOrRefuse(await queueCoursePurchase(db, { ...statementKey(request, requestHash), ...purchase })),
+    signedInOrRefuse(await sendCoursePurchase(db, { ...statementKey(request, requestHash), ...purchase })),
   );
   const entry = entryFromStatementRow(row, transactionId, request.requestId);
   const { orderId } = row;

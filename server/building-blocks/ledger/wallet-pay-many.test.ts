@@ -61,6 +61,20 @@ async function one<T>(sql: string, values: unknown[]): Promise<T> {
 const balanceOf = (userId: string) =>
   one<{ balance: number }>('SELECT balance FROM wallet WHERE user_id = $1', [userId]).then((r) => r.balance);
 
+/** Runs `work` while every `statement` on wallet sleeps 300 ms after it runs, to hold a race open. */
+async function pausingAfterEach(statement: 'INSERT' | 'UPDATE', work: () => Promise<void>) {
+  const pool = driverPool(t.db);
+  await pool.query(`
+    CREATE FUNCTION test_pause() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
+    CREATE TRIGGER test_pause AFTER ${statement} ON wallet FOR EACH STATEMENT EXECUTE FUNCTION test_pause();`);
+  try {
+    await work();
+  } finally {
+    await pool.query('DROP TRIGGER test_pause ON wallet; DROP FUNCTION test_pause();');
+  }
+}
+
 describe('wallet_pay_many', () => {
   it('makes each purchase of a batch on its own: refusals, a replay and an ended session touch only themselves', async () => {
     const [a, b, c] = (await fundedUsers(3, 5_000)) as [User, User, User];
@@ -68,14 +82,14 @@ describe('wallet_pay_many', () => {
     await driverPool(t.db).query('DELETE FROM session WHERE id = $1', [c.sessionId]);
     // Within a batch each learner's purchases go in request-id order (the lock order), so the ids here
     // are numbered in the order the test expects them made.
-    const replayed = purchase(b, dear.id, `3-${randomUUID()}`);
+    const bought = purchase(b, cheap.id, `1-${randomUUID()}`);
     const batch = [
       purchase(a, cheap.id, `1-${randomUUID()}`), // a: 5,000 → 2,000
       purchase(a, dear.id, `2-${randomUUID()}`), // a: 2,000 left, 4,000 asked
-      purchase(b, cheap.id, `1-${randomUUID()}`), // b: 5,000 → 2,000
+      bought, // b: 5,000 → 2,000
+      { ...bought, orderId: newOrderId() }, // the same key again in this batch: the first one's answer
       purchase(b, cheap.id, `2-${randomUUID()}`), // b again, another key: owned already
-      replayed, // b: 2,000 left, 4,000 asked
-      { ...replayed, orderId: newOrderId() }, // the same key twice in one batch: one outcome
+      purchase(b, dear.id, `3-${randomUUID()}`), // b: 2,000 left, 4,000 asked
       purchase(c, cheap.id), // c signed out
       purchase(a, 'not-a-course', `3-${randomUUID()}`),
     ];
@@ -84,12 +98,15 @@ describe('wallet_pay_many', () => {
       'SUCCEEDED',
       'INSUFFICIENT_BALANCE',
       'SUCCEEDED',
+      'SUCCEEDED',
       'ALREADY_PURCHASED',
-      'INSUFFICIENT_BALANCE',
       'INSUFFICIENT_BALANCE',
       'SIGNED_OUT',
       'NOT_FOUND',
     ]);
+    // The repeated key made nothing of its own: it answers with the first one's order and entry.
+    expect(answers[3]?.orderId).toBe(bought.orderId);
+    expect(answers[3]?.transactionId).toBe(answers[2]?.transactionId);
     // Each success answers with its own order, ledger entry and enrollment.
     for (const i of [0, 2]) {
       const answer = answers[i];
@@ -124,12 +141,7 @@ describe('wallet_pay_many', () => {
     // B would hold the enrollment A needs while waiting for the wallet A holds: "deadlock detected".
     const [user] = (await fundedUsers(1, 10_000)) as [User];
     const [first, second] = await Promise.all([createCourse(t.db, 1_000), createCourse(t.db, 2_000)]);
-    const pool = driverPool(t.db);
-    await pool.query(`
-      CREATE FUNCTION test_pause() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
-      CREATE TRIGGER test_pause AFTER UPDATE ON wallet FOR EACH STATEMENT EXECUTE FUNCTION test_pause();`);
-    try {
+    await pausingAfterEach('UPDATE', async () => {
       const batchA = walletPayMany(t.db, [
         purchase(user, first.id, `1-${randomUUID()}`),
         purchase(user, second.id, `2-${randomUUID()}`),
@@ -140,9 +152,7 @@ describe('wallet_pay_many', () => {
       expect(a.map((x) => x?.outcome)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
       expect(b[0]?.refusalReason).toBe('ALREADY_PURCHASED');
       expect(await balanceOf(user.userId)).toBe(7_000);
-    } finally {
-      await pool.query('DROP TRIGGER test_pause ON wallet; DROP FUNCTION test_pause();');
-    }
+    });
   });
 
   it('never deadlocks when a learner with no wallet yet buys in two batches at once', async () => {
@@ -153,12 +163,7 @@ describe('wallet_pay_many', () => {
     // enrollment: "deadlock detected".
     const [user] = (await usersWithSessions(t.db, 1, 'walletless')) as [User];
     const [first, second] = await Promise.all([createCourse(t.db, 1_000), createCourse(t.db, 2_000)]);
-    const pool = driverPool(t.db);
-    await pool.query(`
-      CREATE FUNCTION test_pause() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_sleep(0.3); RETURN NULL; END $$;
-      CREATE TRIGGER test_pause AFTER INSERT ON wallet FOR EACH STATEMENT EXECUTE FUNCTION test_pause();`);
-    try {
+    await pausingAfterEach('INSERT', async () => {
       const batchA = walletPayMany(t.db, [
         purchase(user, first.id, `1-${randomUUID()}`),
         purchase(user, second.id, `2-${randomUUID()}`),
@@ -172,9 +177,7 @@ describe('wallet_pay_many', () => {
         'INSUFFICIENT_BALANCE',
       ]);
       expect(await balanceOf(user.userId)).toBe(0);
-    } finally {
-      await pool.query('DROP TRIGGER test_pause ON wallet; DROP FUNCTION test_pause();');
-    }
+    });
   });
 
   it('never deadlocks: batches sharing learners, courses and keys, in any order, from two pools at once', async () => {

@@ -50,13 +50,17 @@ export interface NewLedgerEntry {
   orderId?: string;
 }
 
-export interface BalanceChangeOnce {
+/** Whose request a one-statement change or purchase is, and its idempotency key with its fingerprint. */
+export interface StatementKey {
   /** The learner's session: the statement changes nothing unless it is live (session_is_live). */
   sessionId: string;
   userId: string;
   requestId: string;
   operation: string;
   requestHash: string;
+}
+
+export interface BalanceChangeOnce extends StatementKey {
   type: WalletTransactionType;
   amount: number;
   /** The refusal to record when the balance would leave 0..100,000. */
@@ -116,13 +120,7 @@ export async function walletChangeMany(
   return answersByItem('wallet_change_many', changes, rows);
 }
 
-export interface CoursePurchaseOnce {
-  /** The learner's session: the statement changes nothing unless it is live (session_is_live). */
-  sessionId: string;
-  userId: string;
-  requestId: string;
-  operation: string;
-  requestHash: string;
+export interface CoursePurchaseOnce extends StatementKey {
   /** As the caller sent it; a string that is no UUID names no course (refused NOT_FOUND). */
   courseId: string;
   /** The id the new order gets if the purchase goes through. */

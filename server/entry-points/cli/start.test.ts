@@ -35,6 +35,19 @@ describe('start-up configuration', () => {
     expect(result.stderr).toMatch(/GROUP_COMMIT_IN_FLIGHT:/);
   });
 
+  it('refuses group commit batches that could take every pooled connection, naming both settings', () => {
+    const result = start({
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x',
+      SESSION_SECRET: 's'.repeat(40),
+      TOSS_SANDBOX: 'on',
+      DATABASE_POOL_SIZE: '4',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /GROUP_COMMIT_IN_FLIGHT: with group commit, 4 batches .* lower GROUP_COMMIT_IN_FLIGHT or raise DATABASE_POOL_SIZE above 4/,
+    );
+  });
+
   it('refuses a session secret that is too short', () => {
     const result = start({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/x', SESSION_SECRET: 'short' });
     expect(result.status).toBe(1);
