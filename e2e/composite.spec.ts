@@ -79,6 +79,8 @@ test('an abandoned checkout keeps the wallet part held until the learner gives i
 }) => {
   await signUpInBrowser(page);
   await chargeInBrowser(page, 30_000);
+  // Charged before the catalogue is opened: leaving the page at once could beat the charge to it.
+  await expect(page.getByLabel('현재 잔액')).toHaveText('30,000원');
   await chooseSplit(page);
   // The learner leaves the checkout without paying: the catalogue says where the balance went.
   await page.goto('/');

@@ -19,6 +19,7 @@ export async function signUpInBrowser(page: Page, learner = newLearner()) {
   return learner;
 }
 
+/** Fills in and sends the test charge; the caller waits for what it expects (the new balance, or a refusal). */
 export async function chargeInBrowser(page: Page, amount: number) {
   await page.getByLabel('충전 금액 (원)').fill(String(amount));
   await page.getByRole('button', { name: '충전하기' }).click();
