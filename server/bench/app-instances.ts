@@ -8,6 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface AppInstances {
   ports: number[];
+  /** Each instance's process id (the CPU split of server/bench/process-cpu.ts). */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -95,5 +97,5 @@ export async function startAppInstances(options: {
     await stop();
     throw error;
   }
-  return { ports: options.ports, stop };
+  return { ports: options.ports, pids: apps.flatMap((app) => (app.pid ? [app.pid] : [])), stop };
 }

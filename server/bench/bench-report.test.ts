@@ -3,6 +3,7 @@ import { type CpuProfile, summariseCpuProfile } from './cpu-profile';
 import { percentile } from './load';
 import {
   type CaseRow,
+  caseTable,
   gapExplanation,
   groupCommitComparison,
   NO_GROUP_COMMIT,
@@ -183,7 +184,36 @@ describe('gapExplanation at 16 connections', () => {
       profile: [],
     });
     expect(gapExplanation(report).find((l) => l.startsWith('PostgreSQL alone'))).toBe(
-      'PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: charge spread: 40 ms, the app 100 ms; pay hot: 250 ms (past 100 ms on average: one transaction per request cannot meet the target there), the app 320 ms.',
+      'PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: charge spread: 40 ms, the app 100 ms (p99 180 ms); pay hot: 250 ms (past 100 ms on average: one transaction per request cannot meet the target there), the app 320 ms (p99 600 ms).',
+    );
+  });
+
+  it('sets a p99 miss beside PostgreSQL’s own p99 and says who used the CPU meanwhile', () => {
+    const cpu = { postgres: 0.42, app: 0.38, load: 0.06, other: 0.04 };
+    const report = reportOf({
+      cases: [
+        row({ request: 'pay', connections: 64, rps: 1000, ceiling: 1280, ceilingP99: 150, p99: 120, cpu }),
+        row({
+          request: 'pay',
+          load: 'hot',
+          connections: 64,
+          rps: 1000,
+          ceiling: 500,
+          ceilingP99: 90,
+          p99: 110,
+        }),
+      ],
+      ladder: [],
+      profile: [],
+    });
+    const lines = gapExplanation(report);
+    expect(lines.find((l) => l.startsWith('PostgreSQL alone'))).toContain(
+      'pay spread: 50 ms (p99 150 ms), the app 64 ms (p99 120 ms); pay hot: 128 ms (p99 90 ms)',
+    );
+    // Only where the database's own p99 was no better than the app's.
+    expect(lines.find((l) => l.startsWith('There ('))).toMatch(/^There \(pay spread\) PostgreSQL's own p99/);
+    expect(lines.find((l) => l.startsWith('Where the machine'))).toContain(
+      "during that case (shares of all 2 cores' time): pay spread: 90% busy, PostgreSQL 42%, the app 38%, the load generator 6%, the rest 4%.",
     );
   });
 });
@@ -210,6 +240,17 @@ describe('summariseCpuProfile', () => {
       { owner: 'garbage collection', share: 0.2 },
       { owner: 'Node.js internals, no caller of ours', share: 0.1 },
     ]);
+  });
+});
+
+describe('caseTable', () => {
+  it('splits the machine’s busy CPU between PostgreSQL, the app and the load generator when it was measured', () => {
+    const [, , split, whole] = caseTable([
+      row({ cpu: { postgres: 0.4, app: 0.37, load: 0.06, other: 0.07 } }),
+      row({ machineBusy: 0.5 }),
+    ]).split('\n');
+    expect(split).toMatch(/\| 90% \(40 \/ 37 \/ 6\) \|$/);
+    expect(whole).toMatch(/\| 50% \|$/);
   });
 });
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import autocannon from 'autocannon';
+import { type CpuSplit, cpuSnapshot, cpuSplit } from './process-cpu';
 
 /**
  * HTTP load with autocannon (in the bench process, never in the app's). Latencies are collected per
@@ -22,6 +23,8 @@ export interface LoadResult {
   errors: number;
   /** Share of the whole machine's CPU time that was busy during the run (app, database, load, all). */
   machineBusy: number;
+  /** Who used it: PostgreSQL, the app instances, the load generator (absent where /proc is missing). */
+  cpu?: CpuSplit;
 }
 
 /** The q-quantile (0..1) of `values` by the nearest-rank method; 0 for no values. */
@@ -75,11 +78,15 @@ export async function runLoad(
   connections: number,
   seconds: number,
   request: LoadRequest,
+  /** The app instances' process ids, for the CPU split. */
+  appPids: readonly number[] = [],
 ): Promise<LoadResult> {
   const share = Math.max(1, Math.floor(connections / ports.length));
   const before = cpuTimes();
+  const processesBefore = cpuSnapshot();
   const runs = await Promise.all(ports.map((port) => runOne(port, share, seconds, request)));
   const after = cpuTimes();
+  const processesAfter = cpuSnapshot();
   const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   return {
     rps: latencies.length / seconds,
@@ -89,5 +96,6 @@ export async function runLoad(
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     machineBusy:
       after.total > before.total ? 1 - (after.idle - before.idle) / (after.total - before.total) : 0,
+    ...(processesBefore && processesAfter && { cpu: cpuSplit(processesBefore, processesAfter, appPids) }),
   };
 }

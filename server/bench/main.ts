@@ -22,7 +22,7 @@ import { checkInvariants } from '../use-cases/admin/invariants';
 import { startAppInstances, stopAllAppInstances } from './app-instances';
 import { type OwnerShare, readCpuProfile, summariseCpuProfile } from './cpu-profile';
 import { type LoadRequest, runLoad } from './load';
-import { type BenchRequest, runPgbench } from './pgbench';
+import { type BenchRequest, type PgbenchResult, runPgbench } from './pgbench';
 import {
   type CaseRow,
   type LadderRow,
@@ -286,7 +286,7 @@ const modes: BenchMode[] = [
   ...['for-update', 'optimistic', ...(redisUp ? ['redis-lock'] : [])].map(mode),
 ];
 
-const ceilings = new Map<string, number>();
+const ceilings = new Map<string, PgbenchResult>();
 const cases: CaseRow[] = [];
 const ladder: LadderRow[] = [];
 let profile: OwnerShare[] = [];
@@ -305,7 +305,13 @@ async function measureCases(
     for (const request of requests) {
       for (const hot of [false, true]) {
         for (const connections of connectionCounts) {
-          const measured = await runLoad(app.ports, connections, SECONDS, REQUESTS[request](bench, hot));
+          const measured = await runLoad(
+            app.ports,
+            connections,
+            SECONDS,
+            REQUESTS[request](bench, hot),
+            app.pids,
+          );
           const key = `${request}-${hot}-${connections}`;
           const row: CaseRow = {
             strategy,
@@ -314,8 +320,9 @@ async function measureCases(
             connections,
             instances,
             ...measured,
-            ceiling: ceilings.get(`ceiling-${key}`) ?? 0,
-            appSql: ceilings.get(`app-sql-${key}`) ?? 0,
+            ceiling: ceilings.get(`ceiling-${key}`)?.tps ?? 0,
+            ceilingP99: ceilings.get(`ceiling-${key}`)?.p99 ?? 0,
+            appSql: ceilings.get(`app-sql-${key}`)?.tps ?? 0,
           };
           cases.push(row);
           log(
@@ -340,7 +347,7 @@ async function measureOneInFlight() {
     const app = await startApp(benchMode, 1);
     try {
       await warmUp(app.ports, bench, 1);
-      const measured = await runLoad(app.ports, 1, SECONDS, chargeRequest(bench, false));
+      const measured = await runLoad(app.ports, 1, SECONDS, chargeRequest(bench, false), app.pids);
       cases.push({
         strategy: benchMode.label,
         request: 'charge',
@@ -444,8 +451,8 @@ try {
               `${name}: ${result.transactions} purchases ran but ${purchases} bought a course; seed more than ${COURSES} (COURSES)`,
             );
           }
-          ceilings.set(`${script}-${request}-${hot}-${connections}`, result.tps);
-          log(`${name}: ${result.tps.toFixed(0)} tps`);
+          ceilings.set(`${script}-${request}-${hot}-${connections}`, result);
+          log(`${name}: ${result.tps.toFixed(0)} tps, p99 ${result.p99.toFixed(0)} ms`);
           await assertBooks();
         }
       }

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { percentile } from './load';
 
 /**
  * The ceiling: pgbench doing at the SQL level what a request does, in one transaction, on the same
@@ -89,6 +90,9 @@ SELECT p.* FROM bench_wallet b,
 export interface PgbenchResult {
   tps: number;
   latencyMs: number;
+  /** Each transaction's latency, from pgbench's per-transaction log: the median and the 99th percentile. */
+  p50: number;
+  p99: number;
   failed: number;
   /** Transactions pgbench ran to the end (a purchase of a course past the seeded ones buys nothing). */
   transactions: number;
@@ -110,9 +114,13 @@ export async function runPgbench(
     `wallet-${options.request}-${options.script}-${options.hot ? 'hot' : 'spread'}-${process.pid}.sql`,
   );
   await writeFile(file, SCRIPTS[options.request][options.script](options));
+  const logDir = await mkdtemp(path.join(tmpdir(), 'pgbench-log-'));
   const url = new URL(databaseUrl);
   const args = [
     '-n',
+    // One line per transaction (its latency in µs is the third field), for the percentiles.
+    '-l',
+    `--log-prefix=${path.join(logDir, 'tx')}`,
     '-f',
     file,
     // Each client's purchase counter (pay scripts), kept across its transactions.
@@ -132,18 +140,44 @@ export async function runPgbench(
     decodeURIComponent(url.username || 'postgres'),
     url.pathname.slice(1),
   ];
-  const output = await new Promise<string>((resolve, reject) => {
-    execFile(
-      'pgbench',
-      args,
-      { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(`pgbench failed: ${stderr || error.message}`)) : resolve(stdout),
-    );
-  });
+  let output: string;
+  let latencies: number[];
+  try {
+    output = await new Promise<string>((resolve, reject) => {
+      execFile(
+        'pgbench',
+        args,
+        { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`pgbench failed: ${stderr || error.message}`)) : resolve(stdout),
+      );
+    });
+    latencies = await readLatenciesMs(logDir);
+  } finally {
+    await rm(logDir, { recursive: true, force: true });
+  }
   const tps = Number(output.match(/tps = ([\d.]+)/)?.[1] ?? 0);
   const latencyMs = Number(output.match(/latency average = ([\d.]+) ms/)?.[1] ?? 0);
   const failed = Number(output.match(/number of failed transactions: (\d+)/)?.[1] ?? 0);
   const transactions = Number(output.match(/number of transactions actually processed: (\d+)/)?.[1] ?? 0);
-  return { tps, latencyMs, failed, transactions };
+  return {
+    tps,
+    latencyMs,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    failed,
+    transactions,
+  };
+}
+
+/** Every logged transaction's latency in ms, sorted (pgbench -l: one file per thread). */
+async function readLatenciesMs(logDir: string): Promise<number[]> {
+  const latencies: number[] = [];
+  for (const name of await readdir(logDir)) {
+    for (const line of (await readFile(path.join(logDir, name), 'utf8')).split('\n')) {
+      const micros = Number(line.split(' ')[2]);
+      if (line && Number.isFinite(micros)) latencies.push(micros / 1000);
+    }
+  }
+  return latencies.sort((a, b) => a - b);
 }

@@ -13,6 +13,8 @@ export interface CaseRow extends LoadResult {
   instances: number;
   /** pgbench tps: the issue's ceiling (the request's rows, no idempotency key, in one transaction). */
   ceiling: number;
+  /** pgbench's p99 ms for the ceiling at the same client count (absent from reports written before it was measured). */
+  ceilingP99?: number;
   /** pgbench tps running the app's own statement (wallet_change_many or wallet_pay_many with one item, session and key included). */
   appSql: number;
 }
@@ -48,12 +50,19 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (n: number) => `${Math.round(n * 100)}%`;
 const ms = (n: number) => (n < 10 ? n.toFixed(1) : Math.round(n).toString());
 
+/** "90% (40 / 38 / 7)": the machine's busy share, then PostgreSQL's, the app's and the load generator's. */
+function busyWithSplit(r: LoadResult): string {
+  if (!r.cpu) return pct(r.machineBusy);
+  const share = (n: number) => Math.round(n * 100);
+  return `${pct(r.machineBusy)} (${share(r.cpu.postgres)} / ${share(r.cpu.app)} / ${share(r.cpu.load)})`;
+}
+
 export function caseTable(cases: CaseRow[]): string {
   const header =
-    '| strategy | request | load | conns | instances | app req/s | pgbench tps | app ÷ pgbench | pgbench, app’s SQL | app ÷ app’s SQL | p50 ms | p95 ms | p99 ms | errors | machine CPU busy |';
+    '| strategy | request | load | conns | instances | app req/s | pgbench tps | app ÷ pgbench | pgbench, app’s SQL | app ÷ app’s SQL | p50 ms | p95 ms | p99 ms | errors | machine CPU busy (PostgreSQL / app / load) |';
   const lines = cases.map(
     (r) =>
-      `| ${r.strategy} | ${r.request} | ${r.load} | ${r.connections} | ${r.instances} | ${fmt(r.rps)} | ${fmt(r.ceiling)} | ${r.ceiling ? pct(r.rps / r.ceiling) : '-'} | ${fmt(r.appSql)} | ${r.appSql ? pct(r.rps / r.appSql) : '-'} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${pct(r.machineBusy)} |`,
+      `| ${r.strategy} | ${r.request} | ${r.load} | ${r.connections} | ${r.instances} | ${fmt(r.rps)} | ${fmt(r.ceiling)} | ${r.ceiling ? pct(r.rps / r.ceiling) : '-'} | ${fmt(r.appSql)} | ${r.appSql ? pct(r.rps / r.appSql) : '-'} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} | ${busyWithSplit(r)} |`,
   );
   return [header, `|${'---|'.repeat(15)}`, ...lines].join('\n');
 }
@@ -177,11 +186,30 @@ export function gapExplanation(report: Report): string[] {
   if (slow.length) {
     const each = slow.map((r) => {
       const alone = (64 / r.ceiling) * 1000;
-      return `${r.request} ${r.load}: ${ms(alone)} ms${alone >= P99_TARGET_MS ? ' (past 100 ms on average: one transaction per request cannot meet the target there)' : ''}, the app ${ms((64 / r.rps) * 1000)} ms`;
+      const aloneP99 = r.ceilingP99 ? ` (p99 ${ms(r.ceilingP99)} ms)` : '';
+      return `${r.request} ${r.load}: ${ms(alone)} ms${aloneP99}${alone >= P99_TARGET_MS ? ' (past 100 ms on average: one transaction per request cannot meet the target there)' : ''}, the app ${ms((64 / r.rps) * 1000)} ms (p99 ${ms(r.p99)} ms)`;
     });
     lines.push(
       `PostgreSQL alone, with the same 64 clients and one transaction at a time (pgbench, the ceiling’s SQL), takes on average: ${each.join('; ')}.`,
     );
+    const worseAlone = slow.filter((r) => r.ceilingP99 && r.ceilingP99 >= r.p99);
+    if (worseAlone.length) {
+      lines.push(
+        `There (${worseAlone.map((r) => `${r.request} ${r.load}`).join(', ')}) PostgreSQL's own p99 is no better than the app's: on this machine the database alone misses the latency target at that load, and the app comes closer to it only because group commit puts many requests in each of its transactions.`,
+      );
+    }
+    const split = slow.flatMap(({ request, load, machineBusy, cpu }) =>
+      cpu
+        ? [
+            `${request} ${load}: ${pct(machineBusy)} busy, PostgreSQL ${pct(cpu.postgres)}, the app ${pct(cpu.app)}, the load generator ${pct(cpu.load)}, the rest ${pct(cpu.other)}`,
+          ]
+        : [],
+    );
+    if (split.length) {
+      lines.push(
+        `Where the machine's CPU went during ${split.length === 1 ? 'that case' : 'those cases'} (shares of all ${report.cpus} cores' time): ${split.join('; ')}. With the cores this busy a request mostly waits for a core, behind the database's work and the app's: its latency falls only with less CPU per request on either side (the ladder below gives the app's; the profile where it goes), not with fewer locks or round trips.`,
+      );
+    }
   }
   const one = findCase(report.cases, 'atomic', 'spread', 64);
   const two = findCase(report.cases, 'atomic', 'spread', 64, 2);
