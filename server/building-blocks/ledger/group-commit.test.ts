@@ -136,6 +136,46 @@ describe('group commit', () => {
     expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([0, 0, 0, 0]);
   });
 
+  it('keeps one batch at the database at a time while batches are quick, though more may go', async () => {
+    // Nothing is slow here: a batch would have to be out for a minute before another joined it.
+    useGroupCommit({ enabled: true, maxInFlight: 2, slowBatchMs: 60_000 });
+    const users = await newUsers(3);
+    const changes = Array.from({ length: 30 }, (_, i) => change(users[i % 3] as User, 100));
+    const { result, statements } = await statementsDuring(() =>
+      Promise.all(changes.map((c) => sendBalanceChange(t.db, c))),
+    );
+    // The first alone, the other 29 together behind it (two at a time would have sent a second at once).
+    expect(statements).toBe(2);
+    expect(result.every((r) => r?.outcome === 'SUCCEEDED')).toBe(true);
+    expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([1_000, 1_000, 1_000]);
+  });
+
+  it('lets another batch go beside one that is stuck on a lock once it has been out for slowBatchMs', async () => {
+    useGroupCommit({ enabled: true, maxInFlight: 2, slowBatchMs: 50 });
+    const [stuck, free] = (await newUsers(2)) as [User, User];
+    await Promise.all([stuck, free].map((u) => sendBalanceChange(t.db, change(u, 1_000))));
+    // Another transaction holds the stuck learner's wallet, as a refund or a hold would for a moment.
+    const holder = await driverPool(t.db).connect();
+    let stuckAnswer: Promise<unknown> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM wallet WHERE user_id = $1 FOR UPDATE', [stuck.userId]);
+      let stuckDone = false;
+      stuckAnswer = sendBalanceChange(t.db, change(stuck, 500)).finally(() => {
+        stuckDone = true;
+      });
+      // The other learner's change arrives while that batch waits; it goes once the batch is slow.
+      const freeAnswer = await sendBalanceChange(t.db, change(free, 500));
+      expect(freeAnswer?.outcome).toBe('SUCCEEDED');
+      expect(await balanceOf(free.userId)).toBe(1_500);
+      expect(stuckDone).toBe(false);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(await stuckAnswer).toMatchObject({ outcome: 'SUCCEEDED', balanceAfter: 1_500 });
+  });
+
   it('sends every change as its own statement when off', async () => {
     useGroupCommit({ enabled: false });
     const [user] = (await newUsers(1)) as [User];
