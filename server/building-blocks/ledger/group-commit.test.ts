@@ -150,8 +150,9 @@ describe('group commit', () => {
     expect(await Promise.all(users.map((u) => balanceOf(u.userId)))).toEqual([1_000, 1_000, 1_000]);
   });
 
-  it('lets another batch go beside one that is stuck on a lock once it has been out for slowBatchMs', async () => {
-    useGroupCommit({ enabled: true, maxInFlight: 2, slowBatchMs: 50 });
+  it('lets other batches go, one after another, beside one that is stuck on a lock once it has been out for slowBatchMs', async () => {
+    const slowBatchMs = 1_000;
+    useGroupCommit({ enabled: true, maxInFlight: 2, slowBatchMs });
     const [stuck, free] = (await newUsers(2)) as [User, User];
     await Promise.all([stuck, free].map((u) => sendBalanceChange(t.db, change(u, 1_000))));
     // Another transaction holds the stuck learner's wallet, as a refund or a hold would for a moment.
@@ -167,7 +168,14 @@ describe('group commit', () => {
       // The other learner's change arrives while that batch waits; it goes once the batch is slow.
       const freeAnswer = await sendBalanceChange(t.db, change(free, 500));
       expect(freeAnswer?.outcome).toBe('SUCCEEDED');
-      expect(await balanceOf(free.userId)).toBe(1_500);
+      // The stuck batch is still the youngest one out, and slow: the next changes go at once, each
+      // alone, rather than waiting slowBatchMs after the one before (they would take 2 s at least).
+      const started = performance.now();
+      for (const amount of [100, 100]) {
+        expect((await sendBalanceChange(t.db, change(free, amount)))?.outcome).toBe('SUCCEEDED');
+      }
+      expect(performance.now() - started).toBeLessThan(slowBatchMs);
+      expect(await balanceOf(free.userId)).toBe(1_700);
       expect(stuckDone).toBe(false);
     } finally {
       await holder.query('ROLLBACK');

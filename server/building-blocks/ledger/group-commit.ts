@@ -90,10 +90,9 @@ interface Waiting<Item, Row> {
 /** The items of one kind of one process (one pool) waiting for, or on their way to, the database. */
 class StatementQueue<Item, Row> {
   private waiting: Waiting<Item, Row>[] = [];
-  private inFlight = 0;
-  /** When the latest batch out left (performance.now()). */
-  private lastSentAt = 0;
-  /** Looks again when the latest batch out becomes slow (at `slowCheckAt`, a performance.now() time). */
+  /** When each batch still at the database left (performance.now()), oldest first. */
+  private out: number[] = [];
+  /** Looks again when the youngest batch out becomes slow (at `slowCheckAt`, a performance.now() time). */
   private slowCheck: ReturnType<typeof setTimeout> | undefined;
   private slowCheckAt = Number.POSITIVE_INFINITY;
 
@@ -112,31 +111,38 @@ class StatementQueue<Item, Row> {
 
   private sendWhatMayGo(): void {
     const { maxInFlight, slowBatchMs, maxBatch } = groupCommitSettings();
-    while (this.inFlight < maxInFlight && this.waiting.length > 0) {
-      // Beside a batch out, another goes only once that one is slow (every batch out is older).
-      const slowAt = this.lastSentAt + slowBatchMs;
+    while (this.out.length < maxInFlight && this.waiting.length > 0) {
+      // Beside batches out, another goes only once the youngest of them is slow (so all of them are).
+      const youngest = this.out.at(-1);
       const now = performance.now();
-      if (this.inFlight > 0 && slowAt > now) {
-        this.lookAgainAt(slowAt, now);
+      if (youngest !== undefined && youngest + slowBatchMs > now) {
+        this.lookAgainAt(youngest + slowBatchMs, now);
         return;
       }
-      this.inFlight += 1;
-      this.lastSentAt = performance.now();
+      this.out.push(now);
       void this.send(this.nextBatch(Math.max(1, maxBatch))).finally(() => {
-        this.inFlight -= 1;
+        this.out.splice(this.out.indexOf(now), 1);
         this.sendWhatMayGo();
       });
     }
+    // Nothing left to send, or nothing out to wait for: no need to look again.
+    if (this.waiting.length === 0 || this.out.length === 0) this.stopLooking();
   }
 
   private lookAgainAt(at: number, now: number): void {
     if (at >= this.slowCheckAt) return;
-    clearTimeout(this.slowCheck);
+    this.stopLooking();
     this.slowCheckAt = at;
     this.slowCheck = setTimeout(() => {
       this.slowCheckAt = Number.POSITIVE_INFINITY;
       this.sendWhatMayGo();
     }, at - now);
+  }
+
+  private stopLooking(): void {
+    clearTimeout(this.slowCheck);
+    this.slowCheck = undefined;
+    this.slowCheckAt = Number.POSITIVE_INFINITY;
   }
 
   /** The next items to send: one that must go alone, or up to `maxBatch` others, in arrival order. */
