@@ -189,7 +189,7 @@ describe('gapExplanation at 16 connections', () => {
   });
 
   it('sets a p99 miss beside PostgreSQL’s own p99 and says who used the CPU meanwhile', () => {
-    const cpu = { postgres: 0.42, app: 0.38, load: 0.06, other: 0.04 };
+    const cpu = { busy: 0.9, postgres: 0.42, app: 0.38, load: 0.06, other: 0.04 };
     const report = reportOf({
       cases: [
         row({ request: 'pay', connections: 64, rps: 1000, ceiling: 1280, ceilingP99: 150, p99: 120, cpu }),
@@ -246,7 +246,7 @@ describe('summariseCpuProfile', () => {
 describe('caseTable', () => {
   it('splits the machine’s busy CPU between PostgreSQL, the app and the load generator when it was measured', () => {
     const [, , split, whole] = caseTable([
-      row({ cpu: { postgres: 0.4, app: 0.37, load: 0.06, other: 0.07 } }),
+      row({ cpu: { busy: 0.9, postgres: 0.4, app: 0.37, load: 0.06, other: 0.07 } }),
       row({ machineBusy: 0.5 }),
     ]).split('\n');
     expect(split).toMatch(/\| 90% \(40 \/ 37 \/ 6\) \|$/);

@@ -94,8 +94,16 @@ export async function runLoad(
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
-    machineBusy:
-      after.total > before.total ? 1 - (after.idle - before.idle) / (after.total - before.total) : 0,
-    ...(processesBefore && processesAfter && { cpu: cpuSplit(processesBefore, processesAfter, appPids) }),
+    ...busyAndSplit(),
   };
+
+  /** The machine's busy share, from the same /proc snapshots as its split where there are some. */
+  function busyAndSplit(): { machineBusy: number; cpu?: CpuSplit } {
+    if (processesBefore && processesAfter) {
+      const cpu = cpuSplit(processesBefore, processesAfter, appPids);
+      return { machineBusy: cpu.busy, cpu };
+    }
+    const total = after.total - before.total;
+    return { machineBusy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
+  }
 }

@@ -27,6 +27,7 @@ describe('cpuSplit', () => {
     ]);
     const split = cpuSplit(before, after, [20]);
     // 200 ticks of machine time, 160 busy: PostgreSQL 80, the app 60, the load 10, the rest 10.
+    expect(split.busy).toBeCloseTo(0.8);
     expect(split.postgres).toBeCloseTo(0.4);
     expect(split.app).toBeCloseTo(0.3);
     expect(split.load).toBeCloseTo(0.05);

@@ -7,6 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
  */
 
 export interface CpuSplit {
+  /** All of it that was busy (the others' sum, and the rest). */
+  busy: number;
   postgres: number;
   app: number;
   load: number;
@@ -42,8 +44,10 @@ export function cpuSnapshot(): CpuSnapshot | null {
       // "pid (name) state ...": the name may hold spaces, so split after its closing parenthesis.
       const close = line.lastIndexOf(')');
       const fields = line.slice(close + 2).split(' ');
-      // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-      const ticks = Number(fields[11]) + Number(fields[12]);
+      // utime and stime (fields 14 and 15 of the line, 12 and 13 after the name), with cutime and cstime
+      // (16 and 17): the time of its children that ended, so a PostgreSQL backend or autovacuum worker
+      // that exits during a case still counts, as its postmaster's.
+      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
       processes.set(Number(entry), { name: line.slice(line.indexOf('(') + 1, close), ticks });
     } catch {
       // The process ended while the directory was read.
@@ -55,7 +59,7 @@ export function cpuSnapshot(): CpuSnapshot | null {
 /** What each party used between two snapshots, as shares of the machine's CPU time then. */
 export function cpuSplit(before: CpuSnapshot, after: CpuSnapshot, appPids: readonly number[]): CpuSplit {
   const total = after.machine - before.machine;
-  const split: CpuSplit = { postgres: 0, app: 0, load: 0, other: 0 };
+  const split: CpuSplit = { busy: 0, postgres: 0, app: 0, load: 0, other: 0 };
   if (total <= 0) return split;
   let named = 0;
   for (const [pid, { name, ticks }] of after.processes) {
@@ -73,6 +77,7 @@ export function cpuSplit(before: CpuSnapshot, after: CpuSnapshot, appPids: reado
     named += used;
   }
   const busy = total - (after.idle - before.idle);
+  split.busy = busy / total;
   split.other = Math.max(0, (busy - named) / total);
   return split;
 }
