@@ -107,3 +107,59 @@ export async function runLoad(
     return { machineBusy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
   }
 }
+
+export interface LoadTarget {
+  ports: number[];
+  request: LoadRequest;
+  /** Its app instances' process ids, for the CPU split. */
+  appPids: readonly number[];
+}
+
+/**
+ * Several targets (for example the same app with a setting on and off) measured in turns, one second
+ * each, for `seconds` each in all: A, B, A, B, ... A shared machine's speed drifts from one minute to
+ * the next, by more than a small difference between the targets; in turns, the drift falls on each alike.
+ */
+export async function runLoadInTurns(
+  targets: readonly LoadTarget[],
+  connections: number,
+  seconds: number,
+): Promise<LoadResult[]> {
+  const measured = targets.map(() => ({ latencies: [] as number[], errors: 0, splits: [] as CpuSplit[] }));
+  for (let second = 0; second < seconds; second++) {
+    for (const [i, target] of targets.entries()) {
+      const into = measured[i];
+      if (!into) continue;
+      const before = cpuSnapshot();
+      const share = Math.max(1, Math.floor(connections / target.ports.length));
+      const runs = await Promise.all(target.ports.map((port) => runOne(port, share, 1, target.request)));
+      const after = cpuSnapshot();
+      for (const run of runs) {
+        into.latencies.push(...run.latencies);
+        into.errors += run.errors;
+      }
+      if (before && after) into.splits.push(cpuSplit(before, after, target.appPids));
+    }
+  }
+  return measured.map(({ latencies, errors, splits }) => {
+    latencies.sort((a, b) => a - b);
+    const mean = (pick: (split: CpuSplit) => number) =>
+      splits.reduce((sum, split) => sum + pick(split), 0) / Math.max(1, splits.length);
+    const cpu: CpuSplit = {
+      busy: mean((c) => c.busy),
+      postgres: mean((c) => c.postgres),
+      app: mean((c) => c.app),
+      load: mean((c) => c.load),
+      other: mean((c) => c.other),
+    };
+    return {
+      rps: latencies.length / seconds,
+      p50: percentile(latencies, 0.5),
+      p95: percentile(latencies, 0.95),
+      p99: percentile(latencies, 0.99),
+      errors,
+      machineBusy: cpu.busy,
+      ...(splits.length > 0 && { cpu }),
+    };
+  });
+}
