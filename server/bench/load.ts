@@ -87,25 +87,36 @@ export async function runLoad(
   const runs = await Promise.all(ports.map((port) => runOne(port, share, seconds, request)));
   const after = cpuTimes();
   const processesAfter = cpuSnapshot();
-  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  // The machine's busy share from the same /proc snapshots as its split where there are some.
+  const cpu =
+    processesBefore && processesAfter ? cpuSplit(processesBefore, processesAfter, appPids) : undefined;
+  const total = after.total - before.total;
+  return loadResult(
+    runs.flatMap((r) => r.latencies),
+    runs.reduce((sum, r) => sum + r.errors, 0),
+    seconds,
+    cpu,
+    cpu?.busy ?? (total > 0 ? 1 - (after.idle - before.idle) / total : 0),
+  );
+}
+
+function loadResult(
+  latencies: number[],
+  errors: number,
+  seconds: number,
+  cpu: CpuSplit | undefined,
+  machineBusy: number,
+): LoadResult {
+  latencies.sort((a, b) => a - b);
   return {
     rps: latencies.length / seconds,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-    ...busyAndSplit(),
+    errors,
+    machineBusy,
+    ...(cpu && { cpu }),
   };
-
-  /** The machine's busy share, from the same /proc snapshots as its split where there are some. */
-  function busyAndSplit(): { machineBusy: number; cpu?: CpuSplit } {
-    if (processesBefore && processesAfter) {
-      const cpu = cpuSplit(processesBefore, processesAfter, appPids);
-      return { machineBusy: cpu.busy, cpu };
-    }
-    const total = after.total - before.total;
-    return { machineBusy: total > 0 ? 1 - (after.idle - before.idle) / total : 0 };
-  }
 }
 
 export interface LoadTarget {
@@ -142,24 +153,18 @@ export async function runLoadInTurns(
     }
   }
   return measured.map(({ latencies, errors, splits }) => {
-    latencies.sort((a, b) => a - b);
+    // Every slice is a second long: the whole run's shares are their mean.
     const mean = (pick: (split: CpuSplit) => number) =>
-      splits.reduce((sum, split) => sum + pick(split), 0) / Math.max(1, splits.length);
-    const cpu: CpuSplit = {
-      busy: mean((c) => c.busy),
-      postgres: mean((c) => c.postgres),
-      app: mean((c) => c.app),
-      load: mean((c) => c.load),
-      other: mean((c) => c.other),
-    };
-    return {
-      rps: latencies.length / seconds,
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
-      errors,
-      machineBusy: cpu.busy,
-      ...(splits.length > 0 && { cpu }),
-    };
+      splits.reduce((sum, split) => sum + pick(split), 0) / splits.length;
+    const cpu: CpuSplit | undefined = splits.length
+      ? {
+          busy: mean((c) => c.busy),
+          postgres: mean((c) => c.postgres),
+          app: mean((c) => c.app),
+          load: mean((c) => c.load),
+          other: mean((c) => c.other),
+        }
+      : undefined;
+    return loadResult(latencies, errors, seconds, cpu, cpu?.busy ?? 0);
   });
 }

@@ -20,7 +20,7 @@ export interface CpuSnapshot {
   /** Every core's time so far, busy or idle, in clock ticks. */
   machine: number;
   idle: number;
-  /** Each process's user + system time so far, in clock ticks, with its command name. */
+  /** Each process's user + system time so far, its ended children's included, in clock ticks, with its command name. */
   processes: Map<number, { name: string; ticks: number }>;
 }
 

@@ -197,7 +197,7 @@ export function gapExplanation(report: Report): string[] {
     const worseAlone = slow.filter((r) => r.ceilingP99 && r.ceilingP99 >= r.p99);
     if (worseAlone.length) {
       lines.push(
-        `There (${worseAlone.map((r) => `${r.request} ${r.load}`).join(', ')}) PostgreSQL's own p99 with 64 clients is no better than the app's: on this machine the database alone, one transaction per request, misses the latency target at that load; the app puts at most its batches on the database at once, many requests in each transaction (group commit).`,
+        `There (${worseAlone.map((r) => `${r.request} ${r.load}`).join(', ')}) PostgreSQL's own p99 with 64 clients is no better than the app's: on this machine the database alone, one transaction per request, misses the latency target at that load; the app sends the database a few statements at a time, each carrying many requests in one transaction (group commit).`,
       );
     }
     const split = slow.flatMap(({ request, load, machineBusy, cpu }) =>

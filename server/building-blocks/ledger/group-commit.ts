@@ -125,8 +125,8 @@ class StatementQueue<Item, Row> {
         this.sendWhatMayGo();
       });
     }
-    // Nothing left to send, or nothing out to wait for: no need to look again.
-    if (this.waiting.length === 0 || this.out.length === 0) this.stopLooking();
+    // Nothing left to send: no need to look again.
+    if (this.waiting.length === 0) this.stopLooking();
   }
 
   private lookAgainAt(at: number, now: number): void {
