@@ -65,6 +65,9 @@ test('a declined card leaves the balance as it was, free to spend again', async 
   await decideInWidget(page, '카드 거절');
   await expect(page).toHaveURL(/\/fail\?/);
   await expect(page.getByRole('main')).toContainText('카드사에서 결제를 거절했습니다');
+  // The page shows Toss's words at once and records the refusal (freeing the hold) in the background;
+  // its retry button appears once that is done. Leaving before then would leave the hold to the janitor.
+  await expect(page.getByRole('button', { name: '다시 결제하기' })).toBeVisible();
   await page.goto('/wallet');
   await expect(page.getByLabel('현재 잔액')).toHaveText('30,000원');
   // Nothing is held any more: the whole balance can be used again.
