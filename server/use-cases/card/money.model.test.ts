@@ -12,6 +12,7 @@ import { checkInvariants } from '../admin/invariants';
 import { reconcile } from '../admin/reconcile';
 import { kstDay } from '../admin/report-range';
 import { retryRefundsInDoubt } from '../refund/refund-at-toss';
+import { claimForConfirm } from './card-settlement';
 import { expireHolds } from './expire-holds';
 import { ordersNeedingRecovery, recoverOrder } from './recover-order';
 
@@ -181,14 +182,12 @@ async function run(commands: Command[]) {
         await clearFaults(server.sandboxUrl);
       }
     } else if (c.kind === 'crash') {
-      // The process died mid-confirm: the order is CONFIRMING, and Toss may or may not have approved.
+      // The process died mid-confirm, after the claim (confirm's own, which takes a composite order's
+      // hold to CONFIRMING with it): the order is CONFIRMING, and Toss may or may not have approved.
       const o = pick(c.order);
       const row = o ? await t.db.order.findUnique({ where: { id: o.orderId } }) : null;
       if (o?.paymentKey && row?.status === 'CREATED') {
-        await t.db.order.update({
-          where: { id: o.orderId },
-          data: { status: 'CONFIRMING', paymentKey: o.paymentKey },
-        });
+        await claimForConfirm(t.db, o.orderId, ['CREATED'], o.paymentKey);
         if (c.tossAnswered)
           await toss().confirm(
             { paymentKey: o.paymentKey, orderId: o.orderId, amount: o.amount },
