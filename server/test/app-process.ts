@@ -6,6 +6,8 @@ import path from 'node:path';
 /** Real app server processes (server/test/app-server.ts) for tests that kill or multiply them. */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
 
 export interface AppProcess {
   process: ChildProcess;
@@ -32,17 +34,42 @@ export async function startAppProcess(databaseUrl: string, env: Record<string, s
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
+  let heard = '';
   await new Promise<void>((resolve, reject) => {
+    // A start that never ends fails here, naming what the server said, not as the test's own timeout.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms: ${output}`));
+    }, START_TIMEOUT_MS);
     child.stdout?.on('data', (chunk) => {
-      if (String(chunk).includes('listening')) resolve();
+      // Kept until the word is seen: it may arrive split across two chunks.
+      heard = (heard + String(chunk)).slice(-200);
+      if (heard.includes('listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}): ${output}`));
+    });
   });
   return { process: child, url: `http://127.0.0.1:${port}` };
 }
 
+/**
+ * SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS: callers stop a server after their
+ * assertions, so a slow graceful stop must not hang them (server/entry-points/http/shutdown.test.ts tests
+ * the graceful stop itself).
+ */
 export async function stopAppProcess(app: AppProcess): Promise<void> {
   if (app.process.exitCode !== null || app.process.signalCode !== null) return;
+  const exited = once(app.process, 'exit');
   app.process.kill('SIGTERM');
-  await once(app.process, 'exit');
+  const timer = setTimeout(() => app.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  try {
+    await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
