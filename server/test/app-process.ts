@@ -73,3 +73,22 @@ export async function stopAppProcess(app: AppProcess): Promise<void> {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Resolves when the process has exited, at once if it already has: `once(process, 'exit')` alone would
+ * wait forever for an exit that happened before it was called (a killed server's socket error can reach
+ * the caller after its 'exit' event).
+ */
+export async function exitOf(app: AppProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
+  if (app.process.exitCode !== null || app.process.signalCode !== null) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`server (pid ${app.process.pid}) did not exit within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    app.process.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

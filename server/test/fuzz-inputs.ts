@@ -38,6 +38,27 @@ const nestedObject = (depth: number): unknown => (depth === 0 ? {} : { a: nested
 const char = (from: number, to: number) =>
   fc.integer({ min: from, max: to }).map((c) => String.fromCharCode(c));
 
+/**
+ * Any code point but a lone surrogate, and graphemes made of several code points. Not fast-check's
+ * 'binary' and 'grapheme' units: `fc.string` over those builds a reverse map of every code point (over
+ * a million entries each, tens of megabytes) as soon as the module loads, which this file never needs.
+ */
+const codePoint = fc
+  .oneof(fc.integer({ min: 0, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }))
+  .map((c) => String.fromCodePoint(c));
+const grapheme = fc.oneof(
+  codePoint,
+  fc.constantFrom(
+    'e\u0301', // é written as e and a combining accent
+    '\u1112\u1161\u11ab', // 한 written as three jamo
+    '👍🏽', // an emoji with a skin tone
+    '👨‍👩‍👧', // a family joined by zero-width joiners
+    '🇰🇷', // a flag: two regional indicators
+    '\r\n',
+    'ก\u0e33',
+  ),
+);
+
 const numberJunk = fc.oneof(
   fc.constantFrom<unknown>(
     new RawJson('-0'),
@@ -127,8 +148,8 @@ const stringJunk = fc.oneof(
     '9999-12-31',
   ),
   fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: grapheme, maxLength: 20 }),
+  fc.string({ unit: codePoint, maxLength: 40 }),
   fc.string({ unit: char(1, 0x1f), minLength: 1, maxLength: 5 }),
 );
 
@@ -370,7 +391,7 @@ const brokenJsonText = fc.constantFrom(
 /** Any text at all, and text that is nearly JSON. */
 export const junkText = fc.oneof(
   { weight: 3, arbitrary: brokenJsonText },
-  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+  { weight: 2, arbitrary: fc.string({ unit: codePoint, maxLength: 300 }) },
   { weight: 1, arbitrary: plainJunk.map(toJsonText) },
 );
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrashPoint } from '../../building-blocks/crash-points';
 import { moveBalance } from '../../building-blocks/ledger/ledger';
 import { createPaymentClient } from '../../entry-points/trpc/client';
-import { type AppProcess, startAppProcess, stopAppProcess } from '../../test/app-process';
+import { type AppProcess, exitOf, startAppProcess, stopAppProcess } from '../../test/app-process';
 import { createTestDatabase, type TestDatabase } from '../../test/database';
 import { createCourse, uniqueEmail } from '../../test/fixtures';
 import { setSandboxConfirmDeadline, shopperApproves } from '../../test/sandbox';
@@ -78,7 +77,7 @@ async function confirmUntilKilled(
     amount: created.cardAmount,
   });
   await expect(client.payment.confirm.mutate({ ...session, amount: created.cardAmount })).rejects.toThrow();
-  await once(crashing.process, 'exit').catch(() => {});
+  await exitOf(crashing);
   expect(crashing.process.signalCode).toBe('SIGKILL');
   return { token, user, order: created, session };
 }
