@@ -222,13 +222,13 @@ export function gapExplanation(report: Report): string[] {
     return [
       {
         short: most < needed,
-        text: `${r.request} ${r.load}: PostgreSQL used ${(r.cpu.postgres * report.cpus).toFixed(2)} of a core for ${fmt(r.rps)} a second, about ${pgMs.toFixed(2)} ms of its CPU each, so one backend does at most about ${fmt(most)} a second; with this run's p99 at ${spread.toFixed(1)}× the average, a p99 under 100 ms needs an average under ${Math.round(P99_TARGET_MS / spread)} ms, about ${fmt(needed)} a second`,
+        text: `${r.request} ${r.load}: PostgreSQL used ${(r.cpu.postgres * report.cpus).toFixed(2)} of a core for ${fmt(r.rps)} a second, about ${pgMs.toFixed(2)} ms of its CPU each (all its processes counted: WAL writing and vacuum too), so one backend does at most about ${fmt(most)} a second; with this run's p99 at ${spread.toFixed(1)}× the average, a p99 under 100 ms needs an average under ${Math.round(P99_TARGET_MS / spread)} ms, about ${fmt(needed)} a second`,
       },
     ];
   });
   if (serial.length) {
     const short = serial.every((c) => c.short)
-      ? ' The target needs more than one backend gives here: less work per request in PostgreSQL, or batches in parallel, one backend each, on a machine with a core free for each (on this one a second batch at once competed with the app and the load generator for the same two cores, and measured slower: see “What was tried” in the README).'
+      ? ' On these numbers the target needs more than one backend gives here: less work per request in PostgreSQL, or batches in parallel, one backend each, on a machine with a core free for each (on this one a second batch at once competed with the app and the load generator for the same two cores, and measured slower: see “What was tried” in the README).'
       : '';
     lines.push(
       `The machine had CPU to spare in ${serial.length === 1 ? 'that case' : 'those cases'}, yet no more got through: group commit writes a queue's batch on one connection, and sends a second batch only when the first has taken 50 ms, so one PostgreSQL backend does a batch's requests one after another. From this run: ${serial.map((c) => c.text).join('; ')}.${short}`,
