@@ -76,8 +76,8 @@ export async function stopAppProcess(app: AppProcess): Promise<void> {
 
 /**
  * Resolves when the process has exited, at once if it already has: `once(process, 'exit')` alone would
- * wait forever for an exit that happened before it was called (a killed server's socket error can reach
- * the caller after its 'exit' event).
+ * wait forever for an exit that happened before it was called (a killed server's 'exit' event can come
+ * before the caller has seen its request fail).
  */
 export async function exitOf(app: AppProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
   if (app.process.exitCode !== null || app.process.signalCode !== null) return;
