@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -57,30 +56,29 @@ export async function startAppProcess(databaseUrl: string, env: Record<string, s
   return { process: child, url: `http://127.0.0.1:${port}` };
 }
 
+const hasExited = (app: AppProcess) => app.process.exitCode !== null || app.process.signalCode !== null;
+
 /**
  * SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS: callers stop a server after their
  * assertions, so a slow graceful stop must not hang them (server/entry-points/http/shutdown.test.ts tests
  * the graceful stop itself).
  */
 export async function stopAppProcess(app: AppProcess): Promise<void> {
-  if (app.process.exitCode !== null || app.process.signalCode !== null) return;
-  const exited = once(app.process, 'exit');
+  if (hasExited(app)) return;
   app.process.kill('SIGTERM');
-  const timer = setTimeout(() => app.process.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  try {
-    await exited;
-  } finally {
-    clearTimeout(timer);
-  }
+  await exitOf(app).catch(async () => {
+    app.process.kill('SIGKILL');
+    await exitOf(app);
+  });
 }
 
 /**
  * Resolves when the process has exited, at once if it already has: `once(process, 'exit')` alone would
  * wait forever for an exit that happened before it was called (a killed server's 'exit' event can come
- * before the caller has seen its request fail).
+ * before the caller has seen its request fail). Fails after `timeoutMs`.
  */
 export async function exitOf(app: AppProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
-  if (app.process.exitCode !== null || app.process.signalCode !== null) return;
+  if (hasExited(app)) return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server (pid ${app.process.pid}) did not exit within ${timeoutMs} ms`)),
